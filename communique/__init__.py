@@ -1,0 +1,1 @@
+"""communique: the composition root (CLI and daemon) that wires ingest and feeds."""

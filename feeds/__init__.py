@@ -1,0 +1,1 @@
+"""Stories out: feed definitions → queries on the store → render → serve/export."""

@@ -1,0 +1,1 @@
+"""Stories in: sources → fetch → parse/scrape → extract → normalize → dedupe → store."""

@@ -1,0 +1,75 @@
+"""Opening the store: engine set-up per backend and automatic Alembic migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy.engine import make_url
+
+from ingest.errors import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql://...``), ready for use.
+
+    SQLite runs in WAL mode so the HTTP server reads while the scheduler writes, with a busy
+    timeout so two writers queue instead of failing.  PostgreSQL URLs are routed to psycopg 3.
+    """
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError as e:
+        raise StoreError(f"store url {url!r} is not a database URL: {e}") from e
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return sa.create_engine(parsed, pool_pre_ping=True, future=True)
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        # pysqlite's own transaction handling defers BEGIN; take it over so BEGIN IMMEDIATE
+        # and foreign keys behave as on PostgreSQL.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        # IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest migration; run at every start, a no-op when current."""
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except sa.exc.OperationalError as e:
+        raise StoreError(f"store {engine.url.render_as_string()} unreachable: {e.orig}") from e
+
+
+def open_store(url: str) -> sa.Engine:
+    """Create the engine for ``url`` and migrate it; the one way the CLI opens a store."""
+    engine = create_engine(url)
+    migrate(engine)
+    return engine

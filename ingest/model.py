@@ -107,6 +107,16 @@ class RawItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A feed document or a scraped listing page, as read."""
+
+    title: str | None
+    link: str | None
+    language: str | None
+    items: tuple[RawItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """What extraction found on a story page."""
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from feeds.spec import FeedSpec, SiteSpec
 from ingest.errors import ConfigError
-from ingest.model import ArticleRules, FetchOptions, ScrapeRules, SourceSpec
+from ingest.model import FetchOptions, SourceSpec
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "communique.toml"
 
@@ -165,13 +165,17 @@ def _build(cls: type, table: Any, path: str) -> Any:
     names = {f.name for f in dataclasses.fields(cls) if f.name != "path"}
     unknown = sorted(set(table) - names)
     if unknown:
-        raise ConfigError(_join(path, unknown[0]), f"unknown key (allowed: {', '.join(sorted(names))})")
+        raise ConfigError(
+            _join(path, unknown[0]), f"unknown key (allowed: {', '.join(sorted(names))})"
+        )
     kwargs = {key: _value(hints[key], value, _join(path, key), key) for key, value in table.items()}
     try:
         return cls(**kwargs)
     except TypeError as e:  # a required key is missing
         missing = [f.name for f in dataclasses.fields(cls) if f.name not in kwargs]
-        raise ConfigError(path or "config", f"missing required key {missing[0] if missing else ''}: {e}") from e
+        raise ConfigError(
+            path or "config", f"missing required key {missing[0] if missing else ''}: {e}"
+        ) from e
 
 
 def _value(hint: Any, value: Any, path: str, key: str) -> Any:
@@ -255,7 +259,9 @@ def _unique(values: list[str], table: str, key: str) -> None:
     seen: dict[str, int] = {}
     for i, v in enumerate(values):
         if v in seen:
-            raise ConfigError(f"{table}[{i}].{key}", f"duplicate {key} {v!r} (also {table}[{seen[v]}])")
+            raise ConfigError(
+                f"{table}[{i}].{key}", f"duplicate {key} {v!r} (also {table}[{seen[v]}])"
+            )
         seen[v] = i
 
 
@@ -290,7 +296,9 @@ def check_selector(selector: str, path: str) -> None:
 
 def _check_feed(feed: FeedSpec, path: str, sources: set[str]) -> None:
     if not _SLUG.match(feed.slug):
-        raise ConfigError(f"{path}.slug", f"use lower-case letters, digits, - and _; got {feed.slug!r}")
+        raise ConfigError(
+            f"{path}.slug", f"use lower-case letters, digits, - and _; got {feed.slug!r}"
+        )
     if feed.limit < 1:
         raise ConfigError(f"{path}.limit", f"must be at least 1, got {feed.limit}")
     for j, name in enumerate(feed.sources):
@@ -302,7 +310,9 @@ def _check_feed(feed: FeedSpec, path: str, sources: set[str]) -> None:
                 try:
                     re.compile(pattern[1:-1])
                 except re.error as e:
-                    raise ConfigError(f"{path}.{key}[{j}]", f"invalid regular expression: {e}") from e
+                    raise ConfigError(
+                        f"{path}.{key}[{j}]", f"invalid regular expression: {e}"
+                    ) from e
 
 
 def _join(path: str, key: str) -> str:
@@ -310,5 +320,11 @@ def _join(path: str, key: str) -> str:
 
 
 def _tname(value: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)

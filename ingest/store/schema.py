@@ -7,7 +7,7 @@ migrated schema matches these definitions.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -19,7 +19,6 @@ metadata = sa.MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
-
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -37,17 +36,15 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r} given to the store; use UTC-aware")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(
-        self, value: datetime | None, dialect: sa.Dialect
-    ) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 UTC_DATETIME = UTCDateTime()
@@ -131,9 +128,7 @@ story_revisions = sa.Table(
     "story_revisions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True
-    ),
+    sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("body_html", sa.Text, nullable=False),

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from feeds.spec import FeedSpec, SiteSpec
+from ingest.dedupe import DedupeParams
 from ingest.errors import ConfigError
 from ingest.model import FetchOptions, SourceSpec
 
@@ -50,16 +51,6 @@ class ScheduleSection:
 
 
 @dataclass(frozen=True, slots=True)
-class DedupeSection:
-    shingle_size: int = 3
-    num_perm: int = 128
-    bands: int = 32
-    near_duplicate: float = 0.5  # estimated Jaccard above which a copy joins a cluster
-    event_similarity: float = 0.2  # weaker text match that needs shared actors as well
-    window_hours: float = 72.0
-
-
-@dataclass(frozen=True, slots=True)
 class RetentionSection:
     max_age_days: float = 0.0  # 0 keeps everything
     max_per_source: int = 0  # 0: no limit
@@ -82,7 +73,7 @@ class Settings:
     server: ServerSection = ServerSection()
     fetch: FetchOptions = FetchOptions()
     schedule: ScheduleSection = ScheduleSection()
-    dedupe: DedupeSection = DedupeSection()
+    dedupe: DedupeParams = DedupeParams()
     retention: RetentionSection = RetentionSection()
     log: LogSection = LogSection()
     websub: WebSubSection = WebSubSection()

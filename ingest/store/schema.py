@@ -55,7 +55,8 @@ sources = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(200), nullable=False, unique=True),
-    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False),  # fetched; follows an adopted redirect
+    sa.Column("config_url", sa.Text),  # as configured, to tell a config change from a redirect
     sa.Column("kind", sa.String(10), nullable=False, server_default="feed"),
     sa.Column("enabled", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("interval_s", sa.Float, nullable=False, server_default="900"),
@@ -97,6 +98,8 @@ stories = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
     sa.Column("item_key", sa.Text, nullable=False),
+    # The URL with http/https, www/m/amp hosts and AMP markers folded: one article, one key.
+    sa.Column("article_key", sa.Text, nullable=False),
     sa.Column("url", sa.Text, nullable=False, index=True),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("summary", sa.Text, nullable=False, server_default=""),
@@ -121,6 +124,7 @@ stories = sa.Table(
     sa.Column("cluster_id", sa.Integer, sa.ForeignKey("clusters.id"), index=True),
     sa.Column("minhash", sa.LargeBinary),  # the MinHash signature, for candidate scoring
     sa.UniqueConstraint("source_id", "item_key"),
+    sa.Index("ix_stories_source_id_article_key", "source_id", "article_key"),
 )
 
 # Earlier versions of a story whose content changed between polls.
@@ -178,4 +182,14 @@ cluster_overrides = sa.Table(
     sa.Column("other_cluster_id", sa.Integer),
     sa.Column("created_at", UTC_DATETIME, nullable=False),
     sa.Column("note", sa.Text),
+)
+
+# Stories removed by retention, remembered so a feed that still lists one does not bring it
+# back as new; rows older than the retention window's grace period are dropped.
+pruned_items = sa.Table(
+    "pruned_items",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("item_key", sa.Text, primary_key=True),
+    sa.Column("pruned_at", UTC_DATETIME, nullable=False, index=True),
 )

@@ -48,6 +48,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('url', sa.Text(), nullable=False),
+    sa.Column('config_url', sa.Text(), nullable=True),
     sa.Column('kind', sa.String(length=10), server_default='feed', nullable=False),
     sa.Column('enabled', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('interval_s', sa.Float(), server_default='900', nullable=False),
@@ -73,10 +74,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sources')),
     sa.UniqueConstraint('name', name=op.f('uq_sources_name'))
     )
+    op.create_table('pruned_items',
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.Column('item_key', sa.Text(), nullable=False),
+    sa.Column('pruned_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_pruned_items_source_id_sources')),
+    sa.PrimaryKeyConstraint('source_id', 'item_key', name=op.f('pk_pruned_items'))
+    )
+    with op.batch_alter_table('pruned_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pruned_items_pruned_at'), ['pruned_at'], unique=False)
+
     op.create_table('stories',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('item_key', sa.Text(), nullable=False),
+    sa.Column('article_key', sa.Text(), nullable=False),
     sa.Column('url', sa.Text(), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('summary', sa.Text(), server_default='', nullable=False),
@@ -108,6 +120,7 @@ def upgrade() -> None:
     with op.batch_alter_table('stories', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stories_cluster_id'), ['cluster_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stories_content_hash'), ['content_hash'], unique=False)
+        batch_op.create_index('ix_stories_source_id_article_key', ['source_id', 'article_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_stories_first_seen_at'), ['first_seen_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_stories_published_at'), ['published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_stories_url'), ['url'], unique=False)
@@ -150,6 +163,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('pruned_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pruned_items_pruned_at'))
+
+    op.drop_table('pruned_items')
     
     with op.batch_alter_table('story_tags', schema=None) as batch_op:
         batch_op.drop_index('ix_story_tags_kind_value')
@@ -168,6 +185,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stories_published_at'))
         batch_op.drop_index(batch_op.f('ix_stories_first_seen_at'))
         batch_op.drop_index(batch_op.f('ix_stories_content_hash'))
+        batch_op.drop_index('ix_stories_source_id_article_key')
         batch_op.drop_index(batch_op.f('ix_stories_cluster_id'))
 
     op.drop_table('stories')

@@ -1,0 +1,7 @@
+"""``python -m communique``."""
+
+import sys
+
+from communique.cli import main
+
+sys.exit(main())

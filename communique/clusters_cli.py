@@ -1,0 +1,102 @@
+"""``communique clusters ...``: look at story clusters and correct them by hand.
+
+Splits and merges are recorded as overrides that later ingests respect.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+
+from ingest.errors import StoreError
+from ingest.store import clusters as store
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``clusters`` and its sub-commands; each sets ``func(args, engine, settings)``."""
+    parser = subparsers.add_parser("clusters", help="list, show, split and merge story clusters")
+    sub = parser.add_subparsers(dest="clusters_command", required=True)
+
+    p = sub.add_parser("list", help="clusters, most recently changed first")
+    p.add_argument("--min-size", type=int, default=1, help="only clusters with this many stories")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="every story of one cluster")
+    p.add_argument("cluster_id", type=int, metavar="ID")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("split", help="take a story out of its cluster, for good")
+    p.add_argument("story_id", type=int, metavar="STORY_ID")
+    p.add_argument("--note", help="why, kept with the override")
+    p.set_defaults(func=cmd_split)
+
+    p = sub.add_parser("merge", help="join two clusters; the older id survives")
+    p.add_argument("cluster_ids", type=int, nargs=2, metavar="ID")
+    p.add_argument("--note", help="why, kept with the override")
+    p.set_defaults(func=cmd_merge)
+
+
+def _console() -> Console:
+    # Plain text: no colour codes when piped, and no wrapping surprises in scripts.
+    return Console(highlight=False, soft_wrap=True)
+
+
+def cmd_list(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
+    with engine.connect() as conn:
+        rows = store.list_clusters(conn, limit=args.limit, min_size=args.min_size)
+    table = Table("id", "size", "updated", "outlet", "title", box=None, pad_edge=False)
+    for c in rows:
+        updated = c.updated_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(str(c.id), str(c.size), updated, c.outlet, c.title)
+    console = _console()
+    console.print(table)
+    console.print(f"{len(rows)} cluster{'s' * (len(rows) != 1)}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
+    try:
+        with engine.connect() as conn:
+            members = store.cluster_members(conn, args.cluster_id)
+    except StoreError as e:
+        return _fail(str(e))
+    table = Table("", "story", "published", "outlet", "title", "url", box=None, pad_edge=False)
+    for m in members:
+        mark = "*" if m.representative else ""
+        published = m.published.strftime("%Y-%m-%d %H:%M")
+        table.add_row(mark, str(m.story_id), published, m.outlet, m.title, m.url)
+    console = _console()
+    console.print(f"cluster {args.cluster_id}: {len(members)} stories (* representative)")
+    console.print(table)
+    return 0
+
+
+def cmd_split(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
+    try:
+        with engine.begin() as conn:
+            new = store.split_story(conn, args.story_id, note=args.note)
+    except StoreError as e:
+        return _fail(str(e))
+    _console().print(f"story {args.story_id} is now alone in cluster {new}")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
+    a, b = args.cluster_ids
+    try:
+        with engine.begin() as conn:
+            keep = store.merge_clusters(conn, a, b, note=args.note)
+    except StoreError as e:
+        return _fail(str(e))
+    _console().print(f"clusters {a} and {b} are now cluster {keep}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    Console(stderr=True, highlight=False).print(f"error: {message}")
+    return 1

@@ -1,0 +1,243 @@
+"""The sub-commands: each builds what it needs from the settings and hands it down."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from communique.cli import store
+from communique.settings import Settings, load_settings
+from ingest import pipeline
+from ingest.errors import CommuniqueError, ConfigError
+from ingest.fetch import Fetcher
+from ingest.identity import item_key
+from ingest.model import SourceSpec
+from ingest.schedule import SchedulePolicy
+from ingest.store import sources as source_rows
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def policy(settings: Settings) -> SchedulePolicy:
+    s = settings.schedule
+    return SchedulePolicy(
+        jitter=s.jitter, min_interval=s.min_interval, max_interval=s.max_interval,
+        adaptive=s.adaptive,
+    )
+
+
+@contextmanager
+def context(
+    settings: Settings, engine: sa.Engine, on_change: object = None
+) -> Iterator[pipeline.Context]:
+    with Fetcher(settings.fetch) as fetcher:
+        yield pipeline.Context(
+            engine=engine,
+            fetcher=fetcher,
+            dedupe=settings.dedupe,
+            policy=policy(settings),
+            on_change=on_change,  # type: ignore[arg-type]
+        )
+
+
+# --- ingest --------------------------------------------------------------------------------
+
+
+def ingest(args: argparse.Namespace, settings: Settings) -> int:
+    specs = _chosen(settings, args.sources)
+    engine = store(settings)
+    with context(settings, engine) as ctx:
+        pipeline.sync(ctx, settings.sources)
+        reports = _ingest_with_progress(ctx, specs, settings.schedule.workers)
+    _print_reports(reports)
+    if reports and all(r.outcome == "error" for r in reports):
+        err.print("communique: every source failed")
+        return 1
+    return 0
+
+
+def _chosen(settings: Settings, names: list[str]) -> list[SourceSpec]:
+    if not names:
+        return [s for s in settings.sources if s.enabled]
+    return [settings.source(name) for name in names]
+
+
+def _ingest_with_progress(
+    ctx: pipeline.Context, specs: list[SourceSpec], workers: int
+) -> list[pipeline.SourceReport]:
+    if not err.is_terminal:
+        return pipeline.ingest_many(ctx, specs, workers)
+    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("", total=len(specs))
+        return pipeline.ingest_many(
+            ctx, specs, workers, progress=lambda r: bar.update(task, advance=1, description=r.name)
+        )
+
+
+def _print_reports(reports: list[pipeline.SourceReport]) -> None:
+    table = Table(title="ingest", title_justify="left")
+    for name in ("source", "result", "HTTP", "items", "new", "revised", "seen", "clustered", "error"):
+        table.add_column(name, justify="right" if name in ("HTTP", "items", "new", "revised", "seen", "clustered") else "left")
+    for r in reports:
+        table.add_row(
+            r.name, r.outcome, str(r.status or "-"), str(r.found), str(r.new), str(r.revised),
+            str(r.seen), str(r.clustered), (r.error or "")[:120],
+        )
+    out.print(table)
+    new = sum(r.new for r in reports)
+    failed = sum(1 for r in reports if r.outcome == "error")
+    out.print(f"{len(reports)} sources, {new} new stories, {failed} failed")
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+def show_sources(args: argparse.Namespace, settings: Settings) -> int:
+    engine = store(settings)
+    with engine.begin() as conn:
+        source_rows.sync_sources(conn, settings.sources, datetime.now(UTC))
+        rows = source_rows.health(conn)
+    table = Table()
+    for name in ("source", "enabled", "last fetch", "HTTP", "stories", "next fetch", "last error"):
+        table.add_column(name)
+    for h in rows:
+        table.add_row(
+            h.name, "yes" if h.enabled else "no", _when(h.last_fetch_at), str(h.last_status or "-"),
+            str(h.stories), _when(h.next_fetch_at) if h.enabled else "-",
+            h.disabled_reason or (h.last_error or "")[:100],
+        )
+    out.print(table)
+    return 0
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "never"
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+def check(args: argparse.Namespace, settings: Settings) -> int:
+    spec = _source_or_url(settings, args.source)
+    with Fetcher(settings.fetch) as fetcher:
+        try:
+            fetched = fetcher.get(spec.url, robots=spec.robots)
+            parsed = pipeline.read_listing(spec, fetched)
+        except CommuniqueError as e:
+            err.print(f"communique: source {spec.name!r}: {e}")
+            return 1
+        out.print(f"[bold]{spec.name}[/] {fetched.final_url} — HTTP {fetched.status}, "
+                  f"{len(fetched.body)} bytes, {len(parsed.items)} items")
+        for note in getattr(parsed, "notes", ()):
+            out.print(f"  note: {note}")
+        failed = 0
+        for item in parsed.items:
+            failed += not _check_item(fetcher, spec, item, args.lines)
+    return 1 if parsed.items and failed == len(parsed.items) else 0
+
+
+def _check_item(fetcher: Fetcher, spec: SourceSpec, item: object, lines: int) -> bool:
+    key = item_key(item)  # type: ignore[arg-type]
+    out.print()
+    try:
+        story = pipeline.prepare_story(fetcher, spec, item, key, datetime.now(UTC))  # type: ignore[arg-type]
+    except CommuniqueError as e:
+        out.print(f"[red]✗[/] {getattr(item, 'url', None) or key}: {e}")
+        return False
+    out.print(f"[bold]{story.title}[/]")
+    out.print(f"  url:       {story.url}")
+    out.print(f"  published: {story.published.isoformat()}  (raw: {story.published_raw or '-'})")
+    out.print(f"  outlet:    {story.outlet}   author: {story.author or '-'}   language: {story.language or '-'}")
+    out.print(f"  dateline:  {story.dateline or '-'}   attributions: {', '.join(story.attributions) or '-'}")
+    out.print(f"  countries: {', '.join(story.countries) or '-'}   topics: {', '.join(story.topics) or '-'}   score: {story.score:.2f}")
+    out.print(f"  words:     {story.word_count}")
+    for line in [p for p in story.body_text.split("\n") if p.strip()][:lines]:
+        out.print(f"  | {line[:160]}")
+    for note in story.removed:
+        out.print(f"  removed: {note}")
+    return True
+
+
+def _source_or_url(settings: Settings, name: str) -> SourceSpec:
+    try:
+        return settings.source(name)
+    except ConfigError:
+        if name.startswith(("http://", "https://")):
+            return SourceSpec(name=name, url=name)
+        raise
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def export(args: argparse.Namespace, settings: Settings) -> int:
+    from feeds.export import export_all
+
+    engine = store(settings)
+    paths = export_all(engine, settings.feeds, settings.site(), args.dir)
+    for path in paths:
+        out.print(str(path))
+    out.print(f"{len(paths)} files written to {args.dir}")
+    return 0
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    from communique.daemon import Daemon
+
+    Daemon(settings, store(settings)).serve(fetching=False)
+    return 0
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from communique.daemon import Daemon
+
+    Daemon(settings, store(settings)).serve(fetching=True)
+    return 0
+
+
+def clusters(args: argparse.Namespace, settings: Settings) -> int:
+    if not hasattr(args, "func"):
+        err.print("communique clusters: say what to do (list, show, split, merge); see --help")
+        return 2
+    return int(args.func(args, store(settings), settings))
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+
+def demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the bundled fixture site, ingest it once, then run the daemon on it."""
+    from communique.daemon import Daemon
+    from communique.demo import DemoSite, demo_config
+
+    workdir = Path("data") / "demo"
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = args.port or settings.server.port
+    with DemoSite() as site:
+        config = workdir / "communique.toml"
+        store_url = f"sqlite:///{(workdir / 'demo.db').resolve()}"
+        config.write_text(demo_config(site.base_url, store_url, settings.server.host, port))
+        demo_settings = load_settings(config)
+        err.print(f"demo news site at {site.base_url}/ ; config written to {config}")
+        engine = store(demo_settings)
+        with context(demo_settings, engine) as ctx:
+            pipeline.sync(ctx, demo_settings.sources)
+            _print_reports(pipeline.ingest_many(ctx, list(demo_settings.sources)))
+        base = demo_settings.base_url
+        for feed in demo_settings.feeds:
+            out.print(f"  {feed.title}: {base}feeds/{feed.slug}.atom  .rss  .json  ({base}feeds/{feed.slug}/)")
+        if args.once:
+            return 0
+        out.print(f"serving on {base} — Ctrl-C stops")
+        Daemon(demo_settings, engine).serve(fetching=True)
+    return 0

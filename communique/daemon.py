@@ -1,0 +1,338 @@
+"""The long-running process: APScheduler wakes a worker that claims due sources in the
+store, and uvicorn serves the feeds, /metrics and /healthz, in one process.
+
+APScheduler is imported here and nowhere else.  Its job store is not the schedule of record
+(it can't be shared between processes): it only ticks; each source's next fetch, lease and
+health live in the store, so a restart, or a second worker on PostgreSQL, resumes from there.
+
+Stopping (SIGTERM, SIGINT): no new source starts; a source in progress stops between items,
+stores what it has prepared and leaves its schedule as it was; the daemon waits a few
+seconds for that and exits.  A worker still stuck in a network read after the grace period
+is abandoned: its thread is a daemon thread, and its transaction (if any) rolls back, so
+nothing half-written is left — the next run fetches that source again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+import sqlalchemy as sa
+import uvicorn
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from communique import commands, observe
+from communique.lock import DaemonLock
+from communique.settings import Settings
+from feeds.app import create_app
+from ingest import pipeline
+from ingest.errors import CommuniqueError
+from ingest.fetch import Fetcher
+from ingest.model import SourceSpec
+from ingest.store import sources as source_rows
+from ingest.store.retention import RetentionPolicy, prune
+
+log = logging.getLogger("communique.daemon")
+
+SHUTDOWN_GRACE = 5.0  # seconds to let in-flight sources finish on SIGTERM
+RETENTION_EVERY = 3600.0
+RETENTION_FIRST = 60.0  # after start, so start-up I/O and the first fetches come first
+
+
+class Daemon:
+    def __init__(self, settings: Settings, engine: sa.Engine) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.app = create_app(engine, settings.feeds, settings.site())
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.metrics = observe.Metrics()
+        self.stop = threading.Event()
+        self.workers = _Workers(max(1, settings.schedule.workers), self._ingest)
+        self.last_cycle: datetime | None = None
+        self.scheduler: BackgroundScheduler | None = None
+        self.fetcher: Fetcher | None = None
+        self.ctx: pipeline.Context | None = None
+        self.lock = DaemonLock(settings.store.url)
+        self._log_filter = SourceLogFilter()
+        self.app.add_route("/metrics", observe.metrics_app(self.metrics, self.refresh_gauges))
+        self.app.add_route("/healthz", observe.healthz_app(self.health))
+
+    # --- the scheduler side ----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Take the store's lock, bring sources in line with the config, start ticking.
+
+        Raises StoreError when another daemon holds this SQLite store."""
+        self.lock.acquire()
+        _install_log_filter(self._log_filter)
+        self.fetcher = Fetcher(self.settings.fetch)
+        self.ctx = pipeline.Context(
+            engine=self.engine,
+            fetcher=self.fetcher,
+            dedupe=self.settings.dedupe,
+            policy=commands.policy(self.settings),
+            on_change=self.app.invalidate,
+            on_report=self.metrics.record,
+            stop=self.stop,
+        )
+        pipeline.sync(self.ctx, self.settings.sources)
+        if self.lock.path is not None:  # we alone own this store: leases left are orphans
+            with self.engine.begin() as conn:
+                if orphans := source_rows.release_all(conn):
+                    log.info("released %d leases left by a previous run", orphans)
+        self.workers.start()
+        self.scheduler = self._scheduler()
+        self.scheduler.start()
+        log.info("started: %d workers, %d sources", self.workers.size, len(self.settings.sources))
+
+    def _scheduler(self) -> BackgroundScheduler:
+        scheduler = BackgroundScheduler(timezone=UTC)
+        now = datetime.now(UTC).timestamp()
+        scheduler.add_job(
+            self._safe(self.tick),
+            "interval",
+            seconds=self.settings.schedule.tick,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+        )
+        if self._retention().active:
+            scheduler.add_job(
+                self._safe(self.run_retention),
+                "interval",
+                seconds=RETENTION_EVERY,
+                next_run_time=datetime.fromtimestamp(now + RETENTION_FIRST, UTC),
+                max_instances=1,
+                coalesce=True,
+            )
+        return scheduler
+
+    def tick(self) -> list[str]:
+        """Claim as many due sources as there are free workers, and start them."""
+        if self.stop.is_set():
+            return []
+        now = datetime.now(UTC)
+        free = self.workers.free()
+        with self.engine.begin() as conn:
+            self.metrics.lag.set(source_rows.schedule_lag(conn, now))
+            names = (
+                source_rows.claim_due(conn, self.owner, now, self.settings.schedule.lease, free)
+                if free > 0
+                else []
+            )
+        for name in names:
+            self.workers.submit(name)
+        self.last_cycle = datetime.now(UTC)
+        self.metrics.last_cycle.set(self.last_cycle.timestamp())
+        return names
+
+    def _ingest(self, name: str) -> None:
+        assert self.ctx is not None
+        try:
+            spec: SourceSpec = self.settings.source(name)
+        except CommuniqueError:  # removed from the config since it was claimed
+            self._release(name)
+            return
+        self.metrics.in_flight.set(self.workers.busy)
+        report = pipeline.ingest_source(self.ctx, spec)
+        if report.outcome == "interrupted":
+            self._release(name)  # the next run takes it at once
+
+    def _release(self, name: str) -> None:
+        with self.engine.begin() as conn:
+            source_rows.release(conn, name, self.owner)
+
+    def run_retention(self) -> None:
+        report = prune(self.engine, self._retention(), datetime.now(UTC))
+        self.metrics.pruned.inc(report.removed)
+        if report.removed:
+            log.info(
+                "retention: %d stories pruned (%d by age, %d beyond the per-source count)",
+                report.removed,
+                report.by_age,
+                report.by_count,
+            )
+            self.app.invalidate()
+
+    def _retention(self) -> RetentionPolicy:
+        r = self.settings.retention
+        return RetentionPolicy(max_age_days=r.max_age_days, max_per_source=r.max_per_source)
+
+    def _safe(self, job: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                job()
+            except Exception:  # a job must survive a store hiccup; it runs again shortly
+                log.exception("scheduled job %s failed", getattr(job, "__name__", job))
+
+        return run
+
+    # --- health and gauges -----------------------------------------------------------------
+
+    def health(self) -> observe.Health:
+        store = observe.store_status(self.engine)
+        if self.scheduler is None:
+            scheduler = "off"
+        else:
+            running = bool(self.scheduler.running) and not self.stop.is_set()
+            scheduler = observe.scheduler_status(
+                running, self.last_cycle, datetime.now(UTC), self.settings.schedule.tick
+            )
+        ok = store == "ok" and scheduler in ("running", "off")
+        cycle = self.last_cycle.isoformat() if self.last_cycle else None
+        return observe.Health(ok, store, scheduler, cycle, self.workers.busy)
+
+    def refresh_gauges(self) -> None:
+        self.metrics.in_flight.set(self.workers.busy)
+        if self.scheduler is not None:
+            with self.engine.connect() as conn:
+                self.metrics.lag.set(source_rows.schedule_lag(conn, datetime.now(UTC)))
+
+    # --- the whole process -----------------------------------------------------------------
+
+    def serve(self, fetching: bool = True) -> None:
+        """Serve HTTP (and, with ``fetching``, run the schedule) until SIGINT or SIGTERM."""
+        if fetching:
+            self.start()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                self.app,
+                host=self.settings.server.host,
+                port=self.settings.server.port,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                timeout_graceful_shutdown=2,
+            )
+        )
+        previous = _on_signals(lambda: self.stop.set())
+        try:
+            server.run()  # returns on SIGINT / SIGTERM
+        finally:
+            self.shutdown()
+            _restore_signals(previous)
+
+    def shutdown(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """Stop scheduling, let in-flight sources store what they have, release the rest."""
+        self.stop.set()
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if not self.workers.wait_idle(grace):
+            log.warning(
+                "%d sources still in flight after %.0fs; abandoned", self.workers.busy, grace
+            )
+        self.workers.close()
+        if self.ctx is not None:
+            with self.engine.begin() as conn:
+                source_rows.release_owned(conn, self.owner)
+        if self.fetcher is not None and self.workers.busy == 0:
+            self.fetcher.close()
+        _remove_log_filter(self._log_filter)
+        self.lock.release()
+        log.info("stopped")
+
+
+# --- workers ---------------------------------------------------------------------------------
+
+
+class _Workers:
+    """A fixed set of daemon threads taking source names from a queue.
+
+    Daemon threads, unlike a ThreadPoolExecutor's, don't hold up the interpreter's exit: a
+    source stuck in a slow read can't keep the process alive after the shutdown grace.
+    """
+
+    def __init__(self, size: int, run: Callable[[str], None]) -> None:
+        self.size, self._run = size, run
+        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._idle = threading.Condition()
+        self.busy = 0  # queued or running
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for i in range(self.size):
+            thread = threading.Thread(target=self._loop, name=f"ingest-{i}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def free(self) -> int:
+        with self._idle:
+            return self.size - self.busy
+
+    def submit(self, name: str) -> None:
+        with self._idle:
+            self.busy += 1
+        self._queue.put(name)
+
+    def _loop(self) -> None:
+        while (name := self._queue.get()) is not None:
+            try:
+                self._run(name)
+            except Exception:  # the worker must live on; the source's lease will expire
+                log.exception("source %r: worker failed", name)
+            finally:
+                with self._idle:
+                    self.busy -= 1
+                    self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: self.busy == 0, timeout)
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._queue.put(None)
+
+
+# --- logs and signals ------------------------------------------------------------------------
+
+
+class SourceLogFilter(logging.Filter):
+    """Gives every record logged while a source is being ingested that source's name and URL,
+    as ``extra`` fields (JSON logs) and in the text, whichever module logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        current = pipeline.current_source.get()
+        if current is not None and not hasattr(record, "source"):
+            record.source, record.url = current
+            record.msg = f"source {current[0]!r} ({current[1]}): {record.msg}"
+        return True
+
+
+def _install_log_filter(f: logging.Filter) -> None:
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(f)
+
+
+def _remove_log_filter(f: logging.Filter) -> None:
+    for handler in logging.getLogger().handlers:
+        handler.removeFilter(f)
+
+
+_Handlers = dict[int, Any]
+
+
+def _on_signals(stop: Callable[[], None]) -> _Handlers:
+    """Our own SIGTERM/SIGINT handlers: uvicorn restores and re-raises them after its own
+    shutdown, and ours only set the stop flag, so the finally-block still runs (the default
+    SIGTERM action would kill the process before in-flight writes finish)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop()
+
+    return {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+
+def _restore_signals(previous: _Handlers) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)

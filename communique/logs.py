@@ -1,0 +1,41 @@
+"""Logging set-up: plain lines for people, one JSON object per line by config."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, with any ``extra=`` fields (source, url, ...) kept."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        out |= {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
+        if record.exc_info:
+            out["exception"] = self.formatException(record.exc_info)
+        return json.dumps(out, default=str)
+
+
+def configure(section: Any, verbose: bool = False) -> None:
+    """Configure the root logger from ``[log]`` (level, json)."""
+    handler = logging.StreamHandler(sys.stderr)
+    if section.json:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel("DEBUG" if verbose else section.level.upper())
+    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,446 @@
+"""The orchestrator: one source, start to end, through the leaves and into the store.
+
+fetch → (304 or same bytes: done) → parse | scrape → identity → article pages for new items
+→ normalize → write stories and clusters (one transaction) → record health and next fetch.
+
+Everything that can go wrong with a source is a ``CommuniqueError`` caught here and written
+on the source's row; an unexpected exception is caught too (and logged with its traceback),
+so one broken source never stops a run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ingest import schedule
+from ingest.dedupe import DedupeParams
+from ingest.errors import CommuniqueError, ExtractError, FetchError
+from ingest.extract import extract_article
+from ingest.fetch import Fetcher
+from ingest.identity import article_key, item_key, raw_hash
+from ingest.model import Article, Fetched, ParsedFeed, RawItem, SourceSpec, Story
+from ingest.normalize import needs_full_text, normalize
+from ingest.parse import parse_feed
+from ingest.scrape import scrape_listing
+from ingest.store import sources as source_rows
+from ingest.store import stories as story_rows
+from ingest.store.clusters import assign_cluster
+from ingest.store.retention import pruned_keys
+from ingest.store.schema import stories
+
+log = logging.getLogger("communique.ingest")
+
+# The source a thread is working on, so log lines of the leaves (fetch, extract, ...) can
+# carry it too: communique's log filter reads it.  A ContextVar is per thread, per task.
+current_source: ContextVar[tuple[str, str] | None] = ContextVar("current_source", default=None)
+
+
+class SourceLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """Every line names the source and its URL, in the text and as ``extra`` fields."""
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
+        kwargs["extra"] = {**(self.extra or {}), **kwargs.get("extra", {})}
+        extra = self.extra or {}
+        return f"source {extra.get('source')!r} ({extra.get('url')}): {msg}", kwargs
+
+
+def source_log(name: str, url: str) -> SourceLog:
+    return SourceLog(log, {"source": name, "url": url})
+
+
+HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    """What the pipeline needs, built once by the composition root and shared by workers."""
+
+    engine: sa.Engine
+    fetcher: Fetcher
+    dedupe: DedupeParams = field(default_factory=DedupeParams)
+    policy: schedule.SchedulePolicy = field(default_factory=schedule.SchedulePolicy)
+    clock: Callable[[], datetime] = utcnow
+    on_change: Callable[[], None] | None = None
+    # Called with every source's report (the daemon's metrics).
+    on_report: Callable[[SourceReport], None] | None = None
+    # Set on shutdown: sources not yet started are skipped, and one in progress stops
+    # between items, writes what it has, and leaves its schedule as it was.
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
+class SourceReport:
+    """The outcome of one source's pass, for the summary table, logs and metrics."""
+
+    name: str
+    outcome: str = "ok"  # ok | not-modified | unchanged | error | disabled | interrupted
+    status: int | None = None
+    found: int = 0
+    new: int = 0
+    revised: int = 0
+    seen: int = 0
+    clustered: int = 0  # new stories that joined an existing cluster
+    failed: int = 0  # items dropped, with the first reason in ``error``
+    error: str | None = None
+    error_type: str | None = None  # the exception class of a failed source, e.g. ParseError
+    bytes: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One item ready to write: its normalized story and identity."""
+
+    story: Story
+    raw_hash: str
+    article_key: str
+    known: story_rows.Known | None
+
+
+class _Timer:
+    def __init__(self, report: SourceReport) -> None:
+        self.report = report
+
+    def __call__(self, stage: str) -> _Stage:
+        return _Stage(self.report.timings, stage)
+
+
+class _Stage:
+    def __init__(self, timings: dict[str, float], stage: str) -> None:
+        self.timings, self.stage = timings, stage
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        elapsed = time.perf_counter() - self.start
+        self.timings[self.stage] = self.timings.get(self.stage, 0.0) + elapsed
+
+
+# --- one source --------------------------------------------------------------------------
+
+
+def ingest_source(ctx: Context, spec: SourceSpec) -> SourceReport:
+    """Fetch, read and store one source now; never raises for the source's own faults."""
+    report = SourceReport(spec.name)
+    with ctx.engine.begin() as conn:
+        state = source_rows.state(conn, spec.name)
+    token = current_source.set((spec.name, state.url))
+    try:
+        _guarded(ctx, spec, state, report)
+    finally:
+        current_source.reset(token)
+    if (report.new or report.revised) and ctx.on_change is not None:
+        ctx.on_change()
+    if ctx.on_report is not None:
+        ctx.on_report(report)
+    return report
+
+
+def _guarded(
+    ctx: Context, spec: SourceSpec, state: source_rows.SourceState, report: SourceReport
+) -> None:
+    if state.disabled_reason:
+        report.outcome, report.error = "disabled", state.disabled_reason
+    elif ctx.stop.is_set():
+        report.outcome = "interrupted"
+    else:
+        try:
+            _run(ctx, spec, state, report)
+        except CommuniqueError as e:
+            _fail(ctx, state, report, e)
+        except Exception as e:  # a bug of ours must not stop the other sources either
+            source_log(spec.name, state.url).exception("internal error")
+            _fail(ctx, state, report, e, internal=True)
+
+
+def _run(
+    ctx: Context, spec: SourceSpec, state: source_rows.SourceState, report: SourceReport
+) -> None:
+    timer = _Timer(report)
+    with timer("fetch"):
+        fetched = ctx.fetcher.get(
+            state.url, etag=state.etag, last_modified=state.last_modified, robots=spec.robots
+        )
+    report.status, report.bytes = fetched.status, len(fetched.body)
+    body_hash = hashlib.sha256(fetched.body).hexdigest() if not fetched.not_modified else None
+    if fetched.not_modified or body_hash == state.body_hash:
+        report.outcome = "not-modified" if fetched.not_modified else "unchanged"
+        _succeed(ctx, state, report, fetched, body_hash or state.body_hash, None)
+        return
+    with timer("parse"):
+        parsed = read_listing(spec, fetched)
+    report.found = len(parsed.items)
+    prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
+    with timer("store"), ctx.engine.begin() as conn:
+        _write(ctx, conn, state.id, prepared, report)
+    slog = source_log(spec.name, state.url)
+    if report.outcome == "interrupted":
+        # What was prepared is stored; the schedule and caching info stay as they were,
+        # so the next run fetches the source again and finishes it.
+        slog.info("interrupted: %d new stored before stopping", report.new)
+        return
+    slog.info(
+        "%d items, %d new, %d revised, %d seen",
+        report.found,
+        report.new,
+        report.revised,
+        report.seen,
+    )
+    _succeed(ctx, state, report, fetched, body_hash, parsed.title)
+
+
+def read_listing(spec: SourceSpec, fetched: Fetched) -> ParsedFeed:
+    """The items of a feed document or a scraped listing page."""
+    return scrape_listing(spec, fetched) if spec.kind == "html" else parse_feed(spec, fetched)
+
+
+def _prepare_all(
+    ctx: Context,
+    spec: SourceSpec,
+    state: source_rows.SourceState,
+    items: Iterable[RawItem],
+    report: SourceReport,
+    timer: _Timer,
+) -> list[Prepared]:
+    """Normalize the items that are new or changed; count the ones seen before."""
+    by_key: dict[str, RawItem] = {}
+    for item in items:
+        by_key.setdefault(item_key(item), item)  # a feed listing one item twice: first wins
+    with ctx.engine.connect() as conn:
+        known = story_rows.known_items(conn, state.id, by_key)
+        pruned = pruned_keys(conn, state.id, set(by_key) - set(known))
+    out: list[Prepared] = []
+    for key, item in by_key.items():
+        if ctx.stop.is_set():
+            report.outcome = "interrupted"
+            break
+        digest = raw_hash(item)
+        old = known.get(key)
+        if (old is not None and old.raw_hash == digest) or key in pruned:
+            report.seen += 1  # a pruned item the feed still lists is not new again
+            continue
+        try:
+            story = prepare_story(ctx.fetcher, spec, item, key, ctx.clock(), timer)
+        except CommuniqueError as e:
+            report.failed += 1
+            report.error = report.error or f"item {item.url or key}: {e}"
+            source_log(spec.name, state.url).warning("item %s dropped: %s", item.url or key, e)
+            continue
+        out.append(Prepared(story, digest, article_key(item, key), old))
+    return out
+
+
+def prepare_story(
+    fetcher: Fetcher,
+    spec: SourceSpec,
+    item: RawItem,
+    key: str,
+    now: datetime,
+    timer: _Timer | None = None,
+) -> Story:
+    """Fetch the article page when the item needs it, then normalize."""
+    article = None
+    if item.url and (spec.kind == "html" or needs_full_text(item, spec)):
+        with timer("extract") if timer else _null():
+            article = fetch_article(fetcher, spec, item)
+    with timer("normalize") if timer else _null():
+        return normalize(item, article, spec, now=now, key=key)
+
+
+def fetch_article(fetcher: Fetcher, spec: SourceSpec, item: RawItem) -> Article | None:
+    """The extracted page, or None when the feed's own text is better or the page failed
+    but the feed has text to fall back on."""
+    assert item.url is not None
+    feed_html = item.content_html or item.summary_html or ""
+    try:
+        page = fetcher.get(item.url, robots=spec.robots, accept=HTML_ACCEPT)
+        article = extract_article(page, spec.article)
+    except (FetchError, ExtractError) as e:
+        if not feed_html.strip():
+            raise
+        source_log(spec.name, spec.url).info(
+            "article %s not used (%s); keeping the feed's text", item.url, e
+        )
+        return None
+    if spec.full_text == "auto" and _text_len(feed_html) > _text_len(article.body_html):
+        return dataclasses.replace(article, body_html=feed_html)
+    return article
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _text_len(html: str) -> int:
+    # A rough measure is enough to tell a summary from a full text.
+    return len(" ".join(_TAG.sub(" ", html).split()))
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _write(
+    ctx: Context,
+    conn: sa.Connection,
+    source_id: int,
+    prepared: list[Prepared],
+    report: SourceReport,
+) -> None:
+    now = ctx.clock()
+    for p in prepared:
+        known = p.known or story_rows.find_article(conn, source_id, p.article_key)
+        if known is None:
+            story_id = story_rows.insert_story(
+                conn, source_id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
+            )
+            report.new += 1
+        elif story_rows.content_hash_of(conn, known.id) == p.story.content_hash:
+            story_rows.touch_raw_hash(conn, known.id, p.raw_hash)
+            report.seen += 1
+            continue
+        else:
+            story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=now)
+            story_id = known.id
+            report.revised += 1
+        cluster = assign_cluster(conn, story_id, p.story, ctx.dedupe)
+        if known is None and cluster_size(conn, cluster) > 1:
+            report.clustered += 1
+
+
+def cluster_size(conn: sa.Connection, cluster_id: int) -> int:
+    return int(
+        conn.execute(
+            sa.select(sa.func.count()).where(stories.c.cluster_id == cluster_id)
+        ).scalar_one()
+    )
+
+
+# --- recording the outcome ---------------------------------------------------------------
+
+
+def _succeed(
+    ctx: Context,
+    state: source_rows.SourceState,
+    report: SourceReport,
+    fetched: Fetched,
+    body_hash: str | None,
+    title: str | None,
+) -> None:
+    now = ctx.clock()
+    total = report.seen + report.new + report.revised
+    ratio = schedule.smooth_ratio(state.seen_ratio, report.seen, total)
+    values: dict[str, object] = {
+        "last_fetch_at": now,
+        "last_success_at": now,
+        "last_status": fetched.status,
+        "last_error": report.error,  # item-level warnings, or None
+        "last_error_at": now if report.error else None,
+        "error_count": 0,
+        "etag": fetched.etag or (state.etag if fetched.not_modified else None),
+        "last_modified": fetched.last_modified
+        or (state.last_modified if fetched.not_modified else None),
+        "body_hash": body_hash,
+        "seen_ratio": ratio,
+        "stories_new_last": report.new,
+        "next_fetch_at": schedule.after_success(now, state.interval_s, ratio, ctx.policy),
+    }
+    if title:
+        values["title"] = title
+    values |= _redirect_values(state, fetched)
+    with ctx.engine.begin() as conn:
+        source_rows.record_fetch(conn, state.id, values)
+
+
+REDIRECT_HOLDS = 3  # fetches a permanent redirect must hold before the stored URL follows it
+
+
+def _redirect_values(state: source_rows.SourceState, fetched: Fetched) -> dict[str, object]:
+    target = fetched.permanent_redirect
+    if not target:
+        return {"redirect_url": None, "redirect_count": 0}
+    count = state.redirect_count + 1 if target == state.redirect_url else 1
+    if count >= REDIRECT_HOLDS:
+        source_log(state.name, state.url).info("permanent redirect to %s adopted", target)
+        return {"url": target, "redirect_url": None, "redirect_count": 0}
+    return {"redirect_url": target, "redirect_count": count}
+
+
+def _fail(
+    ctx: Context,
+    state: source_rows.SourceState,
+    report: SourceReport,
+    error: Exception,
+    internal: bool = False,
+) -> None:
+    now = ctx.clock()
+    message = f"internal error: {error!r}" if internal else str(error)
+    status = getattr(error, "status", None)
+    report.outcome, report.error, report.status = "error", message, status
+    report.error_type = type(error).__name__
+    count = state.error_count + 1
+    values: dict[str, object] = {
+        "last_fetch_at": now,
+        "last_status": status,
+        "last_error": message,
+        "last_error_at": now,
+        "error_count": count,
+        "next_fetch_at": schedule.after_failure(
+            now, state.interval_s, count, ctx.policy, getattr(error, "retry_after", None)
+        ),
+    }
+    if status == 410:
+        values["disabled_reason"] = "410 Gone: the feed was removed; re-enable by changing its URL"
+    source_log(state.name, state.url).warning("%s", message)
+    with ctx.engine.begin() as conn:
+        source_rows.record_fetch(conn, state.id, values)
+
+
+# --- many sources --------------------------------------------------------------------------
+
+
+def ingest_many(
+    ctx: Context,
+    specs: Iterable[SourceSpec],
+    workers: int = 8,
+    progress: Callable[[SourceReport], None] | None = None,
+) -> list[SourceReport]:
+    """Ingest ``specs`` concurrently, up to ``workers`` at once; reports in input order."""
+    specs = list(specs)
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ingest") as pool:
+        futures = [pool.submit(ingest_source, ctx, spec) for spec in specs]
+        if progress is not None:
+            for future in as_completed(futures):
+                progress(future.result())
+        return [f.result() for f in futures]
+
+
+def sync(ctx: Context, specs: Iterable[SourceSpec]) -> None:
+    """Bring the source rows in line with the configuration."""
+    with ctx.engine.begin() as conn:
+        source_rows.sync_sources(conn, list(specs), ctx.clock())

@@ -1,0 +1,214 @@
+"""Source rows: the schedule of record and each source's health.
+
+Claims use a lease (owner + expiry) so several workers, or a worker restarted after a
+crash, never fetch one source twice at once: an expired lease is free to take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from ingest.model import SourceSpec
+from ingest.store.schema import sources, stories
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """What the pipeline needs from a source's row before fetching it."""
+
+    id: int
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    error_count: int
+    interval_s: float
+    redirect_url: str | None
+    redirect_count: int
+    seen_ratio: float | None
+    disabled_reason: str | None
+
+
+_STATE_COLUMNS = [sources.c[name] for name in SourceState.__dataclass_fields__]
+
+
+def sync_sources(conn: sa.Connection, specs: Sequence[SourceSpec], now: datetime) -> None:
+    """Make the rows match the config: add new sources, update changed ones, and disable
+    those no longer configured (their stories stay).
+
+    A source whose fetched URL follows an adopted permanent redirect keeps it for as long
+    as its configured URL stays the same."""
+    query = sa.select(sources.c.name, sources.c.url, sources.c.config_url)
+    existing = {r.name: r for r in conn.execute(query)}
+    for spec in specs:
+        values: dict[str, object] = {
+            "kind": spec.kind,
+            "enabled": spec.enabled,
+            "interval_s": spec.interval,
+        }
+        row = existing.get(spec.name)
+        if row is None:
+            conn.execute(
+                sa.insert(sources).values(
+                    name=spec.name, url=spec.url, config_url=spec.url, next_fetch_at=now, **values
+                )
+            )
+            continue
+        if (row.config_url or row.url) != spec.url:  # a new feed: forget caching and health
+            values |= {
+                "url": spec.url,
+                "config_url": spec.url,
+                "etag": None,
+                "last_modified": None,
+                "body_hash": None,
+                "redirect_url": None,
+                "redirect_count": 0,
+                "disabled_reason": None,
+                "error_count": 0,
+                "next_fetch_at": now,
+            }
+        conn.execute(sa.update(sources).where(sources.c.name == spec.name).values(**values))
+    gone = set(existing) - {s.name for s in specs}
+    if gone:
+        conn.execute(sa.update(sources).where(sources.c.name.in_(gone)).values(enabled=False))
+
+
+def state(conn: sa.Connection, name: str) -> SourceState:
+    row = conn.execute(sa.select(*_STATE_COLUMNS).where(sources.c.name == name)).one()
+    return SourceState(*row)
+
+
+def claim_due(
+    conn: sa.Connection, owner: str, now: datetime, lease: float, limit: int
+) -> list[str]:
+    """Lease up to ``limit`` due sources to ``owner``; returns their names, most overdue first.
+
+    The UPDATE re-checks the lease, so two workers racing for one row cannot both win.
+    """
+    due = (
+        sa.select(sources.c.id)
+        .where(sources.c.enabled, sources.c.disabled_reason.is_(None))
+        .where(sa.or_(sources.c.next_fetch_at.is_(None), sources.c.next_fetch_at <= now))
+        .where(sa.or_(sources.c.lease_until.is_(None), sources.c.lease_until < now))
+        .order_by(sources.c.next_fetch_at)
+        .limit(limit)
+    )
+    ids = [r[0] for r in conn.execute(due)]
+    claimed: list[str] = []
+    until = now + timedelta(seconds=lease)
+    for source_id in ids:
+        result = conn.execute(
+            sa.update(sources)
+            .where(sources.c.id == source_id)
+            .where(sa.or_(sources.c.lease_until.is_(None), sources.c.lease_until < now))
+            .values(lease_owner=owner, lease_until=until)
+            .returning(sources.c.name)
+        ).first()
+        if result:
+            claimed.append(result[0])
+    return claimed
+
+
+def release_all(conn: sa.Connection) -> int:
+    """Drop every lease: only for a store that one daemon holds exclusively (SQLite with
+    its lock), where any lease left is from a process that died."""
+    result = conn.execute(
+        sa.update(sources)
+        .where(sources.c.lease_owner.is_not(None))
+        .values(lease_owner=None, lease_until=None)
+    )
+    return int(result.rowcount or 0)
+
+
+def release_owned(conn: sa.Connection, owner: str) -> int:
+    """Drop ``owner``'s leases, on its way out, so another worker may take them at once."""
+    result = conn.execute(
+        sa.update(sources)
+        .where(sources.c.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+    )
+    return int(result.rowcount or 0)
+
+
+def schedule_lag(conn: sa.Connection, now: datetime) -> float:
+    """Seconds the most overdue source has been waiting for a worker; 0 when none waits."""
+    oldest = conn.execute(
+        sa.select(sa.func.min(sources.c.next_fetch_at))
+        .where(sources.c.enabled, sources.c.disabled_reason.is_(None))
+        .where(sources.c.next_fetch_at <= now)
+        .where(sa.or_(sources.c.lease_until.is_(None), sources.c.lease_until < now))
+    ).scalar_one_or_none()
+    if oldest is None:
+        return 0.0
+    return max((now - _aware(oldest)).total_seconds(), 0.0)
+
+
+def _aware(moment: datetime) -> datetime:
+    # An aggregate bypasses the column type, so SQLite hands back a naive (UTC) value or text.
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def release(conn: sa.Connection, name: str, owner: str) -> None:
+    conn.execute(
+        sa.update(sources)
+        .where(sources.c.name == name, sources.c.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+    )
+
+
+def record_fetch(conn: sa.Connection, source_id: int, values: dict[str, object]) -> None:
+    """Write the outcome of one fetch (health, caching info, next fetch) and drop the lease."""
+    conn.execute(
+        sa.update(sources)
+        .where(sources.c.id == source_id)
+        .values(**values, lease_owner=None, lease_until=None, fetch_count=sources.c.fetch_count + 1)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    name: str
+    url: str
+    enabled: bool
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    last_status: int | None
+    last_error: str | None
+    error_count: int
+    next_fetch_at: datetime | None
+    disabled_reason: str | None
+    stories: int
+
+
+def health(conn: sa.Connection) -> list[SourceHealth]:
+    """Every source with its health and story count, by name."""
+    counts = (
+        sa.select(stories.c.source_id, sa.func.count().label("n"))
+        .group_by(stories.c.source_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            sources.c.name,
+            sources.c.url,
+            sources.c.enabled,
+            sources.c.last_fetch_at,
+            sources.c.last_success_at,
+            sources.c.last_status,
+            sources.c.last_error,
+            sources.c.error_count,
+            sources.c.next_fetch_at,
+            sources.c.disabled_reason,
+            sa.func.coalesce(counts.c.n, 0),
+        )
+        .select_from(sources.outerjoin(counts, counts.c.source_id == sources.c.id))
+        .order_by(sources.c.name)
+    )
+    return [SourceHealth(*row) for row in conn.execute(query)]

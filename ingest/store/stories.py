@@ -1,0 +1,139 @@
+"""Writing stories: lookups by identity, inserts, revisions and tags.
+
+Only the pipeline calls these, inside its transaction; ``feeds`` reads the same tables
+through its own queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from ingest.model import Story
+from ingest.store.schema import stories, story_revisions, story_tags
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A stored story as far as identity checks need it."""
+
+    id: int
+    raw_hash: str
+    revision: int
+
+
+def known_items(conn: sa.Connection, source_id: int, keys: Iterable[str]) -> dict[str, Known]:
+    """Stored stories of the source among ``keys`` (item keys)."""
+    wanted = list(set(keys))
+    found: dict[str, Known] = {}
+    for start in range(0, len(wanted), 500):  # stay under bound-parameter limits
+        rows = conn.execute(
+            sa.select(stories.c.item_key, stories.c.id, stories.c.raw_hash, stories.c.revision)
+            .where(stories.c.source_id == source_id)
+            .where(stories.c.item_key.in_(wanted[start : start + 500]))
+        )
+        for key, *rest in rows:
+            found[key] = Known(*rest)
+    return found
+
+
+def find_article(conn: sa.Connection, source_id: int, key: str) -> Known | None:
+    """The source's stored story with this article key (same article, other URL)."""
+    row = conn.execute(
+        sa.select(stories.c.id, stories.c.raw_hash, stories.c.revision)
+        .where(stories.c.source_id == source_id, stories.c.article_key == key)
+        .limit(1)
+    ).first()
+    return Known(*row) if row else None
+
+
+def _values(story: Story) -> dict[str, object]:
+    return {
+        "url": story.url,
+        "title": story.title,
+        "summary": story.summary,
+        "body_html": story.body_html,
+        "body_text": story.body_text,
+        "published_at": story.published,
+        "published_raw": story.published_raw,
+        "author": story.author,
+        "outlet": story.outlet,
+        "language": story.language,
+        "word_count": story.word_count,
+        "dateline": story.dateline,
+        "attributions": list(story.attributions),
+        "countries": list(story.countries),
+        "topics": list(story.topics),
+        "score": story.score,
+        "content_hash": story.content_hash,
+    }
+
+
+def insert_story(
+    conn: sa.Connection, source_id: int, story: Story, *, raw_hash: str, article_key: str
+) -> int:
+    """Store a new story with its tags; returns its id."""
+    values = _values(story) | {
+        "source_id": source_id,
+        "item_key": story.key,
+        "article_key": article_key,
+        "raw_hash": raw_hash,
+        "first_seen_at": story.first_seen,
+        "updated_at": story.updated,
+    }
+    story_id = int(conn.execute(sa.insert(stories).values(**values)).inserted_primary_key[0])
+    _write_tags(conn, story_id, story)
+    return story_id
+
+
+def revise_story(
+    conn: sa.Connection, known: Known, story: Story, *, raw_hash: str, now: datetime
+) -> None:
+    """Keep the current version as a revision, then store the new content in place.
+
+    The row's id (and so the output item's id) stays; ``updated_at`` moves.
+    """
+    old = conn.execute(
+        sa.select(stories.c.title, stories.c.body_html, stories.c.content_hash).where(
+            stories.c.id == known.id
+        )
+    ).one()
+    conn.execute(
+        sa.insert(story_revisions).values(
+            story_id=known.id,
+            revision=known.revision,
+            title=old.title,
+            body_html=old.body_html,
+            content_hash=old.content_hash,
+            recorded_at=now,
+        )
+    )
+    values = _values(story) | {
+        "raw_hash": raw_hash,
+        "revision": known.revision + 1,
+        "updated_at": now,
+    }
+    conn.execute(sa.update(stories).where(stories.c.id == known.id).values(**values))
+    conn.execute(sa.delete(story_tags).where(story_tags.c.story_id == known.id))
+    _write_tags(conn, known.id, story)
+
+
+def touch_raw_hash(conn: sa.Connection, story_id: int, raw_hash: str) -> None:
+    """Remember a changed feed entry whose normalized content came out the same."""
+    conn.execute(sa.update(stories).where(stories.c.id == story_id).values(raw_hash=raw_hash))
+
+
+def _write_tags(conn: sa.Connection, story_id: int, story: Story) -> None:
+    rows = [{"story_id": story_id, "kind": "country", "value": c} for c in set(story.countries)]
+    rows += [{"story_id": story_id, "kind": "topic", "value": t} for t in set(story.topics)]
+    if rows:
+        conn.execute(sa.insert(story_tags), rows)
+
+
+def content_hash_of(conn: sa.Connection, story_id: int) -> str:
+    return str(
+        conn.execute(sa.select(stories.c.content_hash).where(stories.c.id == story_id)).scalar_one()
+    )

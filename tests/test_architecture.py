@@ -1,0 +1,95 @@
+"""The shape of the code, checked from its imports (docs: ../shared/docs/ARCHITECTURE.md).
+
+1. Dependencies point one way: ingest ← feeds ← communique; ``ingest`` never imports
+   ``feeds`` or ``communique``, ``feeds`` never imports ``communique``.
+2. Each third-party library lives behind one module of ours.
+3. Pipeline leaves never touch the store.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("ingest", "feeds", "communique")
+
+# library → the modules allowed to import it
+LIBRARY_HOMES = {
+    "feedparser": {"ingest/parse.py"},
+    "feedgen": {"feeds/render.py"},
+    "apscheduler": {"communique/daemon.py"},
+    "httpx": {"ingest/fetch.py"},
+    "httpcore": {"ingest/fetch.py"},
+    "trafilatura": {"ingest/extract.py"},
+    "nh3": {"ingest/sanitize.py"},
+    "uvicorn": {"communique/daemon.py"},
+}
+LEAVES = (
+    "fetch",
+    "parse",
+    "scrape",
+    "extract",
+    "clean",
+    "normalize",
+    "dedupe",
+    "urls",
+    "identity",
+    "dates",
+    "dateline",
+    "tags",
+    "language",
+    "sanitize",
+    "schedule",
+)
+
+
+def _modules() -> list[Path]:
+    return [
+        p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py") if "migrations" not in p.parts
+    ]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_there_is_code_to_check() -> None:
+    assert len(_modules()) > 10
+
+
+@pytest.mark.parametrize("path", _modules(), ids=_rel)
+def test_dependencies_point_one_way(path: Path) -> None:
+    top = _rel(path).split("/")[0]
+    forbidden = {"ingest": ("feeds", "communique"), "feeds": ("communique",)}.get(top, ())
+    bad = [m for m in _imports(path) if m.split(".")[0] in forbidden]
+    assert not bad, f"{_rel(path)} imports {bad}: {top} must not depend on {forbidden}"
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARY_HOMES))
+def test_each_library_lives_behind_one_module(library: str) -> None:
+    users = {_rel(p) for p in _modules() if any(m.split(".")[0] == library for m in _imports(p))}
+    assert users <= LIBRARY_HOMES[library], (
+        f"{library} is imported by {sorted(users - LIBRARY_HOMES[library])}; "
+        f"only {sorted(LIBRARY_HOMES[library])} may"
+    )
+
+
+@pytest.mark.parametrize("leaf", [x for x in LEAVES if (ROOT / "ingest" / f"{x}.py").exists()])
+def test_leaves_do_not_touch_the_store(leaf: str) -> None:
+    path = ROOT / "ingest" / f"{leaf}.py"
+    bad = [m for m in _imports(path) if m.startswith(("ingest.store", "sqlalchemy"))]
+    assert not bad, f"ingest/{leaf}.py imports {bad}; leaves never touch the store"

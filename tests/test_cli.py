@@ -1,0 +1,246 @@
+"""The command line, end to end: config errors, ingest, sources, check and export against a
+real HTTP server on 127.0.0.1 and a real SQLite file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+import sqlalchemy as sa
+
+from communique.cli import main
+from ingest.store.engine import open_store
+from ingest.store.schema import sources, stories
+from tests.conftest import FixtureSite
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Harbour Times</title><link>{base}/</link><description>World</description>
+<item><title>Japan and South Korea agree to resume shuttle diplomacy - Harbour Times</title>
+<link>{base}/a/1?utm_source=rss</link><guid isPermaLink="false">ht-1</guid>
+<pubDate>Mon, 18 Nov 2024 09:00:00 +0900</pubDate>
+<content:encoded><![CDATA[<p>TOKYO — Japan and South Korea agreed on Monday to resume regular visits
+by their leaders, officials said, after talks in Tokyo between the two foreign ministers.</p>
+<p>The ministers also discussed export controls and the security situation on the Korean
+peninsula, according to a statement from the Japanese Foreign Ministry.</p>
+<p>Seoul welcomed the agreement as a step toward a more stable partnership.</p>]]></content:encoded>
+</item>
+<item><title>EU foreign ministers weigh new sanctions on Iran</title>
+<link>{base}/a/2</link><guid isPermaLink="false">ht-2</guid>
+<pubDate>Sun, 17 Nov 2024 15:30:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>BRUSSELS — European Union foreign ministers on Sunday discussed a new
+package of sanctions against Iran over its supply of drones and missiles to Russia.</p>
+<p>Diplomats said an agreement was expected before the end of the month, although Hungary
+raised objections during the meeting in Brussels.</p>]]></content:encoded>
+</item>
+</channel></rss>"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Meridian Wire</title>
+<id>urn:meridian</id><updated>2024-11-18T10:00:00Z</updated>
+<link href="{base}/wire/"/>
+<entry><title>Brazil hosts G20 leaders in Rio amid climate finance dispute</title>
+<id>urn:meridian:77</id><link href="{base}/wire/77"/>
+<updated>2024-11-18T10:00:00Z</updated><published>2024-11-18T08:00:00-03:00</published>
+<content type="html">&lt;p&gt;RIO DE JANEIRO (Meridian Wire) — Leaders of the Group of 20 gathered in
+Rio de Janeiro on Monday for a summit overshadowed by a dispute over climate finance and
+the wars in Ukraine and the Middle East.&lt;/p&gt;&lt;p&gt;Brazilian President Luiz Inacio Lula
+da Silva opened the summit with a call to fight hunger and poverty.&lt;/p&gt;</content>
+</entry></feed>"""
+
+
+def write_config(tmp_path: Path, site: FixtureSite, extra_sources: str = "") -> Path:
+    config = tmp_path / "communique.toml"
+    config.write_text(
+        f"""
+[store]
+url = "sqlite:///{tmp_path / "store.db"}"
+[fetch]
+allow_private_networks = true
+per_host_delay = 0
+timeout = 5
+[[sources]]
+name = "Harbour Times"
+url = "{site.url("/feed.xml")}"
+full_text = false
+[[sources]]
+name = "Meridian Wire"
+url = "{site.url("/wire.atom")}"
+full_text = false
+{extra_sources}
+[[feeds]]
+slug = "all"
+title = "All stories"
+[[feeds]]
+slug = "sanctions"
+title = "Sanctions"
+include = ["sanctions"]
+"""
+    )
+    return config
+
+
+@pytest.fixture
+def news_site(site: FixtureSite) -> FixtureSite:
+    site.add(
+        "/feed.xml",
+        RSS.format(base=site.base),
+        content_type="application/rss+xml",
+        headers={"ETag": '"v1"'},
+    )
+    site.add("/wire.atom", ATOM.format(base=site.base), content_type="application/atom+xml")
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    return site
+
+
+def stored_titles(config: Path) -> list[str]:
+    url = next(
+        line.split('"')[1]
+        for line in config.read_text().splitlines()
+        if line.startswith('url = "sqlite')
+    )
+    engine = open_store(url)
+    with engine.connect() as conn:
+        return sorted(conn.execute(sa.select(stories.c.title)).scalars())
+
+
+def test_invalid_config_exits_2_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[sources]]\nname = "x"\nurl = "ftp://example.org/feed"\n')
+    assert main(["--config", str(bad), "sources"]) == 2
+    assert "sources[0].url" in capsys.readouterr().err
+
+
+def test_unknown_key_and_wrong_type_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[fetch]\ntimout = 3\n")
+    assert main(["--config", str(bad), "sources"]) == 2
+    assert "fetch.timout: unknown key" in capsys.readouterr().err
+    bad.write_text('[server]\nport = "8080"\n')
+    assert main(["--config", str(bad), "sources"]) == 2
+    assert "server.port: expected an integer" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "communique", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert "ingest" in result.stdout and "export" in result.stdout
+
+
+def test_ingest_stores_each_story_once(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, news_site)
+    assert main(["--config", str(config), "ingest"]) == 0
+    first = capsys.readouterr().out
+    assert "3 new stories" in first
+    titles = stored_titles(config)
+    assert titles == [
+        "Brazil hosts G20 leaders in Rio amid climate finance dispute",
+        "EU foreign ministers weigh new sanctions on Iran",
+        "Japan and South Korea agree to resume shuttle diplomacy",
+    ]
+    assert main(["--config", str(config), "ingest"]) == 0
+    assert "0 new stories" in capsys.readouterr().out
+    assert stored_titles(config) == titles
+    # The second poll of the RSS feed was a conditional GET answered 304.
+    feed_gets = [r for r in news_site.requests if r.path == "/feed.xml"]
+    assert feed_gets[-1].headers.get("If-None-Match") == '"v1"'
+
+
+def test_one_broken_source_does_not_stop_the_others(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    news_site.add("/broken.xml", "<html><body>Not a feed</body></html>", content_type="text/html")
+    extra = f"""
+[[sources]]
+name = "Gone"
+url = "{news_site.url("/missing.xml")}"
+[[sources]]
+name = "Not a feed"
+url = "{news_site.url("/broken.xml")}"
+"""
+    config = write_config(tmp_path, news_site, extra)
+    assert main(["--config", str(config), "ingest"]) == 0
+    assert len(stored_titles(config)) == 3
+    capsys.readouterr()
+    assert main(["--config", str(config), "sources"]) == 0
+    listing = capsys.readouterr().out
+    assert "404" in listing
+    engine = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    with engine.connect() as conn:
+        errors = dict(conn.execute(sa.select(sources.c.name, sources.c.last_error)).all())
+    assert "404" in errors["Gone"]
+    assert "Not a feed" in errors and errors["Not a feed"]
+    assert errors["Harbour Times"] is None
+
+
+def test_every_source_failing_exits_1(tmp_path: Path, site: FixtureSite) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "s.db"}"\n[fetch]\nallow_private_networks = true\n'
+        f'[[sources]]\nname = "a"\nurl = "{site.url("/nope.xml")}"\n'
+    )
+    assert main(["--config", str(config), "ingest"]) == 1
+
+
+def test_private_addresses_are_refused_by_default(tmp_path: Path, news_site: FixtureSite) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "s.db"}"\n'
+        f'[[sources]]\nname = "local"\nurl = "{news_site.url("/feed.xml")}"\n'
+    )
+    assert main(["--config", str(config), "ingest"]) == 1
+    assert not [r for r in news_site.requests if r.path == "/feed.xml"]
+
+
+def test_export_writes_feeds_that_feedparser_reads(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, news_site)
+    assert main(["--config", str(config), "ingest"]) == 0
+    out = tmp_path / "out"
+    assert main(["--config", str(config), "export", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir() if p.is_file())
+    for expected in (
+        "all.atom",
+        "all.rss",
+        "all.json",
+        "sanctions.atom",
+        "index.html",
+        "feeds.opml",
+    ):
+        assert expected in names
+    stored = stored_titles(config)
+    for fmt in ("atom", "rss", "json"):
+        parsed = feedparser.parse((out / f"all.{fmt}").read_bytes()) if fmt != "json" else None
+        if parsed is not None:
+            assert not parsed.bozo, parsed.bozo_exception
+            assert sorted(e.title for e in parsed.entries) == stored
+            assert all(e.link.startswith("http://127.0.0.1:") for e in parsed.entries)
+    sanctions = feedparser.parse((out / "sanctions.atom").read_bytes())
+    assert [e.title for e in sanctions.entries] == [
+        "EU foreign ministers weigh new sanctions on Iran"
+    ]
+
+
+def test_check_prints_what_would_be_ingested(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, news_site)
+    assert main(["--config", str(config), "check", "Harbour Times"]) == 0
+    shown = capsys.readouterr().out
+    assert "Japan and South Korea agree to resume shuttle diplomacy" in shown
+    assert f"{news_site.base}/a/1" in shown and "utm_source" not in shown
+    assert "Japan and South Korea agreed on Monday" in shown
+    assert "2024-11-18T00:00:00+00:00" in shown  # 09:00 +0900 in UTC
+    assert not (tmp_path / "store.db").exists()  # check never writes the store

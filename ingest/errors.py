@@ -22,12 +22,22 @@ class ConfigError(CommuniqueError):
 
 
 class FetchError(CommuniqueError):
-    """A URL could not be fetched: network, HTTP status, limits or a refused address."""
+    """A URL could not be fetched: network, HTTP status, limits or a refused address.
 
-    def __init__(self, url: str, message: str, status: int | None = None) -> None:
+    ``retry_after`` is the server's Retry-After (429/503) in seconds, already capped.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(f"{message} ({url})")
         self.url = url
         self.status = status
+        self.retry_after = retry_after
 
 
 class ParseError(CommuniqueError):

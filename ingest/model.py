@@ -114,6 +114,7 @@ class ParsedFeed:
     link: str | None
     language: str | None
     items: tuple[RawItem, ...]
+    notes: tuple[str, ...] = ()  # what the reader skipped or repaired, for `check`
 
 
 @dataclass(frozen=True, slots=True)

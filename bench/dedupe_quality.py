@@ -1,0 +1,246 @@
+"""Clustering quality on the labeled corpus in tests/fixtures/clusters.
+
+Loads every article into a fresh SQLite store through the real ``assign_cluster`` path, in
+order of publication, and reports pairwise precision and recall against the labels, the
+number of output items (clusters) against true stories, and every false merge and miss.
+
+Text modes:
+  clean    the corpus's clean body text (what a perfect normalizer would give)
+  cleaned  the page as an aggregator shows it (title twice, appended Q&A, "Leave a Replay")
+           run through ingest.clean.clean_body, the normalizer's junk cutter
+  raw      the page as shown, junk kept: how clustering fares when cleaning misses
+
+    python bench/dedupe_quality.py [--mode clean|cleaned|raw|all] [--corpus DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ingest.dedupe import DedupeParams, normalize_text
+from ingest.model import Story
+from ingest.store.clusters import assign_cluster
+from ingest.store.engine import open_store
+from ingest.store.schema import sources
+from ingest.store.stories import insert_story
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "clusters"
+MODES = ("clean", "cleaned", "raw")
+APPENDED = "----- appended -----"
+
+
+@dataclass(frozen=True)
+class Labeled:
+    event: str
+    outlet: str
+    url: str
+    title: str
+    published: datetime
+    countries: tuple[str, ...]
+    role: str
+    attributions: tuple[str, ...]
+    body: str
+    appended: str = ""
+    repeat_title: bool = False
+
+    def page_text(self) -> str:
+        """The body as the outlet's page shows it, junk included."""
+        head = [self.title, self.title] if self.repeat_title else []
+        return "\n\n".join([*head, self.body, *([self.appended] if self.appended else [])])
+
+
+# --- the corpus ------------------------------------------------------------------------------
+
+
+def load_corpus(root: Path = CORPUS) -> list[Labeled]:
+    articles = []
+    for path in sorted(root.glob("*.txt")):
+        event = path.stem.split("-", 1)[1]
+        for block in path.read_text(encoding="utf-8").split("\n=====\n"):
+            if block.strip():
+                articles.append(_article(event, block.strip("\n")))
+    return articles
+
+
+def _article(event: str, block: str) -> Labeled:
+    head, _, text = block.partition("\n\n")
+    meta = dict(line.split(": ", 1) if ": " in line else (line.rstrip(":"), "") for line in head.splitlines())
+    body, _, appended = text.partition(f"\n{APPENDED}\n")
+    return Labeled(
+        event=event,
+        outlet=meta["outlet"],
+        url=meta["url"],
+        title=meta["title"],
+        published=datetime.fromisoformat(meta["published"]),
+        countries=tuple(sorted(_split(meta.get("countries", "")))),
+        role=meta.get("role", "report"),
+        attributions=tuple(_split(meta.get("attributions", ""))),
+        body=body.strip(),
+        appended=appended.strip(),
+        repeat_title=meta.get("repeat_title", "") == "yes",
+    )
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def body_for(article: Labeled, mode: str) -> str:
+    if mode == "clean":
+        return article.body
+    if mode == "raw":
+        return article.page_text()
+    from ingest.clean import clean_body, html_to_text, text_to_html
+
+    html, _notes = clean_body(text_to_html(article.page_text()), article.title)
+    return html_to_text(html)
+
+
+def story_of(article: Labeled, mode: str = "clean") -> Story:
+    text = body_for(article, mode)
+    return Story(
+        source=article.outlet,
+        key=article.url,
+        url=article.url,
+        title=article.title,
+        body_html="".join(f"<p>{p}</p>" for p in text.split("\n\n")),
+        body_text=text,
+        summary=text.split(". ")[0],
+        published=article.published,
+        first_seen=article.published,
+        outlet=article.outlet,
+        content_hash=hashlib.sha256(normalize_text(" ".join(text.split())).encode()).hexdigest(),
+        word_count=len(text.split()),
+        attributions=article.attributions,
+        countries=article.countries,
+    )
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def cluster_corpus(
+    articles: Sequence[Labeled], url: str, params: DedupeParams, mode: str = "clean"
+) -> list[int]:
+    """Each article's cluster id after loading them all, in publication order."""
+    engine = open_store(url)
+    story_ids: dict[int, int] = {}
+    try:
+        with engine.begin() as conn:
+            order = sorted(range(len(articles)), key=lambda i: articles[i].published)
+            for i in order:
+                story_ids[i] = _insert(conn, articles[i], params, mode)
+        with engine.connect() as conn:
+            from ingest.store.schema import stories
+
+            rows = dict(conn.execute(sa.select(stories.c.id, stories.c.cluster_id)).all())
+    finally:
+        engine.dispose()
+    return [int(rows[story_ids[i]]) for i in range(len(articles))]
+
+
+def _insert(conn: sa.Connection, article: Labeled, params: DedupeParams, mode: str) -> int:
+    source_id = conn.execute(
+        sa.select(sources.c.id).where(sources.c.name == article.outlet)
+    ).scalar_one_or_none()
+    if source_id is None:
+        values = {"name": article.outlet, "url": f"https://{article.outlet.replace(' ', '')}/feed"}
+        source_id = conn.execute(sa.insert(sources).values(**values)).inserted_primary_key[0]
+    story = story_of(article, mode)
+    story_id = insert_story(conn, source_id, story, raw_hash=story.content_hash, article_key=story.url)
+    assign_cluster(conn, story_id, story, params)
+    return story_id
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quality:
+    precision: float
+    recall: float
+    clusters: int
+    events: int
+    false_merges: list[tuple[Labeled, Labeled]]
+    misses: list[tuple[Labeled, Labeled]]
+
+
+def evaluate(articles: Sequence[Labeled], assigned: Sequence[int]) -> Quality:
+    """Pairwise precision and recall: a pair is positive when both share a cluster."""
+    tp, fm, miss = 0, [], []
+    for i, j in itertools.combinations(range(len(articles)), 2):
+        same_event = articles[i].event == articles[j].event
+        same_cluster = assigned[i] == assigned[j]
+        if same_event and same_cluster:
+            tp += 1
+        elif same_cluster:
+            fm.append((articles[i], articles[j]))
+        elif same_event:
+            miss.append((articles[i], articles[j]))
+    return Quality(
+        precision=tp / (tp + len(fm)) if tp + len(fm) else 1.0,
+        recall=tp / (tp + len(miss)) if tp + len(miss) else 1.0,
+        clusters=len(set(assigned)),
+        events=len({a.event for a in articles}),
+        false_merges=fm,
+        misses=miss,
+    )
+
+
+def measure(
+    mode: str = "clean", params: DedupeParams | None = None, corpus: Path = CORPUS
+) -> Quality:
+    articles = load_corpus(corpus)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'quality.db'}"
+        return evaluate(articles, cluster_corpus(articles, url, params or DedupeParams(), mode))
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def _pair(a: Labeled, b: Labeled) -> str:
+    return f"  {a.event}/{a.role} ({a.outlet})  ~  {b.event}/{b.role} ({b.outlet})"
+
+
+def report(mode: str, q: Quality, out: Iterable[str] = ()) -> list[str]:
+    lines = [
+        f"mode {mode}: precision {q.precision:.3f}  recall {q.recall:.3f}  "
+        f"items {q.clusters} for {q.events} true stories",
+        *out,
+    ]
+    lines += [f"false merges ({len(q.false_merges)}):"] + [_pair(a, b) for a, b in q.false_merges]
+    lines += [f"misses ({len(q.misses)}):"] + [_pair(a, b) for a, b in q.misses]
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=(*MODES, "all"), default="all")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args(argv)
+    modes = MODES if args.mode == "all" else (args.mode,)
+    articles = load_corpus(args.corpus)
+    print(f"corpus: {len(articles)} articles, {len({a.event for a in articles})} stories")
+    print("params:", replace(DedupeParams()))
+    ok = True
+    for mode in modes:
+        q = measure(mode, corpus=args.corpus)
+        print("\n".join(report(mode, q)))
+        ok &= q.precision >= 0.98 and q.recall >= 0.95
+    print("goal (precision >= 0.98, recall >= 0.95):", "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Every document the site serves, built from the store by its site-relative path.
+
+The server caches what ``Documents.build`` returns and the export writes it to disk: one
+code path, so both give the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from feeds import pages
+from feeds.query import FeedItem, load_items, pick_all_oldest_first, pick_newest, source_health
+from feeds.render import EPOCH, RENDERERS, FeedView
+from feeds.spec import FeedSpec, SiteSpec
+from feeds.urls import FORMATS, MEDIA_TYPES, archive_path, feed_path, page_path
+
+FEED_MAX_AGE = 300
+ARCHIVE_MAX_AGE = 3600  # archive pages change only when clusters merge or retention trims
+STATUS_MAX_AGE = 60
+
+_FEED = re.compile(r"feeds/([a-z0-9_-]+)\.(atom|rss|json)")
+_PAGE = re.compile(r"feeds/([a-z0-9_-]+)/")
+_ARCHIVE = re.compile(r"feeds/([a-z0-9_-]+)/archive/([1-9][0-9]{0,8})\.(atom|rss|json)")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    path: str  # site-relative, "" for the status page
+    body: bytes
+    media_type: str  # without parameters
+    last_modified: datetime
+    max_age: int
+    depends_on_sources: bool = False  # the status page shows source health
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """What one output feed shows now: its newest items and its archive (oldest first)."""
+
+    items: list[FeedItem]
+    archive_keys: list[str]
+    pages: int
+
+
+class Documents:
+    """Builds documents by path; remembers each feed's snapshot until ``clear``.
+
+    Thread-safe: the server builds in worker threads. Builds are serialized, which also
+    keeps one render of a feed from racing another of the same feed.
+    """
+
+    def __init__(self, engine: sa.Engine, feeds: Sequence[FeedSpec], site: SiteSpec) -> None:
+        self.engine, self.site = engine, site
+        self.feeds = {f.slug: f for f in feeds}
+        self._snapshots: dict[str, _Snapshot] = {}
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._snapshots = {}
+
+    def build(self, path: str) -> Document | None:
+        """The document at ``path``, or None when there is none."""
+        with self._lock:
+            return self._build(path)
+
+    def _build(self, path: str) -> Document | None:
+        if path == "":
+            return self._status()
+        if path == "feeds.opml":
+            return Document(
+                path,
+                pages.opml(self.site, list(self.feeds.values())),
+                "text/x-opml",
+                EPOCH,
+                FEED_MAX_AGE,
+            )
+        if m := _FEED.fullmatch(path):
+            return self._feed(path, m[1], m[2], None)
+        if m := _PAGE.fullmatch(path):
+            return self._page(path, m[1])
+        if m := _ARCHIVE.fullmatch(path):
+            return self._feed(path, m[1], m[3], int(m[2]))
+        return None
+
+    def paths(self) -> list[str]:
+        """Every document there is now: what the export writes."""
+        out = ["", "feeds.opml"]
+        for slug in self.feeds:
+            out += [feed_path(slug, fmt) for fmt in FORMATS] + [page_path(slug)]
+            with self._lock:
+                n = self._snapshot(slug).pages
+            out += [archive_path(slug, p, fmt) for p in range(1, n + 1) for fmt in FORMATS]
+        return out
+
+    def _snapshot(self, slug: str) -> _Snapshot:
+        snap = self._snapshots.get(slug)
+        if snap is None:
+            spec = self.feeds[slug]
+            size = self.site.archive_page_size
+            with self.engine.connect() as conn:
+                keys = pick_all_oldest_first(conn, spec)
+                pages = len(keys) // size if len(keys) > spec.limit else 0
+                # RFC 5005: the current document and the archives together hold every item,
+                # so items not yet on a complete archive page stay in the current one, even
+                # a late arrival with an old date that is not among the newest.
+                tail = keys[pages * size :] if pages else []
+                newest = pick_newest(conn, spec)
+                items = load_items(conn, spec, newest + [k for k in tail if k not in newest])
+            snap = self._snapshots[slug] = _Snapshot(items, keys, pages)
+        return snap
+
+    def _feed(self, path: str, slug: str, fmt: str, page: int | None) -> Document | None:
+        spec = self.feeds.get(slug)
+        if spec is None:
+            return None
+        snap = self._snapshot(slug)
+        if page is None:
+            view = FeedView(spec, self.site, snap.items, snap.pages)
+        elif page <= snap.pages:
+            size = self.site.archive_page_size
+            keys = snap.archive_keys[(page - 1) * size : page * size]
+            with self.engine.connect() as conn:
+                view = FeedView(spec, self.site, load_items(conn, spec, keys), snap.pages, page)
+        else:
+            return None
+        max_age = FEED_MAX_AGE if page is None else ARCHIVE_MAX_AGE
+        return Document(path, RENDERERS[fmt](view), MEDIA_TYPES[fmt], view.updated, max_age)
+
+    def _page(self, path: str, slug: str) -> Document | None:
+        spec = self.feeds.get(slug)
+        if spec is None:
+            return None
+        snap = self._snapshot(slug)
+        body = pages.feed_page(self.site, spec, snap.items, snap.pages)
+        updated = max((i.updated for i in snap.items), default=EPOCH)
+        return Document(path, body, "text/html", updated, FEED_MAX_AGE)
+
+    def _status(self) -> Document:
+        with self.engine.connect() as conn:
+            health = source_health(conn)
+        body = pages.status_page(self.site, list(self.feeds.values()), health)
+        times = [t for s in health for t in (s.last_fetch_at, s.last_error_at) if t is not None]
+        return Document("", body, "text/html", max(times, default=EPOCH), STATUS_MAX_AGE, True)

@@ -1,0 +1,426 @@
+"""Read queries on the store: the items of an output feed, its archive pages, source health.
+
+``feeds`` only reads. A feed is chosen in two steps: a keyset-paginated scan of stories
+narrowed in SQL (sources, score, tags, language) and decided in Python (keywords, regexes),
+which picks clusters or stories until ``limit`` are found; then one batch of queries loads
+everything the renderer needs for exactly those items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from feeds.filters import Filter, compile_filter, matches
+from feeds.spec import FeedSpec
+from ingest.store.schema import clusters, sources, stories, story_revisions, story_tags
+
+_BATCH = 500  # rows per scan step, and per IN (...) list
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One outlet's report inside a cluster item."""
+
+    story_id: int
+    url: str
+    outlet: str
+    title: str
+    published: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One item of an output feed: a story, or a cluster shown through its primary story."""
+
+    key: str  # "cluster/<id>" or "story/<id>": the permanent part of the item's id
+    story_id: int
+    cluster_id: int | None
+    url: str
+    title: str
+    summary: str
+    body_html: str
+    author: str | None
+    outlet: str
+    source_name: str
+    source_url: str
+    language: str | None
+    published: datetime
+    updated: datetime
+    countries: tuple[str, ...]
+    topics: tuple[str, ...]
+    dateline: str | None
+    members: tuple[Member, ...]  # the other outlets' reports, oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    name: str
+    url: str
+    title: str | None
+    enabled: bool
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    last_status: int | None
+    last_error: str | None
+    last_error_at: datetime | None
+    next_fetch_at: datetime | None
+    error_count: int
+    disabled_reason: str | None
+    story_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreVersion:
+    """What changes when feeds (``stories``) or the status page (``sources``) must re-render."""
+
+    stories: tuple[Any, ...]
+    sources: tuple[Any, ...]
+
+
+# --- the scan ------------------------------------------------------------------------------
+
+
+def _scan_columns(flt: Filter) -> list[sa.ColumnElement[Any]]:
+    cols: list[sa.ColumnElement[Any]] = [
+        stories.c.id,
+        stories.c.cluster_id,
+        stories.c.published_at,
+        stories.c.title,
+        stories.c.topics,
+        stories.c.countries,
+        stories.c.language,
+        stories.c.score,
+        sources.c.name.label("source_name"),
+    ]
+    if flt.needs_text:
+        cols += [stories.c.summary, stories.c.body_text]
+    else:
+        cols += [sa.literal("").label("summary"), sa.literal("").label("body_text")]
+    return cols
+
+
+def _tag_exists(kind: str, values: Iterable[str], case: Any) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        story_tags.c.story_id == stories.c.id,
+        story_tags.c.kind == kind,
+        case(story_tags.c.value).in_(sorted(values)),
+    )
+
+
+def _prefilter(flt: Filter) -> list[sa.ColumnElement[bool]]:
+    """SQL conditions implied by the filter, so fewer rows reach ``matches``."""
+    conds: list[sa.ColumnElement[bool]] = []
+    if flt.sources:
+        conds.append(sources.c.name.in_(sorted(flt.sources)))
+    if flt.min_score > 0:
+        conds.append(stories.c.score >= flt.min_score)
+    if flt.topics:
+        conds.append(_tag_exists("topic", flt.topics, sa.func.lower))
+    if flt.countries:
+        conds.append(_tag_exists("country", flt.countries, sa.func.upper))
+    if flt.languages:
+        lang = sa.func.lower(stories.c.language)
+        conds.append(sa.or_(*(sa.or_(lang == w, lang.like(w + "-%")) for w in flt.languages)))
+    return conds
+
+
+def _scan(conn: sa.Connection, flt: Filter, *, newest_first: bool) -> Iterator[sa.RowMapping]:
+    """Every story passing the filter, newest first (by date) or oldest first (by id).
+
+    Keyset pagination: each step continues after the last row seen, so the cost per step
+    stays flat however deep the scan goes.
+    """
+    base = sa.select(*_scan_columns(flt)).join(sources, sources.c.id == stories.c.source_id)
+    base = base.where(*_prefilter(flt))
+    if newest_first:
+        base = base.order_by(stories.c.published_at.desc(), stories.c.id.desc())
+    else:
+        base = base.order_by(stories.c.id)
+    last: sa.RowMapping | None = None
+    while True:
+        stmt = base if last is None else base.where(_after(last, newest_first))
+        rows = conn.execute(stmt.limit(_BATCH)).mappings().all()
+        yield from (row for row in rows if matches(flt, row))
+        if len(rows) < _BATCH:
+            return
+        last = rows[-1]
+
+
+def _after(last: sa.RowMapping, newest_first: bool) -> sa.ColumnElement[bool]:
+    if not newest_first:
+        return stories.c.id > last["id"]
+    p = last["published_at"]
+    return sa.or_(
+        stories.c.published_at < p,
+        sa.and_(stories.c.published_at == p, stories.c.id < last["id"]),
+    )
+
+
+# --- clusters ------------------------------------------------------------------------------
+
+
+def _chunks(values: Iterable[int]) -> Iterator[list[int]]:
+    items = sorted(set(values))
+    for i in range(0, len(items), _BATCH):
+        yield items[i : i + _BATCH]
+
+
+class _Clusters:
+    """Cluster ids resolved to their root, following ``merged_into``; memoized per query."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self.parent: dict[int, int | None] = {}
+
+    def _load(self, ids: Iterable[int]) -> None:
+        pending = {i for i in ids if i not in self.parent}
+        while pending:
+            for chunk in _chunks(pending):
+                stmt = sa.select(clusters.c.id, clusters.c.merged_into)
+                for cid, merged in self.conn.execute(stmt.where(clusters.c.id.in_(chunk))):
+                    self.parent[cid] = merged
+            missing = pending - self.parent.keys()
+            self.parent.update(dict.fromkeys(missing))  # a dangling id is its own root
+            pending = {m for p in pending if (m := self.parent[p]) and m not in self.parent}
+
+    def root(self, cid: int) -> int:
+        self._load([cid])
+        seen = {cid}
+        while (nxt := self.parent.get(cid)) is not None and nxt not in seen:
+            self._load([nxt])
+            seen.add(nxt)
+            cid = nxt
+        return cid
+
+    def family(self, roots: Iterable[int]) -> dict[int, int]:
+        """Every cluster id that resolves into one of ``roots``, mapped to its root."""
+        out = {r: r for r in roots}
+        frontier = set(out)
+        while frontier:
+            found: dict[int, int] = {}
+            for chunk in _chunks(frontier):
+                stmt = sa.select(clusters.c.id, clusters.c.merged_into)
+                for cid, merged in self.conn.execute(stmt.where(clusters.c.merged_into.in_(chunk))):
+                    if cid not in out:
+                        found[cid] = out[merged]
+            out.update(found)
+            frontier = set(found)
+        return out
+
+
+def _group_key(row: sa.RowMapping, group: str, cl: _Clusters) -> str:
+    if group == "cluster" and row["cluster_id"] is not None:
+        return f"cluster/{cl.root(row['cluster_id'])}"
+    return f"story/{row['id']}"
+
+
+def _pick(rows: Iterable[sa.RowMapping], group: str, cl: _Clusters, limit: int | None) -> list[str]:
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.setdefault(_group_key(row, group, cl))
+        if limit is not None and len(keys) >= limit:
+            break
+    return list(keys)
+
+
+# --- loading items -------------------------------------------------------------------------
+
+_FULL = (
+    stories.c.id,
+    stories.c.cluster_id,
+    stories.c.url,
+    stories.c.title,
+    stories.c.summary,
+    stories.c.body_html,
+    stories.c.body_text,
+    stories.c.author,
+    stories.c.outlet,
+    stories.c.language,
+    stories.c.published_at,
+    stories.c.updated_at,
+    stories.c.first_seen_at,
+    stories.c.countries,
+    stories.c.topics,
+    stories.c.dateline,
+    stories.c.score,
+    sources.c.name.label("source_name"),
+    sources.c.url.label("source_url"),
+)
+
+
+def _load_rows(conn: sa.Connection, column: Any, ids: Iterable[int]) -> list[sa.RowMapping]:
+    out: list[sa.RowMapping] = []
+    base = sa.select(*_FULL).join(sources, sources.c.id == stories.c.source_id)
+    for chunk in _chunks(ids):
+        out += conn.execute(base.where(column.in_(chunk))).mappings().all()
+    return out
+
+
+def _revision_times(conn: sa.Connection, ids: Iterable[int]) -> dict[int, datetime]:
+    """When each story last changed content, from its recorded earlier revisions."""
+    out: dict[int, datetime] = {}
+    sr = story_revisions.c
+    for chunk in _chunks(ids):
+        stmt = sa.select(sr.story_id, sa.func.max(sr.recorded_at)).where(sr.story_id.in_(chunk))
+        for sid, when in conn.execute(stmt.group_by(sr.story_id)):
+            out[sid] = when  # max() keeps the column's UTC-aware type
+    return out
+
+
+def _representatives(conn: sa.Connection, roots: Iterable[int]) -> dict[int, int | None]:
+    out: dict[int, int | None] = {}
+    for chunk in _chunks(roots):
+        stmt = sa.select(clusters.c.id, clusters.c.representative_id)
+        out.update({cid: rep for cid, rep in conn.execute(stmt.where(clusters.c.id.in_(chunk)))})
+    return out
+
+
+def _changed(row: sa.RowMapping, revised: dict[int, datetime]) -> datetime:
+    times = [row["published_at"], row["updated_at"], revised.get(row["id"])]
+    return max(t for t in times if t is not None)
+
+
+def _item(
+    key: str, primary: sa.RowMapping, others: list[sa.RowMapping], updated: datetime
+) -> FeedItem:
+    cid = int(key.split("/")[1]) if key.startswith("cluster/") else primary["cluster_id"]
+    return FeedItem(
+        key=key,
+        story_id=primary["id"],
+        cluster_id=cid,
+        url=primary["url"],
+        title=primary["title"],
+        summary=primary["summary"] or "",
+        body_html=primary["body_html"] or "",
+        author=primary["author"],
+        outlet=primary["outlet"],
+        source_name=primary["source_name"],
+        source_url=primary["source_url"],
+        language=primary["language"],
+        published=primary["published_at"],
+        updated=updated,
+        countries=tuple(primary["countries"] or ()),
+        topics=tuple(primary["topics"] or ()),
+        dateline=primary["dateline"],
+        members=tuple(
+            Member(r["id"], r["url"], r["outlet"], r["title"], r["published_at"])
+            for r in sorted(others, key=lambda r: (r["published_at"], r["id"]))
+        ),
+    )
+
+
+def _cluster_item(
+    key: str, rows: list[sa.RowMapping], rep: int | None, flt: Filter, revised: dict[int, datetime]
+) -> FeedItem:
+    """The cluster's representative stands for it, unless the feed's filters reject it."""
+    newest = sorted(rows, key=lambda r: (r["published_at"], r["id"]), reverse=True)
+    candidates = [r for r in newest if r["id"] == rep and matches(flt, r)]
+    primary = (candidates or [r for r in newest if matches(flt, r)] or newest)[0]
+    others = [r for r in rows if r["id"] != primary["id"]]
+    # A new outlet joining changes the item's content, so its arrival moves `updated`.
+    times = [_changed(r, revised) for r in rows] + [r["first_seen_at"] for r in others]
+    return _item(key, primary, others, max(times))
+
+
+def load_items(conn: sa.Connection, spec: FeedSpec, keys: Sequence[str]) -> list[FeedItem]:
+    """The items for ``keys`` (from ``pick_*``), newest first."""
+    flt, cl = compile_filter(spec), _Clusters(conn)
+    story_ids = [int(k[6:]) for k in keys if k.startswith("story/")]
+    roots = [int(k[8:]) for k in keys if k.startswith("cluster/")]
+    family = cl.family(roots)
+    rows = _load_rows(conn, stories.c.id, story_ids)
+    rows += _load_rows(conn, stories.c.cluster_id, family)
+    revised = _revision_times(conn, (r["id"] for r in rows))
+    by_key: dict[str, list[sa.RowMapping]] = {}
+    for r in rows:
+        in_cluster = r["cluster_id"] in family and r["id"] not in story_ids
+        key = f"cluster/{family[r['cluster_id']]}" if in_cluster else f"story/{r['id']}"
+        by_key.setdefault(key, []).append(r)
+    reps = _representatives(conn, roots)
+    items = [
+        _cluster_item(k, by_key[k], reps.get(int(k[8:])), flt, revised)
+        if k.startswith("cluster/")
+        else _item(k, by_key[k][0], [], _changed(by_key[k][0], revised))
+        for k in keys
+        if k in by_key
+    ]
+    return sorted(items, key=lambda i: (i.published, i.story_id), reverse=True)
+
+
+def pick_newest(conn: sa.Connection, spec: FeedSpec, limit: int | None = None) -> list[str]:
+    """Keys of the newest items passing the feed's filters, at most ``limit`` of them."""
+    flt = compile_filter(spec)
+    return _pick(
+        _scan(conn, flt, newest_first=True), spec.group, _Clusters(conn), limit or spec.limit
+    )
+
+
+def pick_all_oldest_first(conn: sa.Connection, spec: FeedSpec) -> list[str]:
+    """Keys of every item passing the filters in arrival order (by first story id): the
+    order RFC 5005 archive pages are cut from, so complete pages do not shift as news comes."""
+    flt = compile_filter(spec)
+    return _pick(_scan(conn, flt, newest_first=False), spec.group, _Clusters(conn), None)
+
+
+# --- health and versions -------------------------------------------------------------------
+
+
+def source_health(conn: sa.Connection) -> list[SourceHealth]:
+    counts = dict(
+        conn.execute(
+            sa.select(stories.c.source_id, sa.func.count()).group_by(stories.c.source_id)
+        ).all()
+    )
+    s = sources.c
+    rows = conn.execute(sa.select(sources).order_by(s.name)).mappings()
+    return [
+        SourceHealth(
+            name=r["name"],
+            url=r["url"],
+            title=r["title"],
+            enabled=bool(r["enabled"]),
+            last_fetch_at=r["last_fetch_at"],
+            last_success_at=r["last_success_at"],
+            last_status=r["last_status"],
+            last_error=r["last_error"],
+            last_error_at=r["last_error_at"],
+            next_fetch_at=r["next_fetch_at"],
+            error_count=r["error_count"],
+            disabled_reason=r["disabled_reason"],
+            story_count=counts.get(r["id"], 0),
+        )
+        for r in rows
+    ]
+
+
+def store_version(conn: sa.Connection) -> StoreVersion:
+    """One cheap query whose answer changes whenever a rendered document may have to.
+
+    New stories raise max(id); retention lowers the count; content revisions add
+    story_revisions rows; clustering creates clusters or touches their updated_at.
+    Sources change their fetch times on every poll, which only the status page shows.
+    """
+
+    def sub(expr: Any) -> Any:
+        return sa.select(expr).scalar_subquery()
+
+    row = conn.execute(
+        sa.select(
+            sub(sa.func.max(stories.c.id)),
+            sub(sa.func.count(stories.c.id)),
+            sub(sa.func.max(story_revisions.c.id)),
+            sub(sa.func.max(clusters.c.id)),
+            sub(sa.func.max(clusters.c.updated_at)),
+            sub(sa.func.count(clusters.c.merged_into)),
+            sub(sa.func.max(sources.c.last_fetch_at)),
+            sub(sa.func.max(sources.c.next_fetch_at)),
+            sub(sa.func.count(sources.c.id)),
+            sub(sa.func.sum(sources.c.error_count)),
+        )
+    ).one()
+    return StoreVersion(stories=tuple(row[:6]), sources=tuple(row[6:]))

@@ -1,0 +1,448 @@
+"""Cleaning of article bodies: site boilerplate and appended material that is not the story.
+
+The one module of ingest that uses BeautifulSoup for bodies.  Every function works on HTML;
+plain text goes through ``text_to_html`` first, so one set of rules serves feed content,
+extracted pages and plain-text bodies alike.  Each cut leaves a short human-readable note
+(``removed ...``) that ``communique check`` prints.
+
+Two kinds of junk are handled differently:
+
+* boilerplate blocks (navigation, share and follow bars, cookie and newsletter prompts,
+  "Related stories", comment forms and remnants such as "Leave a Replay") are removed wherever
+  they appear, found by tag, by class/id words and by their exact wording;
+* appended material (generated questions, invented "Interview with Dr. ..." Q&A, FAQ and SEO
+  blocks) starts at one block after the story's end: that block and everything after it go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, PageElement
+
+from ingest.dates import DATE_LINE
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd details div dl dt fieldset figcaption figure footer "
+    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th "
+    "thead tr ul".split()
+)
+_LEAF_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd pre blockquote figcaption td th".split())
+_DROP_TAGS = (
+    "nav aside form footer button script style noscript iframe svg input select textarea "
+    "label template object embed canvas dialog".split()
+)
+# Words in a class or id that mark a block as site furniture rather than story text.
+_FURNITURE_WORDS = frozenset(
+    "share sharing sharer social socials follow cookie cookies consent gdpr newsletter "
+    "subscribe subscription signup related recommended recommendations readmore comments "
+    "comment respond reply disqus promo promotion advert advertisement ads ad sponsored "
+    "breadcrumb breadcrumbs sidebar nav navbar navigation menu popup modal outbrain taboola "
+    "paywall banner byline-share toolbar tags tagcloud".split()
+)
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+# Whole-block wordings of boilerplate (matched on the folded text of one block).
+_BOILERPLATE_TEXT = re.compile(
+    r"^(?:leave an? (?:reply|replay|comment|response)|cancel reply|post (?:a )?comment"
+    r"|\d+ comments?|comments?|no comments(?: yet)?|read more|continue reading.*|read the full story"
+    r"|share(?: this(?: article| story| post)?)?|share (?:on|via) \w+|tweet|email|print"
+    r"|related(?: posts| stories| articles| news| content| coverage)?|see also|read also"
+    r"|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?"
+    r"|more (?:from|on) .{1,60}|most (?:read|popular|viewed)|trending(?: now)?"
+    r"|advertisement|sponsored(?: content)?|skip to (?:main )?content"
+    r"|(?:sign up|subscribe)(?: to| for)? .{0,80}newsletter.{0,120}|subscribe(?: now)?"
+    r"|follow us(?: on .{1,60})?|join us on .{1,60}|click here to .{1,80}"
+    r"|(?:we|this (?:web)?site) uses? cookies.{0,400}|accept(?: all)? cookies|manage cookies"
+    r"|your email address will not be published.{0,200}|required fields are marked.{0,40}"
+    r"|(?:photo|image) credit:.{0,80}|tags?:.{0,200}|filed under:?.{0,200})$",
+    re.I,
+)
+# A paragraph that only points elsewhere: "Read more: <link>".
+_POINTER = re.compile(r"^(?:read more|read also|related|see also|also read|more)\s*[:：]", re.I)
+_RELATED_HEAD = re.compile(
+    r"^(?:related|see also|read also|you (?:may|might) also like|more (?:from|on) |most read)",
+    re.I,
+)
+_INTERVIEW = re.compile(r"^(?:an? )?(?:exclusive )?interview with\b", re.I)
+_QA_TURN = re.compile(
+    r"^(?:editor|interviewer|host|moderator|reporter|q|question|time\.news|dr\.? [A-Z][\w.'-]*"
+    r"(?: [A-Z][\w.'-]*)?)\s*:",
+    re.I,
+)
+_SEO_HEAD = re.compile(
+    r"^(?:frequently asked questions|faqs?|keywords?|key ?words|meta description|seo\b"
+    r"|disclaimer|people also ask|key takeaways|related (?:searches|questions)|conclusion)\b\s*:?",
+    re.I,
+)
+_QUESTION = re.compile(
+    r"^(?:what|how|why|who|whom|whose|when|where|which|is|are|was|were|will|would|can|could|"
+    r"should|do|does|did|has|have)\b[^.!?\"“”]{8,300}\?$",
+    re.I,
+)
+MIN_STORY_WORDS = 50  # appended blocks follow a story; before this many words it is the story
+_BYLINE = re.compile(
+    r"^(?:by|von|par|por)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von)){0,5}$"
+)
+_PARA = "\ue000"  # paragraph break marker while flattening to text
+_LINE = "\ue001"  # line break marker
+
+
+# --- conversions ---------------------------------------------------------------------------
+
+
+def soup_of(html: str) -> BeautifulSoup:
+    """A parsed document or fragment (lxml parser: fast and forgiving)."""
+    return BeautifulSoup(html, "lxml")
+
+
+def looks_like_html(text: str) -> bool:
+    return (
+        re.search(r"<(?:p|div|br|h[1-6]|ul|ol|li|span|a|b|i|em|strong)\b[^>]*>", text, re.I)
+        is not None
+    )
+
+
+def text_to_html(text: str) -> str:
+    """Plain text with blank-line (or line) separated paragraphs as ``<p>`` elements."""
+    chunks = re.split(r"\n\s*\n", text.strip()) if "\n\n" in text else text.splitlines()
+    paras = [" ".join(c.split()) for c in chunks]
+    return "".join(f"<p>{_escape(p)}</p>" for p in paras if p)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def html_to_text(html: str | Tag) -> str:
+    """Plain text: paragraphs separated by one blank line, whitespace folded inside them."""
+    soup = soup_of(html) if isinstance(html, str) else soup_of(str(html))
+    for el in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        el.extract()
+    for tag in soup.find_all(["script", "style", "template"]):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.name == "br":
+            tag.replace_with(_LINE)
+        elif tag.name in BLOCK_TAGS:
+            tag.insert_before(_PARA)
+            tag.append(_PARA)
+    return _fold_markers(soup.get_text())
+
+
+def _fold_markers(raw: str) -> str:
+    flat = re.sub(r"\s+", " ", raw)
+    paras = []
+    for chunk in flat.split(_PARA):
+        lines = [line.strip() for line in chunk.split(_LINE)]
+        para = "\n".join(line for line in lines if line)
+        if para:
+            paras.append(para)
+    return "\n\n".join(paras)
+
+
+def fragment_html(soup: BeautifulSoup | Tag) -> str:
+    """The inner HTML of a parsed fragment (without the html/body wrappers lxml adds)."""
+    body = soup.body if isinstance(soup, BeautifulSoup) and soup.body else soup
+    return "".join(str(c) for c in body.contents).strip()
+
+
+def fold(text: str) -> str:
+    """Case- and whitespace-folded text, for comparisons."""
+    return " ".join(re.sub(r"[*_#>]+", " ", text).split()).casefold()
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+
+def leaf_blocks(root: Tag) -> list[Tag]:
+    """Block elements that hold text but no other block, in document order."""
+    out = []
+    for tag in root.find_all(True):
+        if tag.name not in BLOCK_TAGS or tag.find(BLOCK_TAGS) is not None:
+            continue
+        if tag.name in _LEAF_TAGS or tag.get_text(strip=True):
+            out.append(tag)
+    return out
+
+
+def _block_text(tag: Tag) -> str:
+    return " ".join(tag.get_text(" ").split())
+
+
+def _plain(text: str) -> str:
+    # Markdown emphasis left in captured text ("**Editor:**") must not hide a pattern.
+    return " ".join(re.sub(r"[*_#]+", "", text).split())
+
+
+# --- boilerplate ---------------------------------------------------------------------------
+
+
+def strip_boilerplate(root: Tag) -> list[str]:
+    """Remove site furniture from ``root`` in place; notes of what went."""
+    notes = _drop_tags(root)
+    notes += _drop_furniture(root)
+    notes += _drop_boilerplate_blocks(root)
+    _drop_empty(root)
+    return notes
+
+
+def _drop_tags(root: Tag) -> list[str]:
+    counts: dict[str, int] = {}
+    for tag in root.find_all(_DROP_TAGS):
+        if tag.decomposed:
+            continue
+        had_text = bool(tag.get_text(strip=True))
+        tag.decompose()
+        if had_text:
+            counts[tag.name] = counts.get(tag.name, 0) + 1
+    return [f"removed {n} <{name}> block{'s' * (n > 1)}" for name, n in sorted(counts.items())]
+
+
+def _furniture_word(tag: Tag) -> str | None:
+    attrs = " ".join([*tag.get("class", []), str(tag.get("id", "")), str(tag.get("role", ""))])
+    words = set(_WORD_SPLIT.split(attrs.lower()))
+    if "navigation" in words or "complementary" in words:
+        return "navigation"
+    hit = sorted(words & _FURNITURE_WORDS)
+    return hit[0] if hit else None
+
+
+def _drop_furniture(root: Tag) -> list[str]:
+    total = len(root.get_text(" ", strip=True)) or 1
+    counts: dict[str, int] = {}
+    for tag in root.find_all(True):
+        if tag.decomposed or tag is root or tag.name in ("html", "body", "main"):
+            continue
+        word = _furniture_word(tag)
+        # A class such as "post has-comments" can sit on the article itself: never cut a
+        # block that holds most of the text.
+        if word is None or len(tag.get_text(" ", strip=True)) > total * 0.4:
+            continue
+        tag.decompose()
+        counts[word] = counts.get(word, 0) + 1
+    return [f"removed {n} block{'s' * (n > 1)} marked '{w}'" for w, n in sorted(counts.items())]
+
+
+def _drop_boilerplate_blocks(root: Tag) -> list[str]:
+    notes = []
+    for tag in leaf_blocks(root):
+        if tag.decomposed:
+            continue
+        text = _plain(_block_text(tag))
+        if not (_BOILERPLATE_TEXT.match(text) or _is_pointer(tag, text)):
+            continue
+        if _RELATED_HEAD.match(text):
+            _drop_following_list(tag)
+        notes.append(f"removed {_quote(text)}")
+        tag.decompose()
+    return notes
+
+
+def _is_pointer(tag: Tag, text: str) -> bool:
+    if not _POINTER.match(text):
+        return False
+    linked = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
+    return linked >= 0.5 * len(text) or len(text.split()) <= 12
+
+
+def _drop_following_list(tag: Tag) -> None:
+    # "Related stories" headings own the list of links right after them.
+    nxt = tag.find_next_sibling(True)
+    if nxt is None and tag.parent is not None:
+        nxt = tag.parent.find_next_sibling(True)
+    if nxt is not None and nxt.name in ("ul", "ol"):
+        nxt.decompose()
+
+
+def _drop_empty(root: Tag) -> None:
+    for tag in reversed(root.find_all(True)):
+        if tag.decomposed or tag.name in ("img", "br", "hr", "td", "th", "html", "body"):
+            continue
+        if not tag.get_text(strip=True) and tag.find(["img", "video", "picture"]) is None:
+            tag.decompose()
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return f"'{short}'"
+
+
+# --- appended material ---------------------------------------------------------------------
+
+
+def appended_start(texts: list[str]) -> tuple[int, str] | None:
+    """Index of the first block after the story's end, with a note; None when the story runs
+    to the last block.  ``texts`` are the plain texts of the body's blocks in order.
+
+    Real interviews ("Q: ... A: ...") are stories too, so Q&A turns never start the cut on
+    their own: only a generated question whose tail is all junk, an "Interview with ..."
+    heading after a story of some length and followed by Q&A turns, or an FAQ/SEO heading.
+    """
+    words_before = 0
+    for i, raw in enumerate(texts):
+        text = _plain(raw)
+        if i > 0:
+            kind = _junk_kind(text, [_plain(t) for t in texts[i + 1 :]], words_before)
+            if kind:
+                return i, f"removed {kind} {_quote(text)} and {len(texts) - i - 1} block(s) after it"
+        words_before += len(text.split())
+    return None
+
+
+def _junk_kind(text: str, after: list[str], words_before: int) -> str | None:
+    words = len(text.split())
+    if _INTERVIEW.match(text) and words <= 25 and words_before >= MIN_STORY_WORDS:
+        if sum(1 for t in after if _QA_TURN.match(t)) >= 2:
+            return "appended interview"
+    if _SEO_HEAD.match(text) and words <= 40 and words_before >= MIN_STORY_WORDS:
+        return "appended SEO/FAQ block"
+    if _QUESTION.match(text) and words <= 40 and all(_is_junk_tail(t) for t in after):
+        return "generated question"
+    return None
+
+
+def _is_junk_tail(text: str) -> bool:
+    return bool(
+        _INTERVIEW.match(text)
+        or _QA_TURN.match(text)
+        or _SEO_HEAD.match(text)
+        or _QUESTION.match(text)
+        or _BOILERPLATE_TEXT.match(text)
+    )
+
+
+def cut_appended(root: Tag) -> list[str]:
+    """Remove the appended material (and everything after it) from ``root`` in place."""
+    blocks = leaf_blocks(root)
+    found = appended_start([_block_text(b) for b in blocks])
+    if found is None:
+        return []
+    index, note = found
+    _cut_from(blocks[index])
+    _drop_empty(root)
+    return [note]
+
+
+def _cut_from(start: Tag) -> None:
+    after: list[PageElement] = [start, *start.find_all_next(), *start.find_all_next(string=True)]
+    for el in after:
+        if el.parent is not None:
+            el.extract()
+
+
+# --- title and dateline at the start -------------------------------------------------------
+
+
+def drop_leading_title(root: Tag, title: str | None) -> list[str]:
+    """Remove blocks at the start of the body that repeat the title."""
+    if not title or not fold(title):
+        return []
+    removed = 0
+    for tag in leaf_blocks(root):
+        if fold(_block_text(tag)) != fold(title):
+            break
+        tag.decompose()
+        removed += 1
+    if not removed:
+        return []
+    times = "" if removed == 1 else f" ({removed} times)"
+    return [f"removed the title repeated at the start of the body{times}"]
+
+
+def drop_leading_meta(root: Tag) -> list[str]:
+    """Remove byline and date-line blocks ("By Jane Doe", "Published: Nov. 16, 2024") among
+    the first blocks: page metadata, kept in its own fields, not story text."""
+    notes = []
+    for tag in leaf_blocks(root)[:3]:
+        text = _plain(_block_text(tag))
+        if _BYLINE.match(text) or _is_date_only(text):
+            notes.append(f"removed byline/date line {_quote(text)}")
+            tag.decompose()
+    return notes
+
+
+def _is_date_only(text: str) -> bool:
+    match = DATE_LINE.search(text)
+    return match is not None and len(text) - len(match.group(0)) <= 3
+
+
+def strip_leading(root: Tag, prefix: str) -> bool:
+    """Cut ``prefix`` (whitespace-insensitively) from the start of the text of ``root``."""
+    want = "".join(prefix.split())
+    for node in list(_text_nodes(root)):
+        if not want:
+            break
+        text = str(node)
+        kept, want = _consume(text, want)
+        if kept is None:
+            return False
+        node.replace_with(kept)
+    return not want
+
+
+def _text_nodes(root: Tag) -> Iterator[NavigableString]:
+    for s in root.find_all(string=True):
+        if not isinstance(s, Comment) and str(s).strip():
+            yield s
+
+
+def _consume(text: str, want: str) -> tuple[str | None, str]:
+    i = 0
+    while i < len(text) and want:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch == want[0]:
+            i += 1
+            want = want[1:]
+        else:
+            return None, want
+    return text[i:].lstrip() if not want else text[i:], want
+
+
+# --- whole bodies --------------------------------------------------------------------------
+
+
+def clean_body(html: str, title: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """Body HTML (or plain text) without boilerplate, appended material and a repeated title;
+    returns the cleaned HTML fragment and notes of what was cut."""
+    source = html if looks_like_html(html) else text_to_html(html)
+    soup = soup_of(source)
+    root = soup.body or soup
+    notes = strip_boilerplate(root)
+    notes += cut_appended(root)
+    notes += drop_leading_title(root, title)
+    notes += drop_leading_meta(root)
+    return fragment_html(soup), tuple(notes)
+
+
+def select_body(html: str, selector: str, remove: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """The HTML of the elements ``selector`` matches, ``remove`` selectors cut first;
+    None when it matches nothing."""
+    soup = soup_of(html)
+    notes = []
+    for sel in remove:
+        hits = soup.select(sel)
+        for tag in hits:
+            tag.decompose()
+        if hits:
+            notes.append(f"removed {len(hits)} block{'s' * (len(hits) > 1)} matching {sel}")
+    found = soup.select(selector)
+    if not found:
+        return None, notes
+    return "\n".join(str(tag) for tag in found), notes
+
+
+def page_text(html: str) -> str:
+    """All visible text of a page (for date lines and sanity checks)."""
+    return html_to_text(html)
+
+
+def remove_prefix(html: str, prefix: str) -> str:
+    """``html`` with ``prefix`` cut from the start of its text (tags kept); unchanged when the
+    text does not start with it."""
+    soup = soup_of(html)
+    root = soup.body or soup
+    return fragment_html(soup) if strip_leading(root, prefix) else html

@@ -1,0 +1,105 @@
+"""Datelines ("ANKARA—", "TOKYO (Reuters) -", "BEIJING, Nov. 16 (Xinhua) --") and wire
+attributions ("as reported by Tokyo-based Kyodo News", "Xinhua said", "according to Reuters").
+
+Agency names are data (``ingest/data/agencies.json``).  An agency counts as an attribution only
+in an attribution phrase or in the dateline, not wherever its name appears, so a story *about*
+Reuters is not "attributed to" Reuters.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+_DASH = r"(?:—|–|--|-|:)"
+_PLACE_CAPS = r"[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}"
+_PLACE_TITLE = r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}"
+_DATE = r"[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?"
+# Place in capitals (optionally ", Region" and ", Nov. 16"), an optional "(Agency)", a dash.
+# A place in Title Case needs the agency ("Hong Kong (CNN Business)"), or prose would match.
+_DATELINE = re.compile(
+    rf"^\s*(?:(?P<caps>{_PLACE_CAPS})(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)??"
+    rf"(?:, (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\))?\s*{_DASH}\s*"
+    rf"|(?P<title>{_PLACE_TITLE})(?:, [A-Z][A-Za-z.]+)?(?:, (?:{_DATE}))?\s*"
+    rf"\((?P<agency2>[^()]{{2,40}})\)\s*{_DASH}?\s*)"
+)
+_BEFORE_CUES = re.compile(
+    r"(?:reported by|according to|told|cited by|quoted by|via|in an? (?:interview|report|statement)"
+    r" (?:with|to|by)|(?:reports?|reported) (?:in|on|from)|,? citing|said in a statement to)"
+    r"(?: the)?(?: [\w’'-]+-based)?(?: state(?:-run|-owned)? (?:news agency|broadcaster|media))?\s*$",
+    re.I,
+)
+_AFTER_CUES = re.compile(
+    r"^(?:’s|'s)?\s*(?:news agency |agency |reporters? |)?(?:said|says|reported|reports|quoted|"
+    r"cited|wrote|added|learned|confirmed|published|has learned|was told)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    place: str
+    agency: str | None
+    text: str  # the dateline as written, dash included, for cutting it from the body
+
+
+@dataclass(frozen=True, slots=True)
+class Agencies:
+    pattern: re.Pattern[str]
+    canonical: dict[str, str]
+
+    @classmethod
+    def from_data(cls, data: dict) -> Agencies:
+        canonical = {a: name for name, aliases in data["agencies"].items() for a in aliases}
+        ordered = sorted(canonical, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+        return cls(pattern, canonical)
+
+    def name_of(self, text: str) -> str | None:
+        match = self.pattern.search(text)
+        return self.canonical[match.group(0)] if match else None
+
+
+def find_dateline(text: str, agencies: Agencies | None = None) -> Dateline | None:
+    """The dateline at the start of ``text``, or None."""
+    match = _DATELINE.match(text[:200])
+    if not match:
+        return None
+    place = (match.group("caps") or match.group("title") or "").strip(" .")
+    raw_agency = match.group("agency1") or match.group("agency2")
+    if not place or len(place) < 2 or (match.group("caps") and not _looks_like_place(place)):
+        return None
+    agency = None
+    if raw_agency:
+        agency = (agencies or default_agencies()).name_of(raw_agency) or raw_agency.strip()
+    return Dateline(place=place, agency=agency, text=match.group(0))
+
+
+def _looks_like_place(place: str) -> bool:
+    # "AI—" or "US-" are acronyms in prose, not datelines; real datelines are words.
+    letters = re.sub(r"[^A-Z]", "", place)
+    return len(letters) >= 3
+
+
+def find_attributions(text: str, agencies: Agencies | None = None) -> tuple[str, ...]:
+    """Agencies the text attributes information to, in order of first mention."""
+    table = agencies or default_agencies()
+    found: list[str] = []
+    for match in table.pattern.finditer(text):
+        before = text[max(0, match.start() - 80) : match.start()]
+        after = text[match.end() : match.end() + 40]
+        if _BEFORE_CUES.search(before) or _AFTER_CUES.match(after):
+            name = table.canonical[match.group(0)]
+            if name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+@functools.cache
+def default_agencies() -> Agencies:
+    """The bundled agency table (cached: immutable data, compiled once)."""
+    path = resources.files("ingest") / "data" / "agencies.json"
+    return Agencies.from_data(json.loads(path.read_text(encoding="utf-8")))

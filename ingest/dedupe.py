@@ -1,0 +1,446 @@
+"""Deduplication and story clustering, the pure half: fingerprints, pair scores, decisions.
+
+Levels 3 to 5 of the architecture are decided here from plain data; ``ingest.store.clusters``
+does the lookups and writes.  A story gets two MinHash signatures:
+
+- the *text* signature over word shingles of the normalized body (levels 3-4: copies and
+  near-verbatim syndication), banded for LSH without regard to time, and
+- the *event* signature over its salient terms (names, acronyms, numbers, title words), banded
+  with the story's time bucket mixed in, so an event lookup only meets stories of nearby days
+  and its cost does not grow with the age of the store (level 5: rewrites and independent
+  reports of one event).
+
+Signatures use a 64-bit mixer (splitmix64's finalizer) over seeded shingle hashes, computed
+with numpy; the stored values are the low 32 bits, enough to estimate Jaccard similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from ingest.errors import ConfigError
+
+EVENT_BAND_BASE = 1000  # lsh_bands.band numbers of event bands start here
+_MAGIC = b"MH1"
+_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeParams:
+    """``[dedupe]`` in the config. Defaults measured on tests/fixtures/clusters (see the
+    comments in config/communique.toml and ``bench/dedupe_quality.py``)."""
+
+    shingle_size: int = 3
+    num_perm: int = 128
+    bands: int = 32
+    near_duplicate: float = 0.5  # estimated text Jaccard above which a copy joins a cluster
+    event_similarity: float = 0.15  # content-word Jaccard needed for a level-5 event match
+    actor_similarity: float = 0.15  # and Jaccard of the names (actors, places, numbers)
+    window_hours: float = 72.0  # stories further apart in time are never one event
+    duplicate_window_hours: float = 720.0  # a near-verbatim copy may come this much later
+    event_perm: int = 128  # permutations of the event signature
+    event_bands: int = 64  # its LSH bands (must divide event_perm)
+    actor_coverage: float = 0.3  # share of each story's lead actors the other must name
+    max_candidates: int = 64  # candidates scored per story, best by shared bands first
+
+    def __post_init__(self) -> None:
+        if self.bands <= 0 or self.num_perm % self.bands:
+            raise ConfigError("dedupe.bands", f"must divide num_perm ({self.num_perm})")
+        if self.event_bands <= 0 or self.event_perm % self.event_bands:
+            raise ConfigError("dedupe.event_bands", f"must divide event_perm ({self.event_perm})")
+        if self.shingle_size < 1:
+            raise ConfigError("dedupe.shingle_size", "must be at least 1")
+
+
+# --- text -----------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_CAP_TOKEN = re.compile(r"[A-Z][\w'’-]*|\d[\d.,]*%?")
+# Capitalised words that name no actor: titles, calendar words, pronouns, newsroom words.
+_NOT_ACTORS = frozenset(
+    """i mr mrs ms dr sir president prime minister ministers ministry secretary foreign affairs
+    chancellor premier king queen prince general state states vice deputy chief envoy
+    ambassador spokesperson spokesman spokeswoman senator leader leaders head government
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december the a an and but or he she it
+    they we this that these those his her its their in on at of for to by with as after
+    before while when if update updated editor note reporting writing additional
+    """.split()
+)
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers him his how i if in into is
+    it its itself just me more most my no nor not now of off on once only or other our out
+    over own same says said she should so some such than that the their them then there
+    these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your new amid over after says say""".split()
+)
+
+
+def normalize_text(text: str) -> str:
+    """Case-folded, compatibility-normalized text: the form shingles and hashes see."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalize_text(text))
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+
+
+def actors(text: str) -> frozenset[str]:
+    """Names in ``text``: capitalised words that are not sentence-initial, and numbers.
+
+    A sentence-initial word counts when the text also capitalises it mid-sentence, so
+    "Chinese President Xi ..." keeps "chinese" only if "Chinese" recurs inside a sentence.
+    """
+    inner: set[str] = set()
+    initial: set[str] = set()
+    for sentence in sentences(text):
+        for i, match in enumerate(_CAP_TOKEN.finditer(sentence)):
+            token = _actor_form(match.group())
+            if not token or token in _NOT_ACTORS:
+                continue
+            first = match.start() == 0 or (i == 0 and match.start() <= 2)
+            (initial if first else inner).add(token)
+    return frozenset(inner | {t for t in initial if t[0].isdigit()})
+
+
+def content_words(text: str) -> frozenset[str]:
+    """What a text talks about: its words of four letters or more, stopwords and bare
+    numbers left out, a plural "s" folded."""
+    return frozenset(
+        w.removesuffix("s")
+        for w in words(text)
+        if len(w) >= 4 and w not in _STOPWORDS and not w.isdigit()
+    )
+
+
+def _actor_form(token: str) -> str:
+    """"China's", "Beijing-based" and "China" name one actor."""
+    token = normalize_text(token).strip(".,'’-")
+    token = _POSSESSIVE.sub("", token)
+    return token.removesuffix("-based")
+
+
+def lead_actors(title: str, body: str) -> frozenset[str]:
+    """The names a story is about: those of its title and first two sentences."""
+    whole = actors(body)
+    lead = actors(" ".join(sentences(body)[:2]))
+    in_title = {w for w in words(title) if w in whole}
+    return frozenset(lead | in_title)
+
+
+def event_terms(title: str, body: str) -> frozenset[str]:
+    """What an event signature is made of: the story's names and its title's content words."""
+    title_words = {w for w in words(title) if w not in _STOPWORDS and len(w) > 2}
+    return actors(body) | {"t:" + w for w in title_words}
+
+
+# --- MinHash ---------------------------------------------------------------------------------
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer: a fast, well-spread 64-bit hash (wraps modulo 2**64)."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _token_hashes(tokens: Sequence[str]) -> np.ndarray:
+    # blake2b, not hash(): signatures are stored, so they must not depend on PYTHONHASHSEED.
+    digests = b"".join(hashlib.blake2b(t.encode(), digest_size=8).digest() for t in tokens)
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
+
+
+def shingle_hashes(tokens: Sequence[str], k: int) -> np.ndarray:
+    """Distinct 64-bit hashes of the ``k``-word shingles (order-sensitive within a shingle)."""
+    if not tokens:
+        return np.empty(0, dtype=np.uint64)
+    hashes = _token_hashes(tokens)
+    k = min(k, len(tokens))
+    span = len(tokens) - k + 1
+    out = np.zeros(span, dtype=np.uint64)
+    for j in range(k):
+        out = _mix(out ^ hashes[j : j + span])
+    return np.unique(out)
+
+
+def _seeds(n: int, salt: int) -> np.ndarray:
+    return _mix(np.arange(n, dtype=np.uint64) + np.uint64(salt * 0x9E3779B97F4A7C15 & (2**64 - 1)))
+
+
+def minhash(hashes: np.ndarray, num_perm: int, salt: int = 1) -> np.ndarray:
+    """MinHash signature (uint32 × num_perm) of a set of 64-bit hashes; empty set → empty."""
+    if hashes.size == 0:
+        return np.empty(0, dtype=np.uint32)
+    seeds = _seeds(num_perm, salt)
+    mins = _mix(hashes[None, :] ^ seeds[:, None]).min(axis=1)
+    return (mins & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def jaccard(a: np.ndarray | None, b: np.ndarray | None) -> float:
+    """Estimated Jaccard similarity of two signatures (0 when either is missing)."""
+    if a is None or b is None or a.size == 0 or a.size != b.size:
+        return 0.0
+    return float(np.count_nonzero(a == b)) / a.size
+
+
+def band_hashes(signature: np.ndarray, bands: int, salt: int = 0) -> list[int]:
+    """One signed 64-bit hash per band (so PostgreSQL's BIGINT takes it)."""
+    if signature.size == 0:
+        return []
+    rows = signature.reshape(bands, -1).astype(np.uint64)
+    h = _seeds(bands, 7 + salt)
+    for j in range(rows.shape[1]):
+        h = _mix(h ^ rows[:, j])
+    return [int(v) for v in h.view(np.int64)]
+
+
+def time_bucket(published: datetime, window_hours: float) -> int:
+    return int(published.timestamp() // (window_hours * 3600))
+
+
+def bucketed(hashes: Iterable[int], bucket: int) -> list[int]:
+    """Event band hashes of one time bucket: the same terms in another bucket never collide."""
+    h = np.array(list(hashes), dtype=np.int64).view(np.uint64)
+    if h.size == 0:
+        return []
+    mixed = _mix(h ^ _mix(np.array([bucket & (2**64 - 1)], dtype=np.uint64)))
+    return [int(v) for v in mixed.view(np.int64)]
+
+
+# --- fingerprints ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A story's two signatures and their LSH band hashes (event bands not yet bucketed)."""
+
+    text_sig: np.ndarray
+    event_sig: np.ndarray
+    text_bands: tuple[int, ...]
+    event_bands: tuple[int, ...]
+
+
+def fingerprint(title: str, body_text: str, params: DedupeParams) -> Fingerprint:
+    tokens = words(body_text)
+    text_sig = minhash(shingle_hashes(tokens, params.shingle_size), params.num_perm, salt=1)
+    terms = sorted(event_terms(title, body_text))
+    event_sig = minhash(_token_hashes(terms), params.event_perm, salt=2) if terms else text_sig[:0]
+    return Fingerprint(
+        text_sig=text_sig,
+        event_sig=event_sig,
+        text_bands=tuple(band_hashes(text_sig, params.bands)),
+        event_bands=tuple(band_hashes(event_sig, params.event_bands, salt=1)),
+    )
+
+
+def pack_signatures(fp: Fingerprint) -> bytes:
+    """The ``stories.minhash`` blob: a small header, then both signatures (little-endian)."""
+    head = _MAGIC + struct.pack("<HH", fp.text_sig.size, fp.event_sig.size)
+    return head + fp.text_sig.astype("<u4").tobytes() + fp.event_sig.astype("<u4").tobytes()
+
+
+def unpack_text_signature(blob: bytes | None, params: DedupeParams) -> np.ndarray | None:
+    """The text signature of a stored blob, or None when absent or made with other params."""
+    if not blob or blob[:3] != _MAGIC:
+        return None
+    n_text, _ = struct.unpack("<HH", blob[3:7])
+    if n_text != params.num_perm:
+        return None
+    return np.frombuffer(blob, dtype="<u4", count=n_text, offset=7).astype(np.uint32)
+
+
+# --- pair scores and decisions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What scoring needs to know about one story."""
+
+    story_id: int
+    cluster_id: int | None
+    published: datetime
+    content_hash: str
+    countries: frozenset[str]
+    text_sig: np.ndarray | None
+    actors: frozenset[str]
+    lead_actors: frozenset[str]
+    terms: frozenset[str]
+    content: frozenset[str]
+
+
+def profile(
+    story_id: int,
+    cluster_id: int | None,
+    *,
+    title: str,
+    body_text: str,
+    published: datetime,
+    content_hash: str,
+    countries: Iterable[str],
+    text_sig: np.ndarray | None,
+) -> Profile:
+    return Profile(
+        story_id=story_id,
+        cluster_id=cluster_id,
+        published=published,
+        content_hash=content_hash,
+        countries=frozenset(countries),
+        text_sig=text_sig,
+        actors=actors(body_text),
+        lead_actors=lead_actors(title, body_text),
+        terms=event_terms(title, body_text),
+        content=content_words(title + "\n\n" + body_text),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Evidence that a story belongs with a candidate: level 3 (exact text), 4 (near-verbatim
+    copy) or 5 (same event); ``score`` orders matches, higher is stronger."""
+
+    story_id: int
+    cluster_id: int
+    level: int
+    score: float
+
+    @property
+    def strong(self) -> bool:
+        """Copies (levels 3-4) are strong: a copy of two clusters' texts proves them one."""
+        return self.level <= 4
+
+
+def _set_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _coverage(lead: frozenset[str], other: frozenset[str]) -> float:
+    return len(lead & other) / len(lead) if lead else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How alike two reports are beyond their wording: what they talk about (content words),
+    whom they name (names, places, numbers, title words) and whether each names the other's
+    leading actors (the weaker of the two coverages)."""
+
+    words: float
+    names: float
+    cover: float
+
+
+def event_evidence(new: Profile, cand: Profile) -> Evidence:
+    cover = min(_coverage(new.lead_actors, cand.actors), _coverage(cand.lead_actors, new.actors))
+    return Evidence(
+        words=_set_jaccard(new.content, cand.content),
+        names=_set_jaccard(new.terms, cand.terms),
+        cover=cover,
+    )
+
+
+def same_event(ev: Evidence, params: DedupeParams) -> bool:
+    return (
+        ev.words >= params.event_similarity
+        and ev.names >= params.actor_similarity
+        and ev.cover >= params.actor_coverage
+    )
+
+
+def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | None:
+    """Does ``new`` belong with ``cand``? None when the evidence is not strong enough."""
+    if cand.cluster_id is None:
+        return None
+    hours = abs((new.published - cand.published).total_seconds()) / 3600
+    if new.content_hash == cand.content_hash:
+        return Match(cand.story_id, cand.cluster_id, 3, 2.0)
+    text = jaccard(new.text_sig, cand.text_sig)
+    if text >= params.near_duplicate and hours <= params.duplicate_window_hours:
+        return Match(cand.story_id, cand.cluster_id, 4, 1.0 + text)
+    if hours > params.window_hours:
+        return None
+    if new.countries and cand.countries and not new.countries & cand.countries:
+        return None
+    ev = event_evidence(new, cand)
+    if same_event(ev, params):
+        return Match(cand.story_id, cand.cluster_id, 5, (ev.words + ev.names) / 2)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Join ``target`` (None: open a new cluster) and fold ``merge`` clusters into it."""
+
+    target: int | None
+    merge: tuple[int, ...] = ()
+
+
+def decide(matches: Iterable[Match], blocked: frozenset[int] = frozenset()) -> Decision:
+    """The best match's cluster wins; other clusters matched by a copy merge into it.
+
+    ``blocked`` clusters (an operator split the story out of them) are never joined.
+    Which id survives a merge is the store's business (the older one).
+    """
+    best: dict[int, Match] = {}
+    for m in matches:
+        if m.cluster_id in blocked:
+            continue
+        if m.cluster_id not in best or m.score > best[m.cluster_id].score:
+            best[m.cluster_id] = m
+    if not best:
+        return Decision(None)
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.cluster_id))
+    top = ranked[0]
+    others = tuple(sorted(m.cluster_id for m in ranked[1:] if m.strong and top.strong))
+    return Decision(top.cluster_id, others)
+
+
+# --- the representative ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A cluster member as the representative rule sees it."""
+
+    story_id: int
+    outlet: str
+    published: datetime
+    word_count: int
+    attributions: tuple[str, ...] = ()
+
+
+COMPLETE_SHARE = 0.8  # a member this long relative to the longest counts as full text
+
+
+def is_pickup(member: Member) -> bool:
+    """A text that credits other outlets (and not its own) is a rewrite or a pick-up."""
+    own = member.outlet.casefold()
+    return any(own not in a.casefold() and a.casefold() not in own for a in member.attributions)
+
+
+def representative(members: Sequence[Member]) -> int:
+    """The most complete original: full text first, then not a pick-up of another outlet's
+    report, then the earliest published, then the longest; the lowest id breaks ties."""
+    if not members:
+        raise ValueError("a cluster without members has no representative")
+    longest = max(m.word_count for m in members)
+
+    def key(m: Member) -> tuple[bool, bool, datetime, int, int]:
+        complete = m.word_count >= COMPLETE_SHARE * longest
+        return (not complete, is_pickup(m), m.published, -m.word_count, m.story_id)
+
+    return min(members, key=key).story_id

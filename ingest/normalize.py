@@ -1,0 +1,242 @@
+"""Normalization: a raw item (and its extracted page) becomes one clean, rich ``Story``.
+
+Pure: every decision is a function of the item, the article, the source spec and ``now``.
+The body is cleaned once more here even when extraction already cleaned it, because the
+pipeline may hand over the feed's own HTML instead (auto mode, when the feed's text is longer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from ingest.clean import clean_body, html_to_text, remove_prefix
+from ingest.dateline import default_agencies, find_attributions, find_dateline
+from ingest.dates import choose_published, parse_date
+from ingest.errors import ParseError
+from ingest.language import detect_language, normalize_tag
+from ingest.model import Article, RawItem, SourceSpec, Story
+from ingest.sanitize import sanitize_html, xml_safe
+from ingest.tags import default_tagger
+from ingest.urls import canonical_url, prefer_canonical
+
+SUMMARY_ONLY_WORDS = 150  # feed content shorter than this is a summary, not the story
+SUMMARY_CHARS = 300
+_TRUNCATED = re.compile(
+    r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\b(?:read more|continue reading|read the full (?:story|article)"
+    r"|full story|more\s*»|\[more\])\W*)\s*$",
+    re.I,
+)
+_TAGS = re.compile(r"<[^>]+>")
+_TITLE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?P<sep>[-|–—:·•]|::)\s+(?P<tail>[^-|–—]{2,60})$")
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def needs_full_text(item: RawItem, source: SourceSpec) -> bool:
+    """Whether the pipeline should fetch the item's page for its full text.
+
+    "always" and "never" say so.  "auto" fetches when the feed gives only a summary: no
+    ``content_html`` (a ``summary_html`` alone is a teaser), content under 150 words, or
+    content that ends in an ellipsis, "Read more" or "Continue reading" (a cut-off teaser).
+    """
+    if source.full_text != "auto":
+        return source.full_text == "always"
+    if not item.content_html or not item.content_html.strip():
+        return True
+    text = html_to_text(item.content_html)
+    return len(text.split()) < SUMMARY_ONLY_WORDS or bool(_TRUNCATED.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    html: str
+    text: str
+    dateline: str | None
+    dateline_agency: str | None
+    removed: tuple[str, ...]
+
+
+def normalize(
+    item: RawItem, article: Article | None, source: SourceSpec, *, now: datetime, key: str
+) -> Story:
+    """The Story for ``item``; ParseError naming the cause when there is nothing to keep."""
+    outlet = _outlet(item, article, source)
+    title = clean_title(item.title or (article.title if article else None), _outlets(item, article, source))
+    body = _body(item, article, title)
+    if not title and not body.text:
+        raise ParseError("item has no title and no text")
+    title = title or _first_words(body.text)
+    text_all = f"{title}\n\n{body.text}"
+    tagger = default_tagger()
+    countries = tagger.countries(text_all)
+    hits = tagger.topic_hits(text_all)
+    return Story(
+        source=source.name,
+        key=key,
+        url=_url(item, article),
+        title=xml_safe(title),
+        body_html=body.html,
+        body_text=body.text,
+        summary=summarize(body.text or html_to_text(item.summary_html or "")),
+        published=_published(item, article, now),
+        first_seen=now,
+        outlet=xml_safe(outlet),
+        content_hash=content_hash(body.text),
+        published_raw=_clean_opt(item.published_raw or (article.published_raw if article else None)),
+        updated=item.updated,
+        author=_clean_opt(item.author or (article.author if article else None)),
+        language=_language(item, article, source, text_all),
+        word_count=len(re.findall(r"\w+", body.text)),
+        dateline=body.dateline,
+        attributions=_attributions(body),
+        countries=countries,
+        topics=tuple(sorted(hits)),
+        score=tagger.score(hits, len(countries)),
+        removed=body.removed,
+    )
+
+
+# --- title ---------------------------------------------------------------------------------
+
+
+def clean_title(raw: str | None, outlets: tuple[str, ...] = ()) -> str:
+    """Entities decoded, tags dropped, whitespace folded, an outlet suffix removed."""
+    if not raw:
+        return ""
+    text = " ".join(htmllib.unescape(_TAGS.sub(" ", htmllib.unescape(raw))).split())
+    return xml_safe(_strip_outlet(text, outlets))
+
+
+def _strip_outlet(title: str, outlets: tuple[str, ...]) -> str:
+    match = _TITLE_SUFFIX.match(title)
+    if not match:
+        return title
+    tail = match.group("tail").strip()
+    known = any(_same_outlet(tail, name) for name in outlets) or _is_agency(tail)
+    # "Title | Site" is a site suffix even when we do not know the site; dashes need a name.
+    if known or (match.group("sep") == "|" and len(tail.split()) <= 6):
+        return match.group("title").strip()
+    return title
+
+
+def _same_outlet(tail: str, name: str) -> bool:
+    a, b = _fold(tail), _fold(name)
+    return bool(a and b) and (a == b or a in b or b in a)
+
+
+def _is_agency(tail: str) -> bool:
+    match = default_agencies().pattern.fullmatch(tail)
+    return match is not None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"^the\s+", "", " ".join(text.split()).casefold())
+
+
+def _outlets(item: RawItem, article: Article | None, source: SourceSpec) -> tuple[str, ...]:
+    names = (source.outlet, article.site_name if article else None, item.feed_title, source.name)
+    return tuple(n for n in names if n)
+
+
+def _outlet(item: RawItem, article: Article | None, source: SourceSpec) -> str:
+    return clean_title(_outlets(item, article, source)[0])
+
+
+def _first_words(text: str, limit: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+
+
+# --- body ----------------------------------------------------------------------------------
+
+
+def _body(item: RawItem, article: Article | None, title: str) -> _Body:
+    raw = article.body_html if article else (item.content_html or item.summary_html or "")
+    cleaned, notes = clean_body(raw, title) if raw.strip() else ("", ())
+    html = sanitize_html(cleaned)
+    text = xml_safe(html_to_text(html))
+    found = find_dateline(text)
+    if found is not None:
+        html = remove_prefix(html, found.text)
+        text = text[len(found.text) :].lstrip()
+    removed = (*(article.removed if article else ()), *notes)
+    return _Body(
+        html=html,
+        text=text,
+        dateline=found.place if found else None,
+        dateline_agency=found.agency if found else None,
+        removed=tuple(dict.fromkeys(removed)),
+    )
+
+
+def _attributions(body: _Body) -> tuple[str, ...]:
+    found = find_attributions(body.text)
+    if body.dateline_agency and body.dateline_agency not in found:
+        return (body.dateline_agency, *found)
+    return found
+
+
+def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """The first two sentences of ``text``, at most ``limit`` characters (cut at a word)."""
+    flat = " ".join(text.split())
+    sentences = _SENTENCE.split(flat)
+    summary = ""
+    for sentence in sentences[:2]:
+        candidate = f"{summary} {sentence}".strip()
+        if summary and len(candidate) > limit:
+            break
+        summary = candidate
+    if len(summary) > limit:
+        summary = summary[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return summary
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the text with case and whitespace folded: equal text, equal hash."""
+    folded = " ".join(text.split()).casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+# --- the rest ------------------------------------------------------------------------------
+
+
+def _url(item: RawItem, article: Article | None) -> str:
+    page = item.url or (article.url if article else None)
+    if not page:
+        raise ParseError("item has no link")
+    try:
+        if article is not None:
+            return canonical_url(prefer_canonical(page, article.canonical_url))
+        return canonical_url(page)
+    except ValueError as e:
+        raise ParseError(f"item link is not a web URL: {e}") from e
+
+
+def _published(item: RawItem, article: Article | None, now: datetime) -> datetime:
+    candidates = [
+        item.published,
+        parse_date(item.published_raw),
+        parse_date(article.published_raw) if article else None,
+    ]
+    return choose_published(candidates, now)
+
+
+def _language(
+    item: RawItem, article: Article | None, source: SourceSpec, text: str
+) -> str | None:
+    declared = (source.language, item.language, article.language if article else None)
+    for tag in declared:
+        code = normalize_tag(tag)
+        if code:
+            return code
+    return detect_language(text)
+
+
+def _clean_opt(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = xml_safe(" ".join(htmllib.unescape(value).split()))
+    return text or None

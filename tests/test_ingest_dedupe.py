@@ -1,0 +1,258 @@
+"""Deduplication, the pure half: fingerprints, pair evidence, decisions, the representative
+rule, and the clustering quality on the labeled corpus (tests/fixtures/clusters)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from communique.settings import load_settings
+from ingest import dedupe
+from ingest.dedupe import DedupeParams, Match, Member
+from ingest.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS = DedupeParams()
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "dedupe_quality", ROOT / "bench/dedupe_quality.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["dedupe_quality"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+quality = _bench()
+CORPUS = quality.load_corpus()
+
+
+def article(event: str, role: str, n: int = 0):
+    found = [a for a in CORPUS if a.event == event and a.role == role]
+    return found[n]
+
+
+def prof(a, story_id: int = 0, mode: str = "clean") -> dedupe.Profile:
+    s = quality.story_of(a, mode)
+    fp = dedupe.fingerprint(s.title, s.body_text, PARAMS)
+    return dedupe.profile(
+        story_id,
+        story_id + 100,
+        title=s.title,
+        body_text=s.body_text,
+        published=s.published,
+        content_hash=s.content_hash,
+        countries=s.countries,
+        text_sig=fp.text_sig,
+    )
+
+
+# --- fingerprints ----------------------------------------------------------------------------
+
+
+def test_fingerprint_is_deterministic_and_fits_bigint():
+    a = article("xi-ishiba-lima", "wire")
+    one = dedupe.fingerprint(a.title, a.body, PARAMS)
+    two = dedupe.fingerprint(a.title, a.body, PARAMS)
+    assert one.text_sig.tolist() == two.text_sig.tolist()
+    assert one.text_bands == two.text_bands and len(one.text_bands) == PARAMS.bands
+    assert len(one.event_bands) == PARAMS.event_bands
+    assert all(-(2**63) <= h < 2**63 for h in one.text_bands + one.event_bands)
+    assert len(set(one.text_bands)) == PARAMS.bands  # bands are salted apart
+
+
+def test_text_similarity_tracks_copying():
+    wire, copy = article("xi-ishiba-lima", "wire"), article("xi-ishiba-lima", "copy")
+    other = article("iran-e3-geneva", "wire")
+    sig = {a.url: dedupe.fingerprint(a.title, a.body, PARAMS).text_sig for a in (wire, copy, other)}
+    assert dedupe.jaccard(sig[wire.url], sig[wire.url]) == 1.0
+    assert dedupe.jaccard(sig[wire.url], sig[copy.url]) >= 0.7
+    assert dedupe.jaccard(sig[wire.url], sig[other.url]) < 0.1
+
+
+def test_empty_text_has_no_bands_and_no_similarity():
+    fp = dedupe.fingerprint("", "", PARAMS)
+    assert fp.text_bands == () and fp.event_bands == ()
+    assert dedupe.jaccard(fp.text_sig, fp.text_sig) == 0.0
+
+
+def test_signature_blob_round_trips_and_rejects_other_params():
+    a = article("modi-xi-kazan", "wire")
+    fp = dedupe.fingerprint(a.title, a.body, PARAMS)
+    blob = dedupe.pack_signatures(fp)
+    got = dedupe.unpack_text_signature(blob, PARAMS)
+    assert got is not None and got.tolist() == fp.text_sig.tolist()
+    assert dedupe.unpack_text_signature(blob, DedupeParams(num_perm=64, bands=16)) is None
+    assert dedupe.unpack_text_signature(b"junk", PARAMS) is None
+
+
+def test_event_bands_differ_between_time_buckets():
+    bands = (123, -456)
+    assert dedupe.bucketed(bands, 10) == dedupe.bucketed(bands, 10)
+    assert set(dedupe.bucketed(bands, 10)).isdisjoint(dedupe.bucketed(bands, 11))
+
+
+def test_actors_fold_possessives_and_skip_sentence_starts():
+    text = "Chinese officials met. The talks in Lima with China’s Xi Jinping went well. Xi smiled."
+    names = dedupe.actors(text)
+    assert {"lima", "china", "xi", "jinping"} <= names
+    assert "the" not in names and "chinese" not in names  # "Chinese" only starts a sentence
+    assert "china’s" not in names
+
+
+# --- parameters ------------------------------------------------------------------------------
+
+
+def test_params_reject_bands_that_do_not_divide():
+    with pytest.raises(ConfigError, match="dedupe.bands"):
+        DedupeParams(num_perm=128, bands=30)
+    with pytest.raises(ConfigError, match="dedupe.event_bands"):
+        DedupeParams(event_perm=128, event_bands=48)
+
+
+def test_settings_read_the_dedupe_table(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[dedupe]\nwindow_hours = 48\nevent_similarity = 0.2\n")
+    settings = load_settings(path)
+    assert isinstance(settings.dedupe, DedupeParams)
+    assert settings.dedupe.window_hours == 48 and settings.dedupe.event_similarity == 0.2
+    assert settings.dedupe.num_perm == PARAMS.num_perm
+    path.write_text("[dedupe]\nbands = 7\n")
+    with pytest.raises(ConfigError, match="dedupe.bands"):
+        load_settings(path)
+
+
+def test_bundled_config_matches_the_defaults():
+    assert load_settings().dedupe == DedupeParams()
+
+
+# --- pair scores -----------------------------------------------------------------------------
+
+
+def test_exact_copy_is_level_3_and_near_copy_level_4():
+    wire = prof(article("unga-gaza-ceasefire", "wire"), 1)
+    exact = prof(article("unga-gaza-ceasefire", "copy", 1), 2)  # same text, other outlet
+    near = prof(article("unga-gaza-ceasefire", "copy", 0), 3)
+    assert dedupe.score_pair(exact, wire, PARAMS).level == 3
+    assert dedupe.score_pair(near, wire, PARAMS).level == 4
+
+
+def test_independent_report_and_rewrite_are_level_5():
+    wire = prof(article("xi-ishiba-lima", "wire"), 1)
+    for role in ("report", "rewrite"):
+        match = dedupe.score_pair(prof(article("xi-ishiba-lima", role), 2), wire, PARAMS)
+        assert match is not None and match.level == 5, role
+
+
+@pytest.mark.parametrize(
+    ("event", "negative"),
+    [
+        ("modi-xi-kazan", "modi-xi-tianjin-neg"),  # the same two leaders a year later
+        ("xi-ishiba-lima", "xi-biden-lima-neg"),  # another story from the same summit
+        ("g20-rio-declaration", "g20-rio-hunger-alliance-neg"),
+        ("nato-hague-spending", "nato-hague-zelensky-trump-neg"),
+        ("second-thomas-shoal-june", "second-thomas-shoal-july-neg"),  # a month on
+    ],
+)
+def test_hard_negatives_do_not_match(event, negative):
+    for a in (x for x in CORPUS if x.event == event):
+        for b in (x for x in CORPUS if x.event == negative):
+            assert dedupe.score_pair(prof(b, 2), prof(a, 1), PARAMS) is None, (a.url, b.url)
+
+
+def test_time_window_separates_otherwise_identical_events():
+    wire = prof(article("xi-ishiba-lima", "wire"), 1)
+    report = prof(article("xi-ishiba-lima", "report"), 2)
+    later = dataclasses.replace(report, published=report.published + timedelta(days=365))
+    assert dedupe.score_pair(report, wire, PARAMS) is not None
+    assert dedupe.score_pair(later, wire, PARAMS) is None
+
+
+def test_disjoint_countries_never_make_one_event():
+    wire = prof(article("xi-ishiba-lima", "wire"), 1)
+    report = dataclasses.replace(prof(article("xi-ishiba-lima", "report"), 2), countries={"FR"})
+    assert dedupe.score_pair(report, wire, PARAMS) is None
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+def test_decide_opens_a_cluster_without_matches():
+    assert dedupe.decide([]) == dedupe.Decision(None)
+
+
+def test_decide_joins_the_best_and_merges_only_on_copies():
+    matches = [Match(1, 10, 5, 0.4), Match(2, 20, 4, 1.8), Match(3, 30, 3, 2.0)]
+    assert dedupe.decide(matches) == dedupe.Decision(30, (20,))
+    events = [Match(1, 10, 5, 0.4), Match(2, 20, 5, 0.3)]
+    assert dedupe.decide(events) == dedupe.Decision(10, ())
+
+
+def test_decide_never_joins_a_blocked_cluster():
+    matches = [Match(1, 10, 3, 2.0), Match(2, 20, 5, 0.3)]
+    assert dedupe.decide(matches, frozenset({10})) == dedupe.Decision(20, ())
+    assert dedupe.decide(matches[:1], frozenset({10})) == dedupe.Decision(None)
+
+
+# --- the representative ----------------------------------------------------------------------
+
+T0 = datetime(2024, 11, 16, 0, 0, tzinfo=UTC)
+
+
+def test_representative_prefers_the_earliest_full_text():
+    members = [
+        Member(1, "Copy Daily", T0 + timedelta(hours=2), 300),
+        Member(2, "Wire", T0, 310),
+        Member(3, "Late Wire Update", T0 + timedelta(hours=5), 330),
+    ]
+    assert dedupe.representative(members) == 2
+
+
+def test_representative_skips_truncated_texts_and_pickups():
+    members = [
+        Member(1, "Brief", T0 - timedelta(hours=1), 80),  # earliest, but a stub
+        Member(2, "Aggregator", T0, 300, ("Wire",)),  # credits another outlet
+        Member(3, "Wire", T0 + timedelta(minutes=5), 290),
+    ]
+    assert dedupe.representative(members) == 3
+
+
+def test_representative_breaks_ties_by_length_then_id():
+    assert dedupe.representative([Member(5, "A", T0, 300), Member(4, "B", T0, 300)]) == 4
+    assert dedupe.representative([Member(5, "A", T0, 310), Member(4, "B", T0, 300)]) == 5
+    with pytest.raises(ValueError):
+        dedupe.representative([])
+
+
+def test_pickup_ignores_credits_to_the_outlet_itself():
+    assert not dedupe.is_pickup(Member(1, "Asia Pacific Wire", T0, 1, ("Asia Pacific Wire",)))
+    assert dedupe.is_pickup(Member(1, "Daily Brief", T0, 1, ("Kyodo News",)))
+
+
+# --- quality on the labeled corpus -----------------------------------------------------------
+
+
+def test_corpus_is_big_and_varied_enough():
+    assert len(CORPUS) >= 60
+    assert len({a.event for a in CORPUS}) >= 12
+    roles = {a.role for a in CORPUS}
+    assert {"wire", "copy", "rewrite", "report", "update"} <= roles
+    assert sum(a.event.endswith("-neg") for a in CORPUS) >= 8
+    assert all(a.published.tzinfo is not None and a.body for a in CORPUS)
+
+
+@pytest.mark.parametrize("mode", ["clean", "cleaned", "raw"])
+def test_clustering_quality_on_the_corpus(mode):
+    q = quality.measure(mode)
+    detail = "\n".join(quality.report(mode, q))
+    assert q.precision >= 0.98, detail
+    assert q.recall >= 0.95, detail
+    assert q.clusters <= q.events + 2, detail

@@ -1,0 +1,180 @@
+"""Article extraction: decoding, metadata, source rules, the generic extractor, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import html_to_text
+from ingest.errors import ExtractError
+from ingest.extract import decode_page, extract_article
+from ingest.fetch import Fetcher
+from ingest.model import ArticleRules, Fetched, FetchOptions
+from tests.conftest import FixtureSite
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+URL = "https://news.example.org/world/story"
+STORY = (
+    "<p>Le ministre des Affaires étrangères a reçu son homologue à Genève, où les deux "
+    "délégations ont discuté pendant trois heures de la sécurité régionale, du commerce et "
+    "des visas. « Nous avons progressé », a déclaré le ministre à la presse après la réunion.</p>"
+    "<p>Les négociations reprendront le mois prochain à Bruxelles, selon un communiqué commun "
+    "publié jeudi soir par les deux ministères, qui évoque une feuille de route détaillée.</p>"
+)
+
+
+def page(name: str) -> bytes:
+    return (PAGES / name).read_bytes()
+
+
+def fetched(body: bytes, content_type: str | None = "text/html") -> Fetched:
+    headers = {"content-type": content_type} if content_type else {}
+    return Fetched(url=URL, final_url=URL, status=200, headers=headers, body=body)
+
+
+def french_page(charset_meta: str = "") -> str:
+    meta = f'<meta charset="{charset_meta}">' if charset_meta else ""
+    return f"<html><head>{meta}<title>Diplomatie</title></head><body><article>{STORY}</article></body></html>"
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+
+def test_http_charset_is_honoured() -> None:
+    body = french_page().encode("cp1252")
+    text = decode_page(body, "text/html; charset=windows-1252")
+    assert "Affaires étrangères" in text and "« Nous" in text
+
+
+def test_meta_charset_is_honoured() -> None:
+    body = french_page("iso-8859-15").encode("iso-8859-15")
+    assert "homologue à Genève" in decode_page(body, "text/html")
+
+
+def test_wrong_http_charset_utf8_bytes_still_decode() -> None:
+    # The server says Latin-1, the bytes are UTF-8: mojibake ("Ã©") must not come out.
+    body = french_page("utf-8").encode("utf-8")
+    article = extract_article(fetched(body, "text/html; charset=iso-8859-1"), None)
+    text = html_to_text(article.body_html)
+    assert "Affaires étrangères" in text
+    assert "Ã" not in text
+
+
+def test_missing_charset_legacy_bytes_are_detected() -> None:
+    body = french_page().encode("cp1252")
+    article = extract_article(fetched(body, None), None)
+    assert "délégations" in html_to_text(article.body_html)
+
+
+def test_wrong_meta_charset_falls_back() -> None:
+    # Declared UTF-8, written in cp1252: the declared charset fails, detection takes over.
+    body = french_page("utf-8").encode("cp1252")
+    assert "homologue à Genève" in decode_page(body, "text/html; charset=utf-8")
+
+
+# --- metadata ------------------------------------------------------------------------------
+
+
+def test_metadata_from_the_boilerplate_page() -> None:
+    article = extract_article(fetched(page("boilerplate.html")), None)
+    assert article.title == "Foreign ministers agree on Arctic council roadmap"
+    assert (
+        article.canonical_url == "https://ledger.example.org/world/arctic-roadmap/?utm_source=rss"
+    )
+    assert article.published_raw == "Published: Nov. 16, 2024 10:30 a.m. EST"  # visible line
+    assert article.language == "en-GB"
+    assert article.site_name == "Northern Ledger"
+    assert article.url == URL
+
+
+def test_metadata_prefers_declared_values() -> None:
+    html = (
+        '<html lang="ja"><head><link rel="canonical" href="/c/1">'
+        '<meta property="og:url" content="https://x.example/og">'
+        '<meta name="author" content="Aiko Sato">'
+        '<script type="application/ld+json">{"@graph":[{"@type":"NewsArticle",'
+        '"datePublished":"2024-11-16T09:00:00+09:00","publisher":{"name":"Kyodo"}}]}</script>'
+        f"</head><body><time datetime='2020-01-01'>old</time><article>{STORY}</article></body></html>"
+    )
+    article = extract_article(fetched(html.encode()), None)
+    assert article.canonical_url == "/c/1"  # resolved and vetted by normalize
+    assert article.published_raw == "2024-11-16T09:00:00+09:00"
+    assert article.author == "Aiko Sato"
+    assert article.site_name == "Kyodo"
+    assert article.language == "ja"
+
+
+# --- source rules --------------------------------------------------------------------------
+
+
+def test_rules_body_remove_title_date_author() -> None:
+    rules = ArticleRules(
+        body="div.story-body",
+        title="h2.headline",
+        date="span.when@data-ts",
+        author="span.writer",
+        remove=(".share", ".promo-box", ".absent"),
+    )
+    article = extract_article(fetched(page("rules_page.html")), rules)
+    text = html_to_text(article.body_html)
+    assert text.startswith("TOKYO (Kyodo) - The water ministers")
+    assert text.endswith("reviewed every five years.")
+    assert "Share this story" not in text and "Subscribe" not in text
+    assert article.title == "Ministers sign water-sharing accord"
+    assert article.published_raw == "2024-11-16 09:00 JST"
+    assert article.author == "Aiko Sato"
+    assert "removed 1 block matching .share" in article.removed
+    assert "removed 1 block matching .promo-box" in article.removed
+
+
+def test_rules_selector_matching_nothing_names_it() -> None:
+    rules = ArticleRules(body="div.article-text")
+    with pytest.raises(
+        ExtractError, match="article.body selector 'div.article-text' matched nothing"
+    ):
+        extract_article(fetched(page("rules_page.html")), rules)
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+def test_broken_but_readable_html_still_extracts() -> None:
+    broken = (
+        "<html><head><title>Talks</title><body><div><article><p>"
+        + STORY.replace("</p>", "").replace("<p>", "<p><b>")
+        + "<div><span>unclosed"
+    )
+    article = extract_article(fetched(broken.encode()), None)
+    assert "homologue à Genève" in html_to_text(article.body_html)
+
+
+@pytest.mark.parametrize(
+    ("body", "cause"),
+    [
+        (b"", "page is empty"),
+        (b"\x00\x01\x02\x03" * 200, "binary"),
+        (b"just some words and no markup at all " * 20, "broken HTML"),
+    ],
+)
+def test_undecodable_or_broken_pages_raise(body: bytes, cause: str) -> None:
+    with pytest.raises(ExtractError, match=cause):
+        extract_article(fetched(body), None)
+
+
+def test_listing_page_is_not_an_article() -> None:
+    with pytest.raises(ExtractError, match="not an article"):
+        extract_article(fetched(page("listing.html")), None)
+
+
+def test_not_found_page_names_the_cause() -> None:
+    with pytest.raises(ExtractError, match="Page not found"):
+        extract_article(fetched(page("not_found.html")), None)
+
+
+def test_over_the_wire_with_wrong_charset(site: FixtureSite) -> None:
+    site.add("/p", french_page().encode("cp1252"), content_type="text/html; charset=utf-8")
+    with Fetcher(FetchOptions(allow_private_networks=True, per_host_delay=0.0)) as fetcher:
+        got = fetcher.get(site.url("/p"), robots=False, accept="text/html")
+    article = extract_article(got, None)
+    assert "Affaires étrangères" in html_to_text(article.body_html)

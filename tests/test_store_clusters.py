@@ -1,0 +1,304 @@
+"""Story clusters in the store (SQLite and PostgreSQL): assignment through the LSH band table,
+merges, operator overrides, retention, and the ``communique clusters`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.util
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from communique import clusters_cli
+from ingest.dedupe import DedupeParams
+from ingest.errors import StoreError
+from ingest.store import clusters as cl
+from ingest.store.engine import open_store
+from ingest.store.schema import cluster_overrides, clusters, lsh_bands, sources, stories
+from ingest.store.stories import insert_story
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMS = DedupeParams()
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("dedupe_quality", ROOT / "bench/dedupe_quality.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["dedupe_quality"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+quality = _bench()
+CORPUS = quality.load_corpus()
+
+
+def article(event: str, role: str, n: int = 0):
+    return [a for a in CORPUS if a.event == event and a.role == role][n]
+
+
+@pytest.fixture
+def engine(store_url):
+    eng = open_store(store_url)
+    yield eng
+    eng.dispose()
+
+
+def add(conn: sa.Connection, a, **changes) -> int:
+    """Insert a corpus article as a story (the pipeline's path) and cluster it."""
+    story = dataclasses.replace(quality.story_of(a), **changes)
+    source_id = conn.execute(
+        sa.select(sources.c.id).where(sources.c.name == story.outlet)
+    ).scalar_one_or_none()
+    if source_id is None:
+        source_id = conn.execute(
+            sa.insert(sources).values(name=story.outlet, url="https://example.org/feed")
+        ).inserted_primary_key[0]
+    story_id = insert_story(conn, source_id, story, raw_hash="r", article_key=story.url)
+    cl.assign_cluster(conn, story_id, story, PARAMS)
+    return story_id
+
+
+def cluster_of(conn: sa.Connection, story_id: int) -> int:
+    return conn.execute(sa.select(stories.c.cluster_id).where(stories.c.id == story_id)).scalar_one()
+
+
+def cluster_row(conn: sa.Connection, cluster_id: int):
+    return conn.execute(sa.select(clusters).where(clusters.c.id == cluster_id)).one()
+
+
+# --- levels 3 to 5 ---------------------------------------------------------------------------
+
+
+def test_copies_rewrites_and_reports_join_one_cluster(engine):
+    with engine.begin() as conn:
+        wire = add(conn, article("xi-ishiba-lima", "wire"))
+        copy = add(conn, article("xi-ishiba-lima", "copy"))
+        rewrite = add(conn, article("xi-ishiba-lima", "rewrite"))
+        report = add(conn, article("xi-ishiba-lima", "report"))
+        ids = {cluster_of(conn, s) for s in (wire, copy, rewrite, report)}
+        assert len(ids) == 1
+        row = cluster_row(conn, ids.pop())
+        assert row.size == 4 and row.representative_id == wire
+
+
+def test_exact_text_under_another_url_joins(engine):
+    wire = article("unga-gaza-ceasefire", "wire")
+    with engine.begin() as conn:
+        first = add(conn, wire)
+        second = add(conn, wire, url="https://elsewhere.example/a", key="k2", outlet="Elsewhere")
+        assert cluster_of(conn, first) == cluster_of(conn, second)
+
+
+def test_hard_negatives_get_their_own_clusters(engine):
+    with engine.begin() as conn:
+        kazan = add(conn, article("modi-xi-kazan", "wire"))
+        tianjin = add(conn, article("modi-xi-tianjin-neg", "wire"))  # a year later
+        lima = add(conn, article("xi-ishiba-lima", "wire"))
+        biden = add(conn, article("xi-biden-lima-neg", "wire"))  # same summit
+        june = add(conn, article("second-thomas-shoal-june", "wire"))
+        july = add(conn, article("second-thomas-shoal-july-neg", "wire"))  # a month on
+        assert len({cluster_of(conn, s) for s in (kazan, tianjin, lima, biden, june, july)}) == 6
+
+
+def test_candidates_come_from_index_lookups_only(engine):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("query plans are read with SQLite's EXPLAIN QUERY PLAN")
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and not executemany:
+            seen.append((statement, parameters))
+
+    with engine.begin() as conn:
+        for a in [a for a in CORPUS if a.event != "xi-ishiba-lima"][:12]:
+            add(conn, a)
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            add(conn, article("xi-ishiba-lima", "report"))
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+        plans = [
+            str(row[-1])
+            for statement, params in seen
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+        ]
+    assert any("lsh_bands" in p and "INDEX" in p for p in plans), plans
+    assert not [p for p in plans if p.startswith("SCAN") and "CONSTANT" not in p], plans
+
+
+# --- revisions, merges -----------------------------------------------------------------------
+
+
+def test_revision_keeps_the_cluster_and_replaces_bands(engine):
+    wire = article("iran-e3-geneva", "wire")
+    with engine.begin() as conn:
+        story_id = add(conn, wire)
+        add(conn, article("iran-e3-geneva", "copy"))
+        before = cluster_of(conn, story_id)
+        update = article("iran-e3-geneva", "update")
+        revised = dataclasses.replace(quality.story_of(update), url=wire.url, key=wire.url)
+        conn.execute(
+            sa.update(stories)
+            .where(stories.c.id == story_id)
+            .values(body_text=revised.body_text, content_hash=revised.content_hash)
+        )
+        assert cl.assign_cluster(conn, story_id, revised, PARAMS) == before
+        count = sa.select(sa.func.count()).where(lsh_bands.c.story_id == story_id)
+        assert conn.execute(count).scalar_one() == PARAMS.bands + PARAMS.event_bands
+
+
+def test_a_copy_of_two_clusters_merges_them_and_the_older_id_survives(engine):
+    # A holds the first 70% of a text, B the last 70% five days later (too far apart for one
+    # event, too different for copies of each other); C, the whole text, is a copy of both.
+    full = article("xi-ishiba-lima", "update")
+    tokens = full.body.split()
+    cut = int(len(tokens) * 0.7)
+    start = full.published
+    with engine.begin() as conn:
+        a = add(conn, full, body_text=" ".join(tokens[:cut]), key="a", url="https://x.example/a")
+        b = add(
+            conn,
+            full,
+            body_text=" ".join(tokens[-cut:]),
+            key="b",
+            url="https://x.example/b",
+            published=start + timedelta(days=5),
+        )
+        older, newer = cluster_of(conn, a), cluster_of(conn, b)
+        assert older != newer
+        whole = add(conn, full, key="c", published=start + timedelta(days=2, hours=12))
+        assert cluster_of(conn, whole) == older == cluster_of(conn, b)
+        assert cluster_row(conn, newer).merged_into == older
+        assert cluster_row(conn, newer).size == 0 and cluster_row(conn, older).size == 3
+        # The merged-away id still resolves, and the full text represents the cluster.
+        assert cl.cluster_members(conn, newer)[0].story_id == whole
+
+
+# --- operator overrides ----------------------------------------------------------------------
+
+
+def test_a_split_story_never_rejoins_automatically(engine):
+    with engine.begin() as conn:
+        wire = add(conn, article("modi-xi-kazan", "wire"))
+        copy = add(conn, article("modi-xi-kazan", "copy"))
+        old = cluster_of(conn, wire)
+        new = cl.split_story(conn, copy, note="different angle")
+        assert cluster_of(conn, copy) == new != old
+        assert cluster_row(conn, old).size == 1 and cluster_row(conn, new).size == 1
+        override = conn.execute(sa.select(cluster_overrides)).one()
+        assert (override.action, override.story_id, override.cluster_id) == ("split", copy, old)
+        # A later copy of both texts may join one of them, but must not merge them back.
+        third = add(conn, article("modi-xi-kazan", "update"))
+        assert cluster_of(conn, copy) == new and cluster_of(conn, wire) == old
+        assert cluster_of(conn, third) in (old, new)
+
+
+def test_a_split_story_is_not_put_back_when_revised(engine):
+    with engine.begin() as conn:
+        wire = add(conn, article("modi-xi-kazan", "wire"))
+        copy_article = article("modi-xi-kazan", "copy")
+        copy = add(conn, copy_article)
+        old = cluster_of(conn, wire)
+        cl.split_story(conn, copy)
+        # Retention pruned it; the feed carries it again: a new row, same text.
+        cl.remove_story(conn, copy)
+        again = add(conn, copy_article, key="again")
+        assert cluster_of(conn, again) == old  # a new row is not the split story
+        cl.split_story(conn, again)
+        story = quality.story_of(copy_article)
+        assert cl.assign_cluster(conn, again, story, PARAMS) != old
+
+
+def test_manual_merge_holds_and_is_recorded(engine):
+    with engine.begin() as conn:
+        a = add(conn, article("g20-rio-declaration", "wire"))
+        b = add(conn, article("g20-rio-hunger-alliance-neg", "wire"))
+        ca, cb = cluster_of(conn, a), cluster_of(conn, b)
+        assert ca != cb
+        keep = cl.merge_clusters(conn, cb, ca, note="one summit story")
+        assert keep == min(ca, cb)  # the older one
+        later = add(conn, article("g20-rio-hunger-alliance-neg", "report"))
+        assert cluster_of(conn, a) == cluster_of(conn, b) == cluster_of(conn, later) == keep
+        row = conn.execute(sa.select(cluster_overrides)).one()
+        assert (row.action, row.cluster_id, row.note) == ("merge", keep, "one summit story")
+
+
+def test_operator_errors_name_the_missing_thing(engine):
+    with engine.begin() as conn:
+        lone = add(conn, article("un-climate-cop29-finance", "wire"))
+        with pytest.raises(StoreError, match="alone"):
+            cl.split_story(conn, lone)
+        with pytest.raises(StoreError, match="no story 9999"):
+            cl.split_story(conn, 9999)
+        with pytest.raises(StoreError, match="no cluster 9999"):
+            cl.merge_clusters(conn, cluster_of(conn, lone), 9999)
+        with pytest.raises(StoreError, match="no cluster 9999"):
+            cl.cluster_members(conn, 9999)
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def test_remove_story_keeps_clusters_consistent(engine):
+    with engine.begin() as conn:
+        wire = add(conn, article("armenia-azerbaijan-treaty", "wire"))
+        copy = add(conn, article("armenia-azerbaijan-treaty", "copy"))
+        cid = cluster_of(conn, wire)
+        assert cluster_row(conn, cid).representative_id == wire
+        cl.remove_story(conn, wire)
+        row = cluster_row(conn, cid)
+        assert (row.size, row.representative_id) == (1, copy)
+        left = sa.select(sa.func.count()).where(lsh_bands.c.story_id == wire)
+        assert conn.execute(left).scalar_one() == 0
+        cl.remove_story(conn, copy)
+        assert conn.execute(sa.select(clusters).where(clusters.c.id == cid)).first() is None
+
+
+# --- reading and the CLI ---------------------------------------------------------------------
+
+
+def test_list_and_members(engine):
+    with engine.begin() as conn:
+        wire = add(conn, article("ethiopia-somalia-ankara", "wire"))
+        add(conn, article("ethiopia-somalia-ankara", "report"))
+        add(conn, article("un-climate-cop29-finance", "wire"))
+        big = cl.list_clusters(conn, limit=10, min_size=2)
+        assert [c.size for c in big] == [2] and big[0].representative_id == wire
+        assert big[0].outlet == "Anatolia Wire"
+        assert len(cl.list_clusters(conn, limit=10)) == 2
+        members = cl.cluster_members(conn, big[0].id)
+        assert members[0].representative and members[0].story_id == wire
+        assert members[1].published >= members[0].published - timedelta(days=1)
+
+
+def run_cli(engine, *argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    clusters_cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return args.func(args, engine, None)
+
+
+def test_cli_list_show_split_merge(engine, capsys):
+    with engine.begin() as conn:
+        wire = add(conn, article("us-ukraine-jeddah", "wire"))
+        copy = add(conn, article("us-ukraine-jeddah", "copy"))
+        cid = cluster_of(conn, wire)
+    assert run_cli(engine, "clusters", "list", "--min-size", "2") == 0
+    out = capsys.readouterr().out
+    assert "Ukraine backs U.S. proposal" in out and "1 cluster" in out
+    assert run_cli(engine, "clusters", "show", str(cid)) == 0
+    assert "Capitol Ledger" in capsys.readouterr().out
+    assert run_cli(engine, "clusters", "split", str(copy), "--note", "test") == 0
+    with engine.connect() as conn:
+        new = cluster_of(conn, copy)
+    assert f"cluster {new}" in capsys.readouterr().out
+    assert run_cli(engine, "clusters", "merge", str(new), str(cid)) == 0
+    assert f"now cluster {cid}" in capsys.readouterr().out
+    assert run_cli(engine, "clusters", "show", "9999") == 1
+    assert "no cluster 9999" in capsys.readouterr().err

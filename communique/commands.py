@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,13 +18,14 @@ from communique.cli import store
 from communique.settings import Settings, load_settings
 from ingest import pipeline
 from ingest.errors import CommuniqueError, ConfigError
-from ingest.fetch import Fetcher
+from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
 from ingest.model import SourceSpec
 from ingest.schedule import SchedulePolicy
 from ingest.store import sources as source_rows
 
-out = Console(highlight=False, soft_wrap=True)
+# Wide when piped, so tables in logs and CI output don't wrap at 80 columns.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False)
 
 
@@ -131,7 +133,8 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
     spec = _source_or_url(settings, args.source)
     with Fetcher(settings.fetch) as fetcher:
         try:
-            fetched = fetcher.get(spec.url, robots=spec.robots)
+            accept = HTML_ACCEPT if spec.kind == "html" else None
+            fetched = fetcher.get(spec.url, robots=spec.robots, accept=accept)
             parsed = pipeline.read_listing(spec, fetched)
         except CommuniqueError as e:
             err.print(f"communique: source {spec.name!r}: {e}")

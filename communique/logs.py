@@ -37,5 +37,5 @@ def configure(section: Any, verbose: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel("DEBUG" if verbose else section.level.upper())
-    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "urllib3"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "urllib3", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -94,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(results: dict, n_pages: int) -> None:
     print(f"{n_pages} pages")
-    print(f"{'extractor':<13} {'F1':>15} {'precision':>10} {'recall':>8} {'empty':>6} {'s/page':>8}")
+    print(
+        f"{'extractor':<13} {'F1':>15} {'precision':>10} {'recall':>8} {'empty':>6} {'s/page':>8}"
+    )
     for name, (m, _, seconds) in results.items():
         f1 = f"{m['f1']:.4f} ± {m['f1_std']:.3f}"
         print(

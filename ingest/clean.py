@@ -25,28 +25,144 @@ from bs4.element import Comment, PageElement
 from ingest.dates import DATE_LINE
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd details div dl dt fieldset figcaption figure footer "
-    "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th "
-    "thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
-_LEAF_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li dt dd pre blockquote figcaption td th".split())
-_DROP_TAGS = (
-    "nav aside form footer button script style noscript iframe svg input select textarea "
-    "label template object embed canvas dialog".split()
+_LEAF_TAGS = frozenset(
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "dt",
+        "dd",
+        "pre",
+        "blockquote",
+        "figcaption",
+        "td",
+        "th",
+    ]
 )
+_DROP_TAGS = [
+    "nav",
+    "aside",
+    "form",
+    "footer",
+    "button",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "svg",
+    "input",
+    "select",
+    "textarea",
+    "label",
+    "template",
+    "object",
+    "embed",
+    "canvas",
+    "dialog",
+]
 # Words in a class or id that mark a block as site furniture rather than story text.
 _FURNITURE_WORDS = frozenset(
-    "share sharing sharer social socials follow cookie cookies consent gdpr newsletter "
-    "subscribe subscription signup related recommended recommendations readmore comments "
-    "comment respond reply disqus promo promotion advert advertisement ads ad sponsored "
-    "breadcrumb breadcrumbs sidebar nav navbar navigation menu popup modal outbrain taboola "
-    "paywall banner byline-share toolbar tags tagcloud".split()
+    [
+        "share",
+        "sharing",
+        "sharer",
+        "social",
+        "socials",
+        "follow",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "related",
+        "recommended",
+        "recommendations",
+        "readmore",
+        "comments",
+        "comment",
+        "respond",
+        "reply",
+        "disqus",
+        "promo",
+        "promotion",
+        "advert",
+        "advertisement",
+        "ads",
+        "ad",
+        "sponsored",
+        "breadcrumb",
+        "breadcrumbs",
+        "sidebar",
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "popup",
+        "modal",
+        "outbrain",
+        "taboola",
+        "paywall",
+        "banner",
+        "byline-share",
+        "toolbar",
+        "tags",
+        "tagcloud",
+    ]
 )
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 # Whole-block wordings of boilerplate (matched on the folded text of one block).
 _BOILERPLATE_TEXT = re.compile(
     r"^(?:leave an? (?:reply|replay|comment|response)|cancel reply|post (?:a )?comment"
-    r"|\d+ comments?|comments?|no comments(?: yet)?|read more|continue reading.*|read the full story"
+    r"|\d+ comments?|comments?|no comments(?: yet)?|read more|continue reading.*"
+    r"|read the full story"
     r"|share(?: this(?: article| story| post)?)?|share (?:on|via) \w+|tweet|email|print"
     r"|related(?: posts| stories| articles| news| content| coverage)?|see also|read also"
     r"|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?"
@@ -201,7 +317,9 @@ def _drop_tags(root: Tag) -> list[str]:
 
 
 def _furniture_word(tag: Tag) -> str | None:
-    attrs = " ".join([*tag.get("class", []), str(tag.get("id", "")), str(tag.get("role", ""))])
+    classes = tag.get("class")
+    names = list(classes) if isinstance(classes, list) else [str(classes or "")]
+    attrs = " ".join([*names, str(tag.get("id", "")), str(tag.get("role", ""))])
     words = set(_WORD_SPLIT.split(attrs.lower()))
     if "navigation" in words or "complementary" in words:
         return "navigation"
@@ -286,16 +404,19 @@ def appended_start(texts: list[str]) -> tuple[int, str] | None:
         if i > 0:
             kind = _junk_kind(text, [_plain(t) for t in texts[i + 1 :]], words_before)
             if kind:
-                return i, f"removed {kind} {_quote(text)} and {len(texts) - i - 1} block(s) after it"
+                return (
+                    i,
+                    f"removed {kind} {_quote(text)} and {len(texts) - i - 1} block(s) after it",
+                )
         words_before += len(text.split())
     return None
 
 
 def _junk_kind(text: str, after: list[str], words_before: int) -> str | None:
     words = len(text.split())
-    if _INTERVIEW.match(text) and words <= 25 and words_before >= MIN_STORY_WORDS:
-        if sum(1 for t in after if _QA_TURN.match(t)) >= 2:
-            return "appended interview"
+    turns = sum(1 for t in after if _QA_TURN.match(t))
+    if _INTERVIEW.match(text) and words <= 25 and words_before >= MIN_STORY_WORDS and turns >= 2:
+        return "appended interview"
     if _SEO_HEAD.match(text) and words <= 40 and words_before >= MIN_STORY_WORDS:
         return "appended SEO/FAQ block"
     if _QUESTION.match(text) and words <= 40 and all(_is_junk_tail(t) for t in after):

@@ -29,7 +29,8 @@ _DATELINE = re.compile(
 _BEFORE_CUES = re.compile(
     r"(?:reported by|according to|told|cited by|quoted by|via|in an? (?:interview|report|statement)"
     r" (?:with|to|by)|(?:reports?|reported) (?:in|on|from)|,? citing|said in a statement to)"
-    r"(?: the)?(?: [\w’'-]+-based)?(?: state(?:-run|-owned)? (?:news agency|broadcaster|media))?\s*$",
+    r"(?: the)?(?: [\w’'-]+-based)?"
+    r"(?: state(?:-run|-owned)? (?:news agency|broadcaster|media))?\s*$",
     re.I,
 )
 _AFTER_CUES = re.compile(

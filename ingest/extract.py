@@ -33,6 +33,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _NOT_FOUND = re.compile(r"\b(?:404|page not found|not found|no longer available|error)\b", re.I)
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
 # WHATWG: these labels mean windows-1252 in every browser.
 _ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252"}
 
@@ -157,7 +158,7 @@ def _meta(doc: lxml.html.HtmlElement, *names: str) -> str | None:
     for name in names:
         for attr in ("property", "name", "itemprop"):
             # Attribute values are compared case-insensitively: "OG:Title" exists in the wild.
-            xp = f"//meta[translate(@{attr},'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')='{name}']/@content"
+            xp = f"//meta[translate(@{attr},'{_UPPER}','{_LOWER}')='{name}']/@content"
             value = _xfirst(doc, xp)
             if value and value.strip():
                 return value
@@ -165,7 +166,9 @@ def _meta(doc: lxml.html.HtmlElement, *names: str) -> str | None:
 
 
 def _link(doc: lxml.html.HtmlElement, rel: str) -> str | None:
-    return _xfirst(doc, f"//link[contains(concat(' ', normalize-space(@rel), ' '), ' {rel} ')]/@href")
+    return _xfirst(
+        doc, f"//link[contains(concat(' ', normalize-space(@rel), ' '), ' {rel} ')]/@href"
+    )
 
 
 def _title(doc: lxml.html.HtmlElement) -> str | None:

@@ -14,7 +14,7 @@ _TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
 def normalize_tag(tag: str | None) -> str | None:
-    """"en-US", "EN_gb", "en" → "en"; None for something that is not a language tag."""
+    """ "en-US", "EN_gb", "en" → "en"; None for something that is not a language tag."""
     if not tag:
         return None
     match = _TAG.match(tag.strip())

@@ -26,7 +26,8 @@ from ingest.urls import canonical_url, prefer_canonical
 SUMMARY_ONLY_WORDS = 150  # feed content shorter than this is a summary, not the story
 SUMMARY_CHARS = 300
 _TRUNCATED = re.compile(
-    r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\b(?:read more|continue reading|read the full (?:story|article)"
+    r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]"
+    r"|\b(?:read more|continue reading|read the full (?:story|article)"
     r"|full story|more\s*»|\[more\])\W*)\s*$",
     re.I,
 )
@@ -64,7 +65,9 @@ def normalize(
 ) -> Story:
     """The Story for ``item``; ParseError naming the cause when there is nothing to keep."""
     outlet = _outlet(item, article, source)
-    title = clean_title(item.title or (article.title if article else None), _outlets(item, article, source))
+    title = clean_title(
+        item.title or (article.title if article else None), _outlets(item, article, source)
+    )
     body = _body(item, article, title)
     if not title and not body.text:
         raise ParseError("item has no title and no text")
@@ -85,7 +88,9 @@ def normalize(
         first_seen=now,
         outlet=xml_safe(outlet),
         content_hash=content_hash(body.text),
-        published_raw=_clean_opt(item.published_raw or (article.published_raw if article else None)),
+        published_raw=_clean_opt(
+            item.published_raw or (article.published_raw if article else None)
+        ),
         updated=item.updated,
         author=_clean_opt(item.author or (article.author if article else None)),
         language=_language(item, article, source, text_all),
@@ -224,9 +229,7 @@ def _published(item: RawItem, article: Article | None, now: datetime) -> datetim
     return choose_published(candidates, now)
 
 
-def _language(
-    item: RawItem, article: Article | None, source: SourceSpec, text: str
-) -> str | None:
+def _language(item: RawItem, article: Article | None, source: SourceSpec, text: str) -> str | None:
     declared = (source.language, item.language, article.language if article else None)
     for tag in declared:
         code = normalize_tag(tag)

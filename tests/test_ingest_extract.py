@@ -35,7 +35,8 @@ def fetched(body: bytes, content_type: str | None = "text/html") -> Fetched:
 
 def french_page(charset_meta: str = "") -> str:
     meta = f'<meta charset="{charset_meta}">' if charset_meta else ""
-    return f"<html><head>{meta}<title>Diplomatie</title></head><body><article>{STORY}</article></body></html>"
+    head = f"<head>{meta}<title>Diplomatie</title></head>"
+    return f"<html>{head}<body><article>{STORY}</article></body></html>"
 
 
 # --- decoding ------------------------------------------------------------------------------
@@ -95,7 +96,8 @@ def test_metadata_prefers_declared_values() -> None:
         '<meta name="author" content="Aiko Sato">'
         '<script type="application/ld+json">{"@graph":[{"@type":"NewsArticle",'
         '"datePublished":"2024-11-16T09:00:00+09:00","publisher":{"name":"Kyodo"}}]}</script>'
-        f"</head><body><time datetime='2020-01-01'>old</time><article>{STORY}</article></body></html>"
+        "</head><body><time datetime='2020-01-01'>old</time>"
+        f"<article>{STORY}</article></body></html>"
     )
     article = extract_article(fetched(html.encode()), None)
     assert article.canonical_url == "/c/1"  # resolved and vetted by normalize
@@ -131,7 +133,7 @@ def test_rules_body_remove_title_date_author() -> None:
 def test_rules_selector_matching_nothing_names_it() -> None:
     rules = ArticleRules(body="div.article-text")
     with pytest.raises(
-        ExtractError, match="article.body selector 'div.article-text' matched nothing"
+        ExtractError, match=r"article\.body selector 'div\.article-text' matched nothing"
     ):
         extract_article(fetched(page("rules_page.html")), rules)
 

@@ -12,6 +12,7 @@ Needs wrk and nginx (Debian packages wrk, nginx).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import socket
@@ -148,6 +149,7 @@ def main() -> None:
         if shutil.which(program) is None:
             raise SystemExit(f"{program} is not installed (Debian package {program})")
     with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)  # nginx workers started by root run as nobody and must read it
         run(Path(tmp), args.seconds, args.connections)
 
 

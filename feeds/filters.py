@@ -64,11 +64,11 @@ def language_matches(wanted: tuple[str, ...], language: str | None) -> bool:
     return any(lang == w or lang.startswith(w + "-") for w in wanted)
 
 
-def _text_of(row: Mapping[str, Any]) -> str:
+def _text_of(row: Mapping[Any, Any]) -> str:
     return "\n".join((row["title"] or "", row["summary"] or "", row["body_text"] or ""))
 
 
-def _tags_match(flt: Filter, row: Mapping[str, Any]) -> bool:
+def _tags_match(flt: Filter, row: Mapping[Any, Any]) -> bool:
     if flt.topics and not flt.topics & {str(t).lower() for t in row["topics"] or ()}:
         return False
     return not (
@@ -76,7 +76,7 @@ def _tags_match(flt: Filter, row: Mapping[str, Any]) -> bool:
     )
 
 
-def matches(flt: Filter, row: Mapping[str, Any]) -> bool:
+def matches(flt: Filter, row: Mapping[Any, Any]) -> bool:
     """Whether a story row (with ``source_name``) passes every filter that is set."""
     if flt.sources and row["source_name"] not in flt.sources:
         return False

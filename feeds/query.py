@@ -371,7 +371,7 @@ def pick_all_oldest_first(conn: sa.Connection, spec: FeedSpec) -> list[str]:
 
 
 def source_health(conn: sa.Connection) -> list[SourceHealth]:
-    counts = dict(
+    counts: dict[int, int] = dict(
         conn.execute(
             sa.select(stories.c.source_id, sa.func.count()).group_by(stories.c.source_id)
         ).all()

@@ -79,7 +79,7 @@ def normalize(
     return Story(
         source=source.name,
         key=key,
-        url=_url(item, article),
+        url=_url(item, article, source),
         title=xml_safe(title),
         body_html=body.html,
         body_text=body.text,
@@ -208,10 +208,10 @@ def content_hash(text: str) -> str:
 # --- the rest ------------------------------------------------------------------------------
 
 
-def _url(item: RawItem, article: Article | None) -> str:
-    page = item.url or (article.url if article else None)
-    if not page:
-        raise ParseError("item has no link")
+def _url(item: RawItem, article: Article | None, source: SourceSpec) -> str:
+    # An item without a link (RSS allows it) points at its source rather than being lost;
+    # its identity is then its content hash (ingest.identity).
+    page = item.url or (article.url if article else None) or source.url
     try:
         if article is not None:
             return canonical_url(prefer_canonical(page, article.canonical_url))

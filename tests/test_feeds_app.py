@@ -21,6 +21,7 @@ from feeds.spec import FeedSpec
 from feeds.websub import ping_hub, topic_urls
 from ingest.store.engine import open_store
 from tests.feeds_support import add_source, add_story, cluster_of, serve
+from tests.test_feeds_render import validate_json_feed
 
 FEEDS = [FeedSpec("all", "All stories", "Everything"), FeedSpec("art", "Articles", group="article")]
 TYPES = {
@@ -245,3 +246,18 @@ def test_a_failing_hub_is_reported_not_raised() -> None:
     finally:
         hub.close()
     assert ping_hub(hub.url, ["http://127.0.0.1/feeds/all.atom"], timeout=2) is False  # closed
+
+
+def test_served_json_feeds_and_archives_pass_the_validator(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    with engine.begin() as conn:
+        for n in range(5):
+            add_story(conn, 1, f"Old story {n}", minutes=-100 + n)
+    feeds = [FeedSpec("art", "Articles", group="article", limit=3), FEEDS[0]]
+    with serve(engine, feeds, archive_page_size=2) as srv, httpx.Client() as client:
+        paths = ["feeds/art.json", "feeds/art/archive/1.json", "feeds/art/archive/3.json"]
+        for path in [*paths, "feeds/all.json"]:
+            validate_json_feed(plain(client, srv.url(path)).content, tmp_path)
+        current = plain(client, srv.url("feeds/art.json")).json()
+        assert current["next_url"] == srv.url("feeds/art/archive/4.json")

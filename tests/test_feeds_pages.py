@@ -8,7 +8,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from lxml import etree, html
 
 from feeds.pages import opml, status_page

@@ -1,0 +1,177 @@
+"""The pipeline end to end on the bundled demo site, on SQLite and on PostgreSQL, and the
+first two dedupe levels: identity across polls, and one article under several URLs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from communique.demo import DemoSite
+from ingest import pipeline
+from ingest.fetch import Fetcher
+from ingest.model import FetchOptions, SourceSpec
+from ingest.store.engine import open_store
+from ingest.store.schema import clusters, sources, stories, story_revisions
+from tests.conftest import FixtureSite
+
+OPTIONS = FetchOptions(allow_private_networks=True, per_host_delay=0, timeout=10)
+
+
+@pytest.fixture
+def demo() -> Iterator[DemoSite]:
+    with DemoSite() as site:
+        yield site
+
+
+def demo_specs(site: DemoSite) -> list[SourceSpec]:
+    import tempfile
+    from pathlib import Path
+
+    from communique.demo import demo_config
+    from communique.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.toml"
+        path.write_text(demo_config(site.base_url, "sqlite:///unused.db", "127.0.0.1", 8080))
+        return list(load_settings(path).sources)
+
+
+def run(engine: sa.Engine, specs: list[SourceSpec]) -> list[pipeline.SourceReport]:
+    with Fetcher(OPTIONS) as fetcher:
+        ctx = pipeline.Context(engine=engine, fetcher=fetcher)
+        pipeline.sync(ctx, specs)
+        return pipeline.ingest_many(ctx, specs, workers=4)
+
+
+def count(engine: sa.Engine, table: sa.Table) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def test_demo_site_ingests_once_on_both_stores(store_url: str, demo: DemoSite) -> None:
+    engine = open_store(store_url)
+    specs = demo_specs(demo)
+    reports = run(engine, specs)
+    assert all(r.ok for r in reports), [(r.name, r.error) for r in reports]
+    assert sum(r.new for r in reports) == 20
+    assert count(engine, stories) == 20
+    # The APEC meeting, carried by several outlets, collapses into fewer clusters than stories.
+    assert count(engine, clusters) < 20
+    again = run(engine, specs)
+    assert sum(r.new for r in again) == 0
+    assert {r.outcome for r in again} <= {"not-modified", "unchanged", "ok"}
+    assert count(engine, stories) == 20
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(sources.c.name, sources.c.last_error, sources.c.next_fetch_at)
+        )
+        for name, error, next_fetch in rows:
+            assert error is None, (name, error)
+            assert next_fetch is not None and next_fetch.tzinfo is not None
+
+
+RSS_ITEM = """<item><title>{title}</title><link>{link}</link>{guid}
+<pubDate>Mon, 18 Nov 2024 09:00:00 GMT</pubDate>
+<description><![CDATA[<p>{body}</p>]]></description></item>"""
+
+BODY = (
+    "GENEVA — Negotiators from Armenia and Azerbaijan met in Geneva on Monday for a new round "
+    "of talks on a peace treaty, the Swiss foreign ministry said, as both sides reported "
+    "progress on the delimitation of their shared border and on the reopening of transport "
+    "links between the two countries after decades of conflict over Nagorno-Karabakh."
+)
+
+
+def feed(*items: str) -> str:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Alpine Post</title>'
+        "<link>http://alpine.example/</link><description>d</description>"
+        + "".join(items)
+        + "</channel></rss>"
+    )
+
+
+def one_source(site: FixtureSite) -> list[SourceSpec]:
+    return [SourceSpec(name="Alpine Post", url=site.url("/feed.xml"), full_text="never")]
+
+
+def test_a_changed_item_is_a_revision_with_the_same_id(sqlite_url: str, site: FixtureSite) -> None:
+    engine = open_store(sqlite_url)
+    item = RSS_ITEM.format(
+        title="Armenia and Azerbaijan resume peace talks",
+        link=site.url("/a/1"),
+        guid="<guid>alpine-1</guid>",
+        body=BODY,
+    )
+    site.add("/feed.xml", feed(item), content_type="application/rss+xml")
+    run(engine, one_source(site))
+    with engine.connect() as conn:
+        first = conn.execute(
+            sa.select(stories.c.id, stories.c.revision, stories.c.updated_at)
+        ).one()
+    revised = item.replace("reported progress", "reported substantial progress").replace(
+        "resume peace talks", "make progress in peace talks"
+    )
+    site.add("/feed.xml", feed(revised), content_type="application/rss+xml")
+    reports = run(engine, one_source(site))
+    assert reports[0].revised == 1 and reports[0].new == 0
+    with engine.connect() as conn:
+        second = conn.execute(
+            sa.select(stories.c.id, stories.c.revision, stories.c.updated_at, stories.c.title)
+        ).one()
+    assert second.id == first.id
+    assert second.revision == first.revision + 1
+    assert second.updated_at is not None and second.title.startswith("Armenia and Azerbaijan make")
+    assert count(engine, story_revisions) == 1
+
+
+def test_identity_falls_back_from_guid_to_link_to_content(
+    sqlite_url: str, site: FixtureSite
+) -> None:
+    engine = open_store(sqlite_url)
+    no_guid = RSS_ITEM.format(
+        title="Talks in Geneva", link=site.url("/a/2?utm_source=rss"), guid="", body=BODY
+    )
+    no_link = (
+        "<item><title>Border commission meets</title><description>" + BODY + "</description></item>"
+    )
+    site.add("/feed.xml", feed(no_guid, no_link), content_type="application/rss+xml")
+    run(engine, one_source(site))
+    # Polled again with the tracking parameter changed: the canonical link is the identity.
+    site.add(
+        "/feed.xml",
+        feed(no_guid.replace("utm_source=rss", "utm_source=twitter"), no_link),
+        content_type="application/rss+xml",
+    )
+    reports = run(engine, one_source(site))
+    assert reports[0].new == 0
+    with engine.connect() as conn:
+        keys = sorted(conn.execute(sa.select(stories.c.item_key)).scalars())
+    assert keys[0].startswith("hash:") and keys[1] == "url:" + site.url("/a/2")
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://alpine.example/news/talks/",
+        "http://www.alpine.example/news/talks",
+        "https://m.alpine.example/news/talks?utm_medium=social",
+        "https://amp.alpine.example/news/talks/amp",
+    ],
+)
+def test_one_article_under_several_urls_is_stored_once(
+    sqlite_url: str, site: FixtureSite, variant: str
+) -> None:
+    engine = open_store(sqlite_url)
+    original = RSS_ITEM.format(
+        title="Talks in Geneva", link="http://alpine.example/news/talks", guid="", body=BODY
+    )
+    site.add("/feed.xml", feed(original), content_type="application/rss+xml")
+    run(engine, one_source(site))
+    moved = RSS_ITEM.format(title="Talks in Geneva", link=variant, guid="", body=BODY)
+    site.add("/feed.xml", feed(moved), content_type="application/rss+xml")
+    reports = run(engine, one_source(site))
+    assert reports[0].new == 0, variant
+    assert count(engine, stories) == 1

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from bench.tags import Labeled, evaluate, load_set, tag
 from ingest.dateline import find_attributions, find_dateline
 from ingest.tags import default_tagger
+
+MIN_SCORE = 0.3  # the default "diplomacy" feed's min_score
+
+
+@pytest.fixture(scope="module")
+def labeled() -> list[Labeled]:
+    return load_set()
 
 
 def countries(text: str) -> tuple[str, ...]:
@@ -68,6 +76,116 @@ def test_score_low_for_unrelated_text() -> None:
     hits = tagger.topic_hits("The local bakery won a prize for its sourdough bread.")
     assert hits == {}
     assert tagger.score(hits, 0) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Turkey sandwiches with cranberry sauce remain popular.", set()),
+        ("Turkey prices at US supermarkets fell.", {"US"}),
+        ("Georgia Bulldogs beat Alabama in Athens.", set()),
+        ("Wildfire forces evacuations in New Mexico.", set()),
+        ("Snow is expected in Inner Mongolia and Heilongjiang.", set()),
+        ("Real Madrid signed a defender.", set()),
+        ("Michael Jordan lost the case. Jordan said he would appeal.", set()),
+        ("Ministers discussed the Korean Peninsula.", set()),
+        ("Sofia Coppola will direct a drama.", set()),
+        ("A set of bone china sold at auction.", set()),
+        ("Tensions in the South China Sea rose.", set()),
+    ],
+)
+def test_hard_negatives_name_no_country(text: str, expected: set[str]) -> None:
+    assert set(countries(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Washington said the talks were useful.", {"US"}),  # a capital used as a metonym
+        ("The Kremlin and the White House spoke.", {"RU", "US"}),
+        ("The Kenyan-led mission and the China-Peru agreement.", {"KE", "CN", "PE"}),
+        ("Its London-listed shares rose.", {"GB"}),
+        ("Talks hosted by President Tayyip Erdogan.", {"TR"}),  # not cut as a first name
+        ("Sanctions on Iran\n\nFrance, Germany and Britain acted.", {"IR", "FR", "DE", "GB"}),
+        ("Foreign Minister Wang Yi met Yvette Cooper.", {"CN", "GB"}),
+        ("Indian and Brazilian officials agreed.", {"IN", "BR"}),
+        ("Former president Joe Biden and Yoon Suk Yeol.", {"US", "KR"}),
+        ("Denmark said Greenland is not for sale.", {"DK", "GL"}),
+    ],
+)
+def test_aliases_found(text: str, expected: set[str]) -> None:
+    assert set(countries(text)) == expected
+
+
+def test_labeled_set_diplomatic_f1(labeled: list[Labeled]) -> None:
+    report = evaluate(default_tagger(), labeled, MIN_SCORE)
+    misjudged = [(t.item.id, t.score) for t in report.misjudged]
+    assert report.diplomatic.f1 >= 0.95, misjudged
+
+
+def test_labeled_set_countries(labeled: list[Labeled]) -> None:
+    report = evaluate(default_tagger(), labeled, MIN_SCORE)
+    assert report.countries.precision >= 0.97, report.country_errors
+    assert report.countries.recall >= 0.9, report.country_errors
+
+
+def test_labeled_set_size_and_balance(labeled: list[Labeled]) -> None:
+    written = [i for i in labeled if i.corpus == "set"]
+    assert len(written) >= 60
+    assert 20 <= sum(not i.diplomatic for i in written) <= len(written) - 20
+
+
+@pytest.mark.parametrize(
+    ("page_id", "diplomatic"),
+    [
+        ("demo:eastern-dispatch:c_70188", True),  # Chancay port, Belt and Road
+        ("demo:eastern-dispatch:c_70102", True),  # EV countervailing duties
+        (
+            "demo:global-digest:sri-lankas-ruling-alliance-secures-landslide-in-parliamentary-election",
+            True,
+        ),
+        ("demo:harbour-times:harbour-city-clinch-title-stoppage-time", False),  # football
+        ("demo:eastern-dispatch:c_70260", False),  # cold wave
+    ],
+)
+def test_demo_stories_against_the_diplomacy_feed(
+    labeled: list[Labeled], page_id: str, diplomatic: bool
+) -> None:
+    item = next(i for i in labeled if i.id == page_id)
+    score = tag(default_tagger(), item.text)[2]
+    assert (score >= MIN_SCORE) is diplomatic, score
+
+
+def test_every_written_hard_negative_stays_below_the_feed(labeled: list[Labeled]) -> None:
+    tagger = default_tagger()
+    scores = {i.id: tag(tagger, i.text)[2] for i in labeled if not i.diplomatic}
+    assert len(scores) >= 20
+    assert {k: v for k, v in scores.items() if v >= MIN_SCORE} == {}
+
+
+def test_context_topics_are_tagged_and_damp_the_score() -> None:
+    tagger = default_tagger()
+    text = "Argentina beat Brazil 4-1 in a World Cup qualifier; Messi scored twice at the stadium."
+    hits = tagger.topic_hits(text)
+    assert "sport" in hits
+    assert tagger.score(hits, 2) < tagger.score({}, 2)
+
+
+def test_gated_topic_counts_equal_a_full_scan(labeled: list[Labeled]) -> None:
+    """The literal gates are an optimisation only: counts must equal plain findall."""
+    tagger = default_tagger()
+    for item in labeled:
+        lowered = item.text.lower()
+        for topic in tagger.topics:
+            for pattern in topic.patterns:
+                expected = len(pattern.regex.findall(item.text))
+                assert pattern.count(item.text, lowered) == expected, (item.id, pattern)
+
+
+def test_every_pattern_but_a_few_is_gated() -> None:
+    patterns = [p for t in default_tagger().topics for p in t.patterns]
+    ungated = [p.regex.pattern for p in patterns if not p.gates]
+    assert len(ungated) <= len(patterns) // 10, ungated
 
 
 @pytest.mark.parametrize(

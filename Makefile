@@ -25,7 +25,8 @@ bench: .venv
 	$(PY) bench/extraction.py
 	$(PY) bench/dedupe_quality.py
 	$(PY) bench/dedupe_scale.py --sizes 10000,100000
-	$(PY) bench/ingest.py
+	$(PY) bench/ingest_speed.py
 	$(PY) bench/serve.py
+	$(PY) bench/tags.py
 
 .PHONY: install run demo test ci lint bench

@@ -21,22 +21,16 @@ import argparse
 import json
 import re
 import statistics
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Run as a script, bench/ comes first on sys.path and bench/ingest.py would shadow the
-# ``ingest`` package: put the repository there instead.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-
-from ingest.clean import html_to_text  # noqa: E402
-from ingest.extract import extract_article  # noqa: E402
-from ingest.model import Fetched  # noqa: E402
-from ingest.tags import Tagger, default_tagger  # noqa: E402
+from ingest.clean import html_to_text
+from ingest.extract import extract_article
+from ingest.model import Fetched
+from ingest.tags import Tagger, default_tagger
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELED = ROOT / "tests" / "fixtures" / "tags" / "labeled.json"

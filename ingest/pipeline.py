@@ -16,8 +16,9 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from ingest import schedule
 from ingest.dedupe import DedupeParams
 from ingest.errors import CommuniqueError, ExtractError, FetchError
 from ingest.extract import extract_article
-from ingest.fetch import Fetcher
+from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import article_key, item_key, raw_hash
 from ingest.model import Article, Fetched, ParsedFeed, RawItem, SourceSpec, Story
 from ingest.normalize import needs_full_text, normalize
@@ -61,9 +62,6 @@ def source_log(name: str, url: str) -> SourceLog:
     return SourceLog(log, {"source": name, "url": url})
 
 
-HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -83,6 +81,18 @@ class Context:
     # Set on shutdown: sources not yet started are skipped, and one in progress stops
     # between items, writes what it has, and leaves its schedule as it was.
     stop: threading.Event = field(default_factory=threading.Event)
+    _writer: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """A store transaction.  SQLite has one writer at a time (and our engine begins
+        every transaction IMMEDIATE), so this process's threads queue here, in order, rather
+        than race SQLite's busy timeout while another thread's write holds the lock."""
+        lock: AbstractContextManager[object] = (
+            self._writer if self.engine.dialect.name == "sqlite" else nullcontext()
+        )
+        with lock, self.engine.begin() as conn:
+            yield conn
 
 
 @dataclass
@@ -144,11 +154,15 @@ class _Stage:
 def ingest_source(ctx: Context, spec: SourceSpec) -> SourceReport:
     """Fetch, read and store one source now; never raises for the source's own faults."""
     report = SourceReport(spec.name)
-    with ctx.engine.begin() as conn:
-        state = source_rows.state(conn, spec.name)
-    token = current_source.set((spec.name, state.url))
+    token = current_source.set((spec.name, spec.url))
     try:
+        with ctx.transaction() as conn:
+            state = source_rows.state(conn, spec.name)
+        current_source.set((spec.name, state.url))
         _guarded(ctx, spec, state, report)
+    except sa.exc.SQLAlchemyError as e:  # the store failed us: nothing to record it in
+        report.outcome, report.error, report.error_type = "error", f"store: {e}", "StoreError"
+        source_log(spec.name, spec.url).error("store error: %s", e)
     finally:
         current_source.reset(token)
     if (report.new or report.revised) and ctx.on_change is not None:
@@ -181,7 +195,11 @@ def _run(
     timer = _Timer(report)
     with timer("fetch"):
         fetched = ctx.fetcher.get(
-            state.url, etag=state.etag, last_modified=state.last_modified, robots=spec.robots
+            state.url,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            robots=spec.robots,
+            accept=HTML_ACCEPT if spec.kind == "html" else None,
         )
     report.status, report.bytes = fetched.status, len(fetched.body)
     body_hash = hashlib.sha256(fetched.body).hexdigest() if not fetched.not_modified else None
@@ -193,7 +211,7 @@ def _run(
         parsed = read_listing(spec, fetched)
     report.found = len(parsed.items)
     prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
-    with timer("store"), ctx.engine.begin() as conn:
+    with timer("store"), ctx.transaction() as conn:
         _write(ctx, conn, state.id, prepared, report)
     slog = source_log(spec.name, state.url)
     if report.outcome == "interrupted":
@@ -228,7 +246,7 @@ def _prepare_all(
     by_key: dict[str, RawItem] = {}
     for item in items:
         by_key.setdefault(item_key(item), item)  # a feed listing one item twice: first wins
-    with ctx.engine.connect() as conn:
+    with ctx.transaction() as conn:
         known = story_rows.known_items(conn, state.id, by_key)
         pruned = pruned_keys(conn, state.id, set(by_key) - set(known))
     out: list[Prepared] = []
@@ -373,7 +391,7 @@ def _succeed(
     if title:
         values["title"] = title
     values |= _redirect_values(state, fetched)
-    with ctx.engine.begin() as conn:
+    with ctx.transaction() as conn:
         source_rows.record_fetch(conn, state.id, values)
 
 
@@ -400,7 +418,7 @@ def _fail(
 ) -> None:
     now = ctx.clock()
     message = f"internal error: {error!r}" if internal else str(error)
-    status = getattr(error, "status", None)
+    status = getattr(error, "status", None) or report.status  # a parse error keeps the 200
     report.outcome, report.error, report.status = "error", message, status
     report.error_type = type(error).__name__
     count = state.error_count + 1
@@ -417,7 +435,7 @@ def _fail(
     if status == 410:
         values["disabled_reason"] = "410 Gone: the feed was removed; re-enable by changing its URL"
     source_log(state.name, state.url).warning("%s", message)
-    with ctx.engine.begin() as conn:
+    with ctx.transaction() as conn:
         source_rows.record_fetch(conn, state.id, values)
 
 

@@ -9,20 +9,112 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-WORDS = (
-    "minister talks summit ceasefire treaty sanctions delegation embassy envoy border trade "
-    "agreement council security parliament election vote coalition president premier "
-    "spokesman statement negotiations accord tariffs export import grain energy pipeline "
-    "nuclear inspection reactor aid refugees humanitarian corridor prisoners exchange troops "
-    "withdrawal monitoring mission observers resolution veto assembly charter court ruling "
-    "appeal investment loan debt budget inflation currency reserves harbour fisheries quota "
-    "climate emissions pledge finance forum delegates capital province governor mayor "
-    "protest strike union workers farmers students archive museum festival bridge railway"
-).split()
-COUNTRIES = (
-    "France Japan Brazil Kenya Canada Norway Chile India Egypt Turkey Vietnam Poland Ghana "
-    "Peru Mexico Spain Italy Qatar Oman Nepal"
-).split()
+WORDS = [
+    "minister",
+    "talks",
+    "summit",
+    "ceasefire",
+    "treaty",
+    "sanctions",
+    "delegation",
+    "embassy",
+    "envoy",
+    "border",
+    "trade",
+    "agreement",
+    "council",
+    "security",
+    "parliament",
+    "election",
+    "vote",
+    "coalition",
+    "president",
+    "premier",
+    "spokesman",
+    "statement",
+    "negotiations",
+    "accord",
+    "tariffs",
+    "export",
+    "import",
+    "grain",
+    "energy",
+    "pipeline",
+    "nuclear",
+    "inspection",
+    "reactor",
+    "aid",
+    "refugees",
+    "humanitarian",
+    "corridor",
+    "prisoners",
+    "exchange",
+    "troops",
+    "withdrawal",
+    "monitoring",
+    "mission",
+    "observers",
+    "resolution",
+    "veto",
+    "assembly",
+    "charter",
+    "court",
+    "ruling",
+    "appeal",
+    "investment",
+    "loan",
+    "debt",
+    "budget",
+    "inflation",
+    "currency",
+    "reserves",
+    "harbour",
+    "fisheries",
+    "quota",
+    "climate",
+    "emissions",
+    "pledge",
+    "finance",
+    "forum",
+    "delegates",
+    "capital",
+    "province",
+    "governor",
+    "mayor",
+    "protest",
+    "strike",
+    "union",
+    "workers",
+    "farmers",
+    "students",
+    "archive",
+    "museum",
+    "festival",
+    "bridge",
+    "railway",
+]
+COUNTRIES = [
+    "France",
+    "Japan",
+    "Brazil",
+    "Kenya",
+    "Canada",
+    "Norway",
+    "Chile",
+    "India",
+    "Egypt",
+    "Turkey",
+    "Vietnam",
+    "Poland",
+    "Ghana",
+    "Peru",
+    "Mexico",
+    "Spain",
+    "Italy",
+    "Qatar",
+    "Oman",
+    "Nepal",
+]
 
 
 def article(seed: str, paragraphs: int = 4) -> tuple[str, str]:

@@ -54,7 +54,9 @@ def make_daemon(tmp_path: Path) -> Iterator[object]:
 
 def feed(site: FixtureSite, path: str, count: int = 3, **kw: object) -> str:
     name = path.strip("/").split(".")[0]
-    site.add(path, rss(site.base, name, items_for(site.base, name, count)), content_type=RSS_TYPE, **kw)  # type: ignore[arg-type]
+    site.add(
+        path, rss(site.base, name, items_for(site.base, name, count)), content_type=RSS_TYPE, **kw
+    )  # type: ignore[arg-type]
     return site.url(path)
 
 
@@ -209,9 +211,7 @@ def test_a_slow_source_does_not_hold_up_the_others(site, make_daemon):
 
 def test_metrics_count_fetches_stories_and_latency(site, make_daemon):
     site.add("/broken.xml", "<<< not a feed", content_type="text/plain")
-    daemon = make_daemon(
-        [("A", feed(site, "/a.xml", 4)), ("Broken", site.url("/broken.xml"))]
-    )
+    daemon = make_daemon([("A", feed(site, "/a.xml", 4)), ("Broken", site.url("/broken.xml"))])
     wait_for(lambda: row(daemon, "A").last_success_at and row(daemon, "Broken").last_fetch_at)
     response = get(daemon, "/metrics")
     assert response.status_code == 200
@@ -223,9 +223,9 @@ def test_metrics_count_fetches_stories_and_latency(site, make_daemon):
     assert 'communique_fetch_duration_seconds_bucket{le="+Inf"} 2' in text
     assert "communique_schedule_lag_seconds 0" in text
     assert int(float(_sample(text, "communique_fetch_bytes_total"))) > 1000
-    outcome = row(daemon, "Broken")
-    if outcome.last_error:  # an unreadable body is a parse error on the source
-        assert _sample(text, "communique_parse_errors_total") == "1"
+    assert row(daemon, "Broken").last_error  # an unreadable body is a parse error
+    assert _sample(text, "communique_parse_errors_total") == "1"
+    assert 'communique_fetches_total{outcome="error",status="200"} 1' in text
 
 
 def _sample(text: str, name: str) -> str:
@@ -273,7 +273,7 @@ def test_every_log_line_of_a_source_names_it_and_its_url(site, make_daemon, capl
 def test_a_second_daemon_on_the_same_sqlite_store_refuses_to_start(site, make_daemon):
     first = make_daemon([("A", feed(site, "/a.xml"))])
     second = make_daemon([("A", site.url("/a.xml"))], store_url=str(first.engine.url), start=False)
-    with pytest.raises(StoreError, match="another communique daemon .*is already running"):
+    with pytest.raises(StoreError, match=r"another communique daemon .*is already running"):
         second.start()
     first.shutdown()
     second.start()  # the lock goes with the first daemon
@@ -309,4 +309,4 @@ def test_retention_prunes_and_pruned_items_do_not_come_back(site, make_daemon):
     fetches = row(daemon, "Big").fetch_count
     wait_for(lambda: row(daemon, "Big").fetch_count >= fetches + 2)
     assert stored(daemon, "Big") == 5
-    assert 'communique_stories_pruned_total 2' in get(daemon, "/metrics").text
+    assert "communique_stories_pruned_total 2" in get(daemon, "/metrics").text

@@ -1,0 +1,352 @@
+"""Ingest throughput against lemon24/reader, on a generated web of feeds on 127.0.0.1.
+
+    .venv/bin/python bench/ingest_speed.py [--feeds 500] [--items 20] [--workers 8]
+
+A server subprocess serves FEEDS feeds of ITEMS items, each with its full content (so
+neither side fetches article pages), under two prefixes: /cond/ answers conditional GET
+with 304, /same/ ignores it and sends the same bytes again (as many real servers do).
+Each measured run is its own subprocess (peak RSS is that process's), on fresh temp dirs:
+
+    cold       everything new (/same/, first run)
+    warm-same  nothing changed, the same bytes sent again (/same/, second run)
+    warm-304   nothing changed, answered 304 (/cond/, second run after a cold one)
+
+and reports feeds/s, stories/s, peak RSS for communique and reader, the ratios against the
+goals (cold >= 2x, warm-same >= 10x, warm-304 >= 1x), and communique's per-stage cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parents[1]
+GOALS = {"cold": 2.0, "warm-same": 10.0, "warm-304": 1.0}
+WORDS = [
+    "minister",
+    "talks",
+    "summit",
+    "ceasefire",
+    "treaty",
+    "sanctions",
+    "delegation",
+    "embassy",
+    "envoy",
+    "border",
+    "trade",
+    "agreement",
+    "council",
+    "security",
+    "parliament",
+    "election",
+    "vote",
+    "coalition",
+    "president",
+    "premier",
+    "spokesman",
+    "statement",
+    "negotiations",
+    "accord",
+    "tariffs",
+    "export",
+    "grain",
+    "energy",
+    "pipeline",
+    "nuclear",
+    "inspection",
+    "aid",
+    "refugees",
+    "corridor",
+    "prisoners",
+    "troops",
+    "withdrawal",
+    "mission",
+    "observers",
+    "resolution",
+    "veto",
+    "assembly",
+    "court",
+    "ruling",
+    "investment",
+    "loan",
+    "debt",
+    "budget",
+    "inflation",
+    "currency",
+    "harbour",
+    "fisheries",
+    "climate",
+    "emissions",
+    "pledge",
+    "finance",
+    "forum",
+    "capital",
+    "province",
+    "governor",
+    "protest",
+    "strike",
+    "farmers",
+]
+
+
+# --- the fixture web ---------------------------------------------------------------------------
+
+
+def feed_xml(base: str, feed: int, items: int) -> bytes:
+    rng = random.Random(feed)
+    entries = []
+    for i in range(items):
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(250, 400)))
+        title = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} in feed {feed}, story {i}"
+        body = "".join(f"<p>{words[k : k + 400]}.</p>" for k in range(0, len(words), 400))
+        entries.append(
+            f"<item><title>{escape(title)}</title><link>{base}/story/{feed}/{i}</link>"
+            f'<guid isPermaLink="false">f{feed}-i{i}</guid>'
+            f"<pubDate>{1 + i % 28:02d} Apr 2026 {i % 24:02d}:00:00 GMT</pubDate>"
+            f"<content:encoded><![CDATA[{body}]]></content:encoded></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>Feed {feed}</title><link>{base}/</link><description>news</description>"
+        f"{''.join(entries)}</channel></rss>"
+    ).encode()
+
+
+def serve(feeds: int, items: int) -> None:
+    """The server process: prints its port, then serves until stdin closes."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 256
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    _Handler.bodies = {f: feed_xml(base, f, items) for f in range(feeds)}
+    print(server.server_address[1], flush=True)
+    import threading
+
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.stdin.read()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    bodies: ClassVar[dict[int, bytes]] = {}
+
+    def do_GET(self) -> None:
+        parts = self.path.strip("/").split("/")
+        if len(parts) != 2 or parts[0] not in ("cond", "same"):
+            self._send(404, b"", {})
+            return
+        feed = int(parts[1].removesuffix(".xml"))
+        etag = f'"v1-{feed}"'
+        if parts[0] == "cond" and self.headers.get("If-None-Match") == etag:
+            self._send(304, b"", {"ETag": etag})
+            return
+        headers = {"Content-Type": "application/rss+xml"}
+        if parts[0] == "cond":
+            headers["ETag"] = etag
+        self._send(200, self.bodies[feed], headers)
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+# --- one measured run (a subprocess) -----------------------------------------------------------
+
+
+def run_ours(workdir: Path, urls: list[str], workers: int) -> dict[str, object]:
+    from communique import commands
+    from communique.settings import load_settings
+    from ingest import pipeline
+    from ingest.store.engine import open_store
+
+    config = workdir / "communique.toml"
+    if not config.exists():
+        config.write_text(_config(workdir, urls, workers))
+    settings = load_settings(config)
+    engine = open_store(settings.store.url)
+    with commands.context(settings, engine) as ctx:
+        pipeline.sync(ctx, settings.sources)
+        started = time.perf_counter()
+        reports = pipeline.ingest_many(ctx, settings.sources, workers)
+        elapsed = time.perf_counter() - started
+    engine.dispose()  # checkpoints the WAL now, not in the next run's first commit
+    stages: dict[str, float] = {}
+    for r in reports:
+        for stage, seconds in r.timings.items():
+            stages[stage] = stages.get(stage, 0.0) + seconds
+    errors = [r.error for r in reports if r.outcome == "error"]
+    return {
+        "seconds": elapsed,
+        "stories": sum(r.new for r in reports),
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "stages": stages,
+    }
+
+
+def _config(workdir: Path, urls: list[str], workers: int) -> str:
+    sources = "".join(
+        f'[[sources]]\nname = "feed {i}"\nurl = "{url}"\nfull_text = false\nrobots = false\n'
+        for i, url in enumerate(urls)
+    )
+    return (
+        f'[store]\nurl = "sqlite:///{workdir / "store.db"}"\n'
+        "[fetch]\nallow_private_networks = true\nper_host_delay = 0\n"
+        f"per_host_concurrency = {workers}\n"
+        f"[schedule]\nworkers = {workers}\n"
+        '[log]\nlevel = "ERROR"\n'
+        f'{sources}[[feeds]]\nslug = "all"\ntitle = "All"\n'
+    )
+
+
+def run_reader(workdir: Path, urls: list[str], workers: int) -> dict[str, object]:
+    from reader import make_reader
+
+    reader = make_reader(str(workdir / "reader.sqlite"))
+    for url in urls:
+        reader.add_feed(url, exist_ok=True)
+    before = reader.get_entry_counts().total
+    started = time.perf_counter()
+    reader.update_feeds(scheduled=False, workers=workers)
+    elapsed = time.perf_counter() - started
+    broken = sum(1 for f in reader.get_feeds() if f.last_exception)
+    stories = reader.get_entry_counts().total - before
+    reader.close()
+    return {"seconds": elapsed, "stories": stories, "errors": broken, "stages": {}}
+
+
+def child(args: argparse.Namespace) -> None:
+    urls = json.loads(Path(args.urls).read_text())
+    runner = run_ours if args.child == "communique" else run_reader
+    result = runner(Path(args.workdir), urls, args.workers)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+# --- the driver --------------------------------------------------------------------------------
+
+
+def measure(tool: str, workdir: Path, urls: list[str], workers: int) -> dict[str, object]:
+    url_file = workdir / "urls.json"
+    url_file.write_text(json.dumps(urls))
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            tool,
+            "--workdir",
+            str(workdir),
+            "--urls",
+            str(url_file),
+            "--workers",
+            str(workers),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{tool} run failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def scenario(tool: str, base: str, feeds: int, workers: int, tmp: Path) -> dict[str, dict]:
+    results: dict[str, dict] = {}
+    for prefix, warm_name in (("same", "warm-same"), ("cond", "warm-304")):
+        workdir = tmp / f"{tool}-{prefix}"
+        workdir.mkdir()
+        urls = [f"{base}/{prefix}/{f}.xml" for f in range(feeds)]
+        cold = measure(tool, workdir, urls, workers)
+        results.setdefault("cold", cold)
+        results[warm_name] = measure(tool, workdir, urls, workers)
+    return results
+
+
+def report(ours: dict[str, dict], theirs: dict[str, dict], feeds: int) -> None:
+    print(
+        f"\n{'run':<10} {'tool':<11} {'seconds':>8} {'feeds/s':>9} {'stories/s':>10} "
+        f"{'stories':>8} {'errors':>6} {'peak MB':>8}"
+    )
+    for run in ("cold", "warm-same", "warm-304"):
+        for tool, results in (("communique", ours), ("reader", theirs)):
+            r = results[run]
+            print(
+                f"{run:<10} {tool:<11} {r['seconds']:8.2f} {feeds / r['seconds']:9.1f} "
+                f"{r['stories'] / r['seconds']:10.1f} {r['stories']:8d} {r['errors']:6d} "
+                f"{r['peak_rss_mb']:8.0f}"
+            )
+    print("\nratio (communique feeds/s ÷ reader feeds/s) against the goal:")
+    for run, goal in GOALS.items():
+        ratio = theirs[run]["seconds"] / ours[run]["seconds"]
+        verdict = "met" if ratio >= goal else "NOT met"
+        print(f"  {run:<10} {ratio:6.2f}x   goal >= {goal:g}x   {verdict}")
+    print("\ncommunique per-stage cost, cold (seconds summed over worker threads):")
+    stages = ours["cold"]["stages"]
+    total = sum(stages.values()) or 1.0
+    for stage, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {stage:<10} {seconds:8.2f}  {100 * seconds / total:5.1f}%")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=500)
+    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--child", choices=["communique", "reader"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    parser.add_argument("--urls", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args.feeds, args.items)
+    if args.child:
+        return child(args)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            "--feeds",
+            str(args.feeds),
+            "--items",
+            str(args.items),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        base = f"http://127.0.0.1:{server.stdout.readline().strip()}"
+        print(f"{args.feeds} feeds x {args.items} items at {base}, {args.workers} workers")
+        with tempfile.TemporaryDirectory() as tmp:
+            ours = scenario("communique", base, args.feeds, args.workers, Path(tmp))
+            theirs = scenario("reader", base, args.feeds, args.workers, Path(tmp))
+        report(ours, theirs, args.feeds)
+    finally:
+        server.stdin.close()  # type: ignore[union-attr]
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -52,7 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="communique",
         description="Ingest diplomatic news, normalize and deduplicate it, republish it as feeds.",
     )
-    parser.add_argument("--config", metavar="PATH", help="config file (default: $COMMUNIQUE_CONFIG, else the bundled one)")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: $COMMUNIQUE_CONFIG, else the bundled one)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -74,8 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", help="the source's name (or its URL)")
     p.add_argument("--lines", type=int, default=3, help="body lines to show per story")
     p = command("demo", commands.demo, "serve a bundled fixture news site and run everything on it")
-    p.add_argument("--port", type=int, default=None, help="HTTP port for communique (default from config)")
-    p.add_argument("--once", action="store_true", help="ingest once, print where the feeds are, exit")
+    p.add_argument(
+        "--port", type=int, default=None, help="HTTP port for communique (default from config)"
+    )
+    p.add_argument(
+        "--once", action="store_true", help="ingest once, print where the feeds are, exit"
+    )
     clusters_cli.register(sub)
     sub.choices["clusters"].set_defaults(handler=commands.clusters)
     return parser

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ingest.errors import StoreError
 from ingest.store import clusters as store
+from ingest.store.engine import reading
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -47,7 +48,7 @@ def _console() -> Console:
 
 
 def cmd_list(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = store.list_clusters(conn, limit=args.limit, min_size=args.min_size)
     table = Table("id", "size", "updated", "outlet", "title", box=None, pad_edge=False)
     for c in rows:
@@ -61,7 +62,7 @@ def cmd_list(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
 
 def cmd_show(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
     try:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             members = store.cluster_members(conn, args.cluster_id)
     except StoreError as e:
         return _fail(str(e))

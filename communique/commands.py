@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
+import signal
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +24,7 @@ from ingest import pipeline
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
-from ingest.model import SourceSpec
+from ingest.model import RawItem, SourceSpec
 from ingest.schedule import SchedulePolicy
 from ingest.store import sources as source_rows
 
@@ -32,22 +36,44 @@ err = Console(stderr=True, highlight=False)
 def policy(settings: Settings) -> SchedulePolicy:
     s = settings.schedule
     return SchedulePolicy(
-        jitter=s.jitter, min_interval=s.min_interval, max_interval=s.max_interval,
+        jitter=s.jitter,
+        min_interval=s.min_interval,
+        max_interval=s.max_interval,
         adaptive=s.adaptive,
     )
+
+
+def cpu_pool() -> ProcessPoolExecutor:
+    """Processes for extraction and normalization, one per core.
+
+    forkserver, because forking a process that runs fetch threads and holds database
+    connections copies them in whatever state they are in.  Workers ignore SIGINT and
+    SIGTERM: the parent decides when they stop, after in-flight items are stored.
+    """
+    return ProcessPoolExecutor(
+        max_workers=os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_ignore_signals,
+    )
+
+
+def _ignore_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 @contextmanager
 def context(
     settings: Settings, engine: sa.Engine, on_change: object = None
 ) -> Iterator[pipeline.Context]:
-    with Fetcher(settings.fetch) as fetcher:
+    with Fetcher(settings.fetch) as fetcher, cpu_pool() as cpu:
         yield pipeline.Context(
             engine=engine,
             fetcher=fetcher,
             dedupe=settings.dedupe,
             policy=policy(settings),
             on_change=on_change,  # type: ignore[arg-type]
+            cpu=cpu,
         )
 
 
@@ -78,7 +104,12 @@ def _ingest_with_progress(
 ) -> list[pipeline.SourceReport]:
     if not err.is_terminal:
         return pipeline.ingest_many(ctx, specs, workers)
-    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    columns = (
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("", total=len(specs))
         return pipeline.ingest_many(
@@ -88,12 +119,34 @@ def _ingest_with_progress(
 
 def _print_reports(reports: list[pipeline.SourceReport]) -> None:
     table = Table(title="ingest", title_justify="left")
-    for name in ("source", "result", "HTTP", "items", "new", "revised", "seen", "clustered", "error"):
-        table.add_column(name, justify="right" if name in ("HTTP", "items", "new", "revised", "seen", "clustered") else "left")
+    for name in (
+        "source",
+        "result",
+        "HTTP",
+        "items",
+        "new",
+        "revised",
+        "seen",
+        "clustered",
+        "error",
+    ):
+        table.add_column(
+            name,
+            justify="right"
+            if name in ("HTTP", "items", "new", "revised", "seen", "clustered")
+            else "left",
+        )
     for r in reports:
         table.add_row(
-            r.name, r.outcome, str(r.status or "-"), str(r.found), str(r.new), str(r.revised),
-            str(r.seen), str(r.clustered), (r.error or "")[:120],
+            r.name,
+            r.outcome,
+            str(r.status or "-"),
+            str(r.found),
+            str(r.new),
+            str(r.revised),
+            str(r.seen),
+            str(r.clustered),
+            (r.error or "")[:120],
         )
     out.print(table)
     new = sum(r.new for r in reports)
@@ -114,8 +167,12 @@ def show_sources(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(name)
     for h in rows:
         table.add_row(
-            h.name, "yes" if h.enabled else "no", _when(h.last_fetch_at), str(h.last_status or "-"),
-            str(h.stories), _when(h.next_fetch_at) if h.enabled else "-",
+            h.name,
+            "yes" if h.enabled else "no",
+            _when(h.last_fetch_at),
+            str(h.last_status or "-"),
+            str(h.stories),
+            _when(h.next_fetch_at) if h.enabled else "-",
             h.disabled_reason or (h.last_error or "")[:100],
         )
     out.print(table)
@@ -139,8 +196,10 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
         except CommuniqueError as e:
             err.print(f"communique: source {spec.name!r}: {e}")
             return 1
-        out.print(f"[bold]{spec.name}[/] {fetched.final_url} — HTTP {fetched.status}, "
-                  f"{len(fetched.body)} bytes, {len(parsed.items)} items")
+        out.print(
+            f"[bold]{spec.name}[/] {fetched.final_url} — HTTP {fetched.status}, "
+            f"{len(fetched.body)} bytes, {len(parsed.items)} items"
+        )
         for note in getattr(parsed, "notes", ()):
             out.print(f"  note: {note}")
         failed = 0
@@ -149,20 +208,28 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if parsed.items and failed == len(parsed.items) else 0
 
 
-def _check_item(fetcher: Fetcher, spec: SourceSpec, item: object, lines: int) -> bool:
-    key = item_key(item)  # type: ignore[arg-type]
+def _check_item(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -> bool:
+    key = item_key(item)
     out.print()
     try:
-        story = pipeline.prepare_story(fetcher, spec, item, key, datetime.now(UTC))  # type: ignore[arg-type]
+        story = pipeline.prepare_story(fetcher, spec, item, key, datetime.now(UTC))
     except CommuniqueError as e:
         out.print(f"[red]✗[/] {getattr(item, 'url', None) or key}: {e}")
         return False
     out.print(f"[bold]{story.title}[/]")
-    out.print(f"  url:       {story.url}")
-    out.print(f"  published: {story.published.isoformat()}  (raw: {story.published_raw or '-'})")
-    out.print(f"  outlet:    {story.outlet}   author: {story.author or '-'}   language: {story.language or '-'}")
-    out.print(f"  dateline:  {story.dateline or '-'}   attributions: {', '.join(story.attributions) or '-'}")
-    out.print(f"  countries: {', '.join(story.countries) or '-'}   topics: {', '.join(story.topics) or '-'}   score: {story.score:.2f}")
+    fields = {
+        "url": story.url,
+        "published": f"{story.published.isoformat()}  (raw: {story.published_raw or '-'})",
+        "outlet": story.outlet,
+        "author": story.author,
+        "language": story.language,
+        "dateline": story.dateline,
+        "sources": ", ".join(story.attributions),
+        "countries": ", ".join(story.countries),
+        "topics": f"{', '.join(story.topics) or '-'}  (diplomacy score {story.score:.2f})",
+    }
+    for name, value in fields.items():
+        out.print(f"  {name + ':':<11}{value or '-'}")
     out.print(f"  words:     {story.word_count}")
     for line in [p for p in story.body_text.split("\n") if p.strip()][:lines]:
         out.print(f"  | {line[:160]}")
@@ -238,7 +305,8 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
             _print_reports(pipeline.ingest_many(ctx, list(demo_settings.sources)))
         base = demo_settings.base_url
         for feed in demo_settings.feeds:
-            out.print(f"  {feed.title}: {base}feeds/{feed.slug}.atom  .rss  .json  ({base}feeds/{feed.slug}/)")
+            page = f"{base}feeds/{feed.slug}"
+            out.print(f"  {feed.title}: {page}.atom  .rss  .json  ({page}/)")
         if args.once:
             return 0
         out.print(f"serving on {base} — Ctrl-C stops")

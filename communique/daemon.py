@@ -21,6 +21,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
@@ -38,6 +39,7 @@ from ingest.errors import CommuniqueError
 from ingest.fetch import Fetcher
 from ingest.model import SourceSpec
 from ingest.store import sources as source_rows
+from ingest.store.engine import reading
 from ingest.store.retention import RetentionPolicy, prune
 
 log = logging.getLogger("communique.daemon")
@@ -59,6 +61,7 @@ class Daemon:
         self.last_cycle: datetime | None = None
         self.scheduler: BackgroundScheduler | None = None
         self.fetcher: Fetcher | None = None
+        self.cpu: Executor | None = None
         self.ctx: pipeline.Context | None = None
         self.lock = DaemonLock(settings.store.url)
         self._log_filter = SourceLogFilter()
@@ -74,6 +77,7 @@ class Daemon:
         self.lock.acquire()
         _install_log_filter(self._log_filter)
         self.fetcher = Fetcher(self.settings.fetch)
+        self.cpu = commands.cpu_pool()
         self.ctx = pipeline.Context(
             engine=self.engine,
             fetcher=self.fetcher,
@@ -82,6 +86,7 @@ class Daemon:
             on_change=self.app.invalidate,
             on_report=self.metrics.record,
             stop=self.stop,
+            cpu=self.cpu,
         )
         pipeline.sync(self.ctx, self.settings.sources)
         if self.lock.path is not None:  # we alone own this store: leases left are orphans
@@ -193,7 +198,7 @@ class Daemon:
     def refresh_gauges(self) -> None:
         self.metrics.in_flight.set(self.workers.busy)
         if self.scheduler is not None:
-            with self.engine.connect() as conn:
+            with reading(self.engine) as conn:
                 self.metrics.lag.set(source_rows.schedule_lag(conn, datetime.now(UTC)))
 
     # --- the whole process -----------------------------------------------------------------
@@ -235,6 +240,8 @@ class Daemon:
                 source_rows.release_owned(conn, self.owner)
         if self.fetcher is not None and self.workers.busy == 0:
             self.fetcher.close()
+        if self.cpu is not None:
+            self.cpu.shutdown(wait=False, cancel_futures=True)
         _remove_log_filter(self._log_filter)
         self.lock.release()
         log.info("stopped")

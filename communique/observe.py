@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ingest.pipeline import SourceReport
+from ingest.store.engine import reading
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -209,7 +210,7 @@ class Health:
 
 def store_status(engine: sa.Engine) -> str:
     try:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             conn.execute(sa.text("SELECT 1"))
     except Exception as e:  # any failure means unreachable; the message says which
         return f"unreachable: {e}"

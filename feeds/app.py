@@ -30,6 +30,7 @@ from feeds.documents import Documents
 from feeds.http import EMPTY_BODY, Prepared, etag_matches, not_modified_since, prepare, wants_gzip
 from feeds.query import StoreVersion, store_version
 from feeds.spec import FeedSpec, SiteSpec
+from ingest.store.engine import reading
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,7 @@ class FeedApp:
             self._cache = {p: d for p, d in self._cache.items() if not d.doc.depends_on_sources}
 
     def _read_version(self) -> StoreVersion:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return store_version(conn)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

@@ -19,6 +19,7 @@ from feeds.query import FeedItem, load_items, pick_all_oldest_first, pick_newest
 from feeds.render import EPOCH, RENDERERS, FeedView
 from feeds.spec import FeedSpec, SiteSpec
 from feeds.urls import FORMATS, MEDIA_TYPES, archive_path, feed_path, page_path
+from ingest.store.engine import reading
 
 FEED_MAX_AGE = 300
 ARCHIVE_MAX_AGE = 3600  # archive pages change only when clusters merge or retention trims
@@ -104,7 +105,7 @@ class Documents:
         if snap is None:
             spec = self.feeds[slug]
             size = self.site.archive_page_size
-            with self.engine.connect() as conn:
+            with reading(self.engine) as conn:
                 keys = pick_all_oldest_first(conn, spec)
                 pages = len(keys) // size if len(keys) > spec.limit else 0
                 # RFC 5005: the current document and the archives together hold every item,
@@ -126,7 +127,7 @@ class Documents:
         elif page <= snap.pages:
             size = self.site.archive_page_size
             keys = snap.archive_keys[(page - 1) * size : page * size]
-            with self.engine.connect() as conn:
+            with reading(self.engine) as conn:
                 view = FeedView(spec, self.site, load_items(conn, spec, keys), snap.pages, page)
         else:
             return None
@@ -143,7 +144,7 @@ class Documents:
         return Document(path, body, "text/html", updated, FEED_MAX_AGE)
 
     def _status(self) -> Document:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             health = source_health(conn)
         body = pages.status_page(self.site, list(self.feeds.values()), health)
         times = [t for s in health for t in (s.last_fetch_at, s.last_error_at) if t is not None]

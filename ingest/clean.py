@@ -274,13 +274,22 @@ def fold(text: str) -> str:
 
 def leaf_blocks(root: Tag) -> list[Tag]:
     """Block elements that hold text but no other block, in document order."""
-    out = []
-    for tag in root.find_all(True):
-        if tag.name not in BLOCK_TAGS or tag.find(BLOCK_TAGS) is not None:
-            continue
-        if tag.name in _LEAF_TAGS or tag.get_text(strip=True):
-            out.append(tag)
-    return out
+    tags = root.find_all(True)
+    # One bottom-up pass (descendants come after their ancestors in document order) instead
+    # of a find() per tag: bs4 builds a matcher on every find() call, and that dominated.
+    holds_block: set[int] = set()
+    for tag in reversed(tags):
+        for child in tag.children:
+            if isinstance(child, Tag) and (child.name in BLOCK_TAGS or id(child) in holds_block):
+                holds_block.add(id(tag))
+                break
+    return [
+        tag
+        for tag in tags
+        if tag.name in BLOCK_TAGS
+        and id(tag) not in holds_block
+        and (tag.name in _LEAF_TAGS or tag.get_text(strip=True))
+    ]
 
 
 def _block_text(tag: Tag) -> str:

@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -39,6 +39,7 @@ from ingest.scrape import scrape_listing
 from ingest.store import sources as source_rows
 from ingest.store import stories as story_rows
 from ingest.store.clusters import assign_cluster
+from ingest.store.engine import reading
 from ingest.store.retention import pruned_keys
 from ingest.store.schema import stories
 
@@ -81,6 +82,10 @@ class Context:
     # Set on shutdown: sources not yet started are skipped, and one in progress stops
     # between items, writes what it has, and leaves its schedule as it was.
     stop: threading.Event = field(default_factory=threading.Event)
+    # A process pool for the CPU-heavy part of each item (extraction, normalization), so
+    # one source's parsing never stalls the fetch threads and both cores are used.
+    # None runs that work inline, on the calling thread.
+    cpu: Executor | None = None
     _writer: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @contextmanager
@@ -156,7 +161,7 @@ def ingest_source(ctx: Context, spec: SourceSpec) -> SourceReport:
     report = SourceReport(spec.name)
     token = current_source.set((spec.name, spec.url))
     try:
-        with ctx.transaction() as conn:
+        with reading(ctx.engine) as conn:
             state = source_rows.state(conn, spec.name)
         current_source.set((spec.name, state.url))
         _guarded(ctx, spec, state, report)
@@ -246,10 +251,11 @@ def _prepare_all(
     by_key: dict[str, RawItem] = {}
     for item in items:
         by_key.setdefault(item_key(item), item)  # a feed listing one item twice: first wins
-    with ctx.transaction() as conn:
+    with reading(ctx.engine) as conn:
         known = story_rows.known_items(conn, state.id, by_key)
         pruned = pruned_keys(conn, state.id, set(by_key) - set(known))
-    out: list[Prepared] = []
+    pending: list[tuple[str, RawItem, str, story_rows.Known | None, Future[Story]]] = []
+    slog = source_log(spec.name, state.url)
     for key, item in by_key.items():
         if ctx.stop.is_set():
             report.outcome = "interrupted"
@@ -260,51 +266,98 @@ def _prepare_all(
             report.seen += 1  # a pruned item the feed still lists is not new again
             continue
         try:
-            story = prepare_story(ctx.fetcher, spec, item, key, ctx.clock(), timer)
+            with timer("fetch"):
+                page = fetch_page(ctx.fetcher, spec, item)
         except CommuniqueError as e:
-            report.failed += 1
-            report.error = report.error or f"item {item.url or key}: {e}"
-            source_log(spec.name, state.url).warning("item %s dropped: %s", item.url or key, e)
+            _drop(report, slog, item, key, e)
             continue
-        out.append(Prepared(story, digest, article_key(item, key), old))
+        job = _submit(ctx.cpu, digest_item, item, page, spec, key, ctx.clock())
+        pending.append((key, item, digest, old, job))
+    out: list[Prepared] = []
+    with timer("normalize"):
+        for key, item, digest, old, job in pending:
+            try:
+                story = job.result()
+            except CommuniqueError as e:
+                _drop(report, slog, item, key, e)
+                continue
+            out.append(Prepared(story, digest, article_key(item, key), old))
     return out
 
 
-def prepare_story(
-    fetcher: Fetcher,
-    spec: SourceSpec,
+def _drop(
+    report: SourceReport,
+    slog: logging.LoggerAdapter[logging.Logger],
     item: RawItem,
     key: str,
-    now: datetime,
-    timer: _Timer | None = None,
-) -> Story:
-    """Fetch the article page when the item needs it, then normalize."""
-    article = None
-    if item.url and (spec.kind == "html" or needs_full_text(item, spec)):
-        with timer("extract") if timer else _null():
-            article = fetch_article(fetcher, spec, item)
-    with timer("normalize") if timer else _null():
-        return normalize(item, article, spec, now=now, key=key)
+    error: Exception,
+) -> None:
+    report.failed += 1
+    report.error = report.error or f"item {item.url or key}: {error}"
+    slog.warning("item %s dropped: %s", item.url or key, error)
 
 
-def fetch_article(fetcher: Fetcher, spec: SourceSpec, item: RawItem) -> Article | None:
-    """The extracted page, or None when the feed's own text is better or the page failed
-    but the feed has text to fall back on."""
-    assert item.url is not None
-    feed_html = item.content_html or item.summary_html or ""
+def _submit(cpu: Executor | None, fn: Callable[..., Story], *args: object) -> Future[Story]:
+    if cpu is not None:
+        return cpu.submit(fn, *args)
+    done: Future[Story] = Future()
     try:
-        page = fetcher.get(item.url, robots=spec.robots, accept=HTML_ACCEPT)
-        article = extract_article(page, spec.article)
-    except (FetchError, ExtractError) as e:
-        if not feed_html.strip():
+        done.set_result(fn(*args))
+    except Exception as e:
+        done.set_exception(e)
+    return done
+
+
+def prepare_story(
+    fetcher: Fetcher, spec: SourceSpec, item: RawItem, key: str, now: datetime
+) -> Story:
+    """Fetch the article page when the item needs it, extract it and normalize, inline."""
+    return digest_item(item, fetch_page(fetcher, spec, item), spec, key, now)
+
+
+def fetch_page(fetcher: Fetcher, spec: SourceSpec, item: RawItem) -> Fetched | None:
+    """The item's article page when it needs one, or None (no need, or it failed but the
+    feed has text of its own to fall back on)."""
+    if not item.url or not (spec.kind == "html" or needs_full_text(item, spec)):
+        return None
+    try:
+        return fetcher.get(item.url, robots=spec.robots, accept=HTML_ACCEPT)
+    except FetchError as e:
+        if not _feed_html(item).strip():
             raise
         source_log(spec.name, spec.url).info(
-            "article %s not used (%s); keeping the feed's text", item.url, e
+            "article %s not fetched (%s); keeping the feed's text", item.url, e
         )
+        return None
+
+
+def digest_item(
+    item: RawItem, page: Fetched | None, spec: SourceSpec, key: str, now: datetime
+) -> Story:
+    """The CPU-heavy part of one item: extract its page, then normalize. A pure function of
+    its arguments, so it can run in another process."""
+    return normalize(item, choose_article(item, page, spec), spec, now=now, key=key)
+
+
+def choose_article(item: RawItem, page: Fetched | None, spec: SourceSpec) -> Article | None:
+    """The extracted page, or None when there is none, it is not an article but the feed has
+    text, or (full_text = "auto") the feed's own text is longer."""
+    if page is None:
+        return None
+    feed_html = _feed_html(item)
+    try:
+        article = extract_article(page, spec.article)
+    except ExtractError:
+        if not feed_html.strip():
+            raise
         return None
     if spec.full_text == "auto" and _text_len(feed_html) > _text_len(article.body_html):
         return dataclasses.replace(article, body_html=feed_html)
     return article
+
+
+def _feed_html(item: RawItem) -> str:
+    return item.content_html or item.summary_html or ""
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -313,14 +366,6 @@ _TAG = re.compile(r"<[^>]*>")
 def _text_len(html: str) -> int:
     # A rough measure is enough to tell a summary from a full text.
     return len(" ".join(_TAG.sub(" ", html).split()))
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _write(

@@ -50,10 +50,17 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
-        # IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the lock up front (IMMEDIATE), so two writers never deadlock on
+        # upgrade; a reader (``reading``) begins DEFERRED and never waits for a writer (WAL).
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE"))
 
     return engine
+
+
+def reading(engine: sa.Engine) -> sa.Connection:
+    """A connection for reads only: on SQLite it never takes the write lock, so serving
+    feeds is not held up by an ingest that is writing."""
+    return engine.connect().execution_options(sqlite_begin="BEGIN")
 
 
 def migrate(engine: sa.Engine) -> None:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from ingest.store.clusters import remove_story
+from ingest.store.engine import reading
 from ingest.store.schema import pruned_items, sources, stories
 
 BATCH = 200  # stories per transaction: short write locks, so ingest interleaves
@@ -55,7 +56,7 @@ def prune(engine: sa.Engine, policy: RetentionPolicy, now: datetime) -> PruneRep
         cutoff = now - timedelta(days=policy.max_age_days)
         by_age = _prune_ids(engine, lambda c: _older_than(c, cutoff), now)
     if policy.max_per_source > 0:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             source_ids = [r[0] for r in conn.execute(sa.select(sources.c.id))]
         for source_id in source_ids:
             by_count += _prune_ids(

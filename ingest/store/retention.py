@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 
@@ -60,7 +61,7 @@ def prune(engine: sa.Engine, policy: RetentionPolicy, now: datetime) -> PruneRep
             source_ids = [r[0] for r in conn.execute(sa.select(sources.c.id))]
         for source_id in source_ids:
             by_count += _prune_ids(
-                engine, lambda c, s=source_id: _beyond_count(c, s, policy.max_per_source), now
+                engine, partial(_beyond_count, source_id=source_id, keep=policy.max_per_source), now
             )
     with engine.begin() as conn:
         dropped = drop_tombstones(conn, now - TOMBSTONE_GRACE)

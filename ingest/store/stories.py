@@ -84,7 +84,8 @@ def insert_story(
         "first_seen_at": story.first_seen,
         "updated_at": story.updated,
     }
-    story_id = int(conn.execute(sa.insert(stories).values(**values)).inserted_primary_key[0])
+    inserted = conn.execute(sa.insert(stories).values(**values).returning(stories.c.id))
+    story_id = int(inserted.scalar_one())
     _write_tags(conn, story_id, story)
     return story_id
 

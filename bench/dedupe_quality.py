@@ -74,7 +74,10 @@ def load_corpus(root: Path = CORPUS) -> list[Labeled]:
 
 def _article(event: str, block: str) -> Labeled:
     head, _, text = block.partition("\n\n")
-    meta = dict(line.split(": ", 1) if ": " in line else (line.rstrip(":"), "") for line in head.splitlines())
+    meta = dict(
+        line.split(": ", 1) if ": " in line else (line.rstrip(":"), "")
+        for line in head.splitlines()
+    )
     body, _, appended = text.partition(f"\n{APPENDED}\n")
     return Labeled(
         event=event,
@@ -157,7 +160,9 @@ def _insert(conn: sa.Connection, article: Labeled, params: DedupeParams, mode: s
         values = {"name": article.outlet, "url": f"https://{article.outlet.replace(' ', '')}/feed"}
         source_id = conn.execute(sa.insert(sources).values(**values)).inserted_primary_key[0]
     story = story_of(article, mode)
-    story_id = insert_story(conn, source_id, story, raw_hash=story.content_hash, article_key=story.url)
+    story_id = insert_story(
+        conn, source_id, story, raw_hash=story.content_hash, article_key=story.url
+    )
     assign_cluster(conn, story_id, story, params)
     return story_id
 

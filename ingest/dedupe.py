@@ -65,26 +65,35 @@ class DedupeParams:
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+")
 _POSSESSIVE = re.compile(r"['’]s$")
-_CAP_TOKEN = re.compile(r"[A-Z][\w'’-]*|\d[\d.,]*%?")
+_CAP_TOKEN = re.compile(r"\b(?:[A-Z][\w'’-]*|\d[\d.,]*%?)")
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Capitalised words that name no actor: titles, calendar words, pronouns, newsroom words.
-_NOT_ACTORS = frozenset(
-    """i mr mrs ms dr sir president prime minister ministers ministry secretary foreign affairs
+_NOT_ACTORS = _wordset(
+    """
+    i mr mrs ms dr sir president prime minister ministers ministry secretary foreign affairs
     chancellor premier king queen prince general state states vice deputy chief envoy
     ambassador spokesperson spokesman spokeswoman senator leader leaders head government
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december the a an and but or he she it
     they we this that these those his her its their in on at of for to by with as after
     before while when if update updated editor note reporting writing additional
-    """.split()
+    """
 )
-_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    few for from further had has have having he her here hers him his how i if in into is
-    it its itself just me more most my no nor not now of off on once only or other our out
-    over own same says said she should so some such than that the their them then there
-    these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your new amid over after says say""".split()
+_STOPWORDS = _wordset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers him his how i if in into is it its
+    itself just me more most my no nor not now of off on once only or other our out over own
+    same says said she should so some such than that the their them then there these they
+    this those through to too under until up very was we were what when where which while
+    who whom why will with would you your new amid over after says say
+    """
 )
 
 
@@ -130,24 +139,25 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def _actor_form(token: str) -> str:
-    """"China's", "Beijing-based" and "China" name one actor."""
+    """ "China's", "Beijing-based" and "China" name one actor."""
     token = normalize_text(token).strip(".,'’-")
     token = _POSSESSIVE.sub("", token)
     return token.removesuffix("-based")
 
 
-def lead_actors(title: str, body: str) -> frozenset[str]:
-    """The names a story is about: those of its title and first two sentences."""
-    whole = actors(body)
+def lead_actors(title: str, body: str, whole: frozenset[str] | None = None) -> frozenset[str]:
+    """The names a story is about: those of its title and first two sentences (``whole``:
+    the names of the body, when the caller has them already)."""
+    whole = actors(body) if whole is None else whole
     lead = actors(" ".join(sentences(body)[:2]))
     in_title = {w for w in words(title) if w in whole}
     return frozenset(lead | in_title)
 
 
-def event_terms(title: str, body: str) -> frozenset[str]:
+def event_terms(title: str, body: str, names: frozenset[str] | None = None) -> frozenset[str]:
     """What an event signature is made of: the story's names and its title's content words."""
     title_words = {w for w in words(title) if w not in _STOPWORDS and len(w) > 2}
-    return actors(body) | {"t:" + w for w in title_words}
+    return (actors(body) if names is None else names) | {"t:" + w for w in title_words}
 
 
 # --- MinHash ---------------------------------------------------------------------------------
@@ -295,6 +305,7 @@ def profile(
     countries: Iterable[str],
     text_sig: np.ndarray | None,
 ) -> Profile:
+    names = actors(body_text)
     return Profile(
         story_id=story_id,
         cluster_id=cluster_id,
@@ -302,9 +313,9 @@ def profile(
         content_hash=content_hash,
         countries=frozenset(countries),
         text_sig=text_sig,
-        actors=actors(body_text),
-        lead_actors=lead_actors(title, body_text),
-        terms=event_terms(title, body_text),
+        actors=names,
+        lead_actors=lead_actors(title, body_text, names),
+        terms=event_terms(title, body_text, names),
         content=content_words(title + "\n\n" + body_text),
     )
 

@@ -112,9 +112,9 @@ def test_actors_fold_possessives_and_skip_sentence_starts():
 
 
 def test_params_reject_bands_that_do_not_divide():
-    with pytest.raises(ConfigError, match="dedupe.bands"):
+    with pytest.raises(ConfigError, match=r"dedupe\.bands"):
         DedupeParams(num_perm=128, bands=30)
-    with pytest.raises(ConfigError, match="dedupe.event_bands"):
+    with pytest.raises(ConfigError, match=r"dedupe\.event_bands"):
         DedupeParams(event_perm=128, event_bands=48)
 
 
@@ -126,7 +126,7 @@ def test_settings_read_the_dedupe_table(tmp_path):
     assert settings.dedupe.window_hours == 48 and settings.dedupe.event_similarity == 0.2
     assert settings.dedupe.num_perm == PARAMS.num_perm
     path.write_text("[dedupe]\nbands = 7\n")
-    with pytest.raises(ConfigError, match="dedupe.bands"):
+    with pytest.raises(ConfigError, match=r"dedupe\.bands"):
         load_settings(path)
 
 

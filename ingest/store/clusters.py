@@ -12,6 +12,8 @@ the survivor (chains are collapsed), so an old id still resolves; ``size`` and
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,7 +56,9 @@ def assign_cluster(conn: sa.Connection, story_id: int, story: Story, params: Ded
         countries=story.countries,
         text_sig=fp.text_sig,
     )
-    matches = [m for c in _candidates(conn, story_id, story, fp, params) if (m := _score(new, c, params))]
+    matches = [
+        m for c in _candidates(conn, story_id, story, fp, params) if (m := _score(new, c, params))
+    ]
     decision = dedupe.decide(matches, _blocked_for(conn, story_id))
     return _apply(conn, story_id, decision)
 
@@ -101,7 +105,11 @@ def _candidates(
     conn: sa.Connection, story_id: int, story: Story, fp: Fingerprint, params: DedupeParams
 ) -> list[dedupe.Profile]:
     ids = _exact_ids(conn, story_id, story.content_hash, params.max_candidates)
-    ids += [i for i in _band_ids(conn, story_id, _lookup_keys(story, fp, params), params) if i not in ids]
+    ids += [
+        i
+        for i in _band_ids(conn, story_id, _lookup_keys(story, fp, params), params)
+        if i not in ids
+    ]
     return _profiles(conn, ids[: params.max_candidates], params)
 
 
@@ -118,23 +126,41 @@ def _exact_ids(conn: sa.Connection, story_id: int, content_hash: str, limit: int
 def _band_ids(
     conn: sa.Connection, story_id: int, keys: Sequence[tuple[int, int]], params: DedupeParams
 ) -> list[int]:
-    """Stories sharing band hashes, most shared first.  An OR of (band, hash) equalities is
-    an index seek per pair on both backends (SQLite's row-value IN is not)."""
+    """Stories sharing band hashes, most shared first."""
     if not keys:
         return []
-    hits = sa.func.count().label("hits")
-    where = sa.or_(*(sa.and_(lsh_bands.c.band == b, lsh_bands.c.hash == h) for b, h in keys))
-    query = (
-        sa.select(lsh_bands.c.story_id, hits)
-        .where(where, lsh_bands.c.story_id != story_id)
-        .group_by(lsh_bands.c.story_id)
-        .order_by(hits.desc(), lsh_bands.c.story_id)
-        .limit(params.max_candidates)
+    values: dict[str, int] = {}
+    for i, (band, h) in enumerate(keys):
+        values[f"b{i}"], values[f"h{i}"] = band, h
+    hits = Counter(
+        int(i) for i in conn.execute(_band_query(len(keys)), values).scalars() if i != story_id
     )
-    return [int(r.story_id) for r in conn.execute(query)]
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))
+    return [i for i, _ in ranked[: params.max_candidates]]
 
 
-def _profiles(conn: sa.Connection, ids: Sequence[int], params: DedupeParams) -> list[dedupe.Profile]:
+BUCKET_CAP = 32  # newest stories read per (band, hash); see _band_query
+
+
+@functools.lru_cache(maxsize=16)
+def _band_query(n: int) -> sa.TextClause:
+    """One index seek per (band, hash), each reading at most BUCKET_CAP newest rows.
+
+    The cap keeps the cost of a lookup flat as the store grows: a band hash that many
+    unrelated stories share (boilerplate, common phrases) would otherwise return a row per
+    story.  A real copy shares many bands, so losing it from one hot bucket does not lose it.
+    Written as text and kept per size, because building this many expressions per story cost
+    more than running the query."""
+    one = (
+        f"SELECT * FROM (SELECT story_id FROM {lsh_bands.name} WHERE band = :b{{i}}"
+        f" AND hash = :h{{i}} ORDER BY story_id DESC LIMIT {BUCKET_CAP}) AS q{{i}}"
+    )
+    return sa.text(" UNION ALL ".join(one.format(i=i) for i in range(n)))
+
+
+def _profiles(
+    conn: sa.Connection, ids: Sequence[int], params: DedupeParams
+) -> list[dedupe.Profile]:
     if not ids:
         return []
     cols = (stories.c.id, stories.c.cluster_id, stories.c.title, stories.c.body_text)
@@ -209,9 +235,22 @@ def _refresh(conn: sa.Connection, cluster_id: int) -> None:
 
 
 def _delete_cluster(conn: sa.Connection, cluster_id: int) -> None:
-    # Ids merged into it have nothing left to resolve to.
+    # Ids merged into it have nothing left to resolve to.  SQLite reuses the ids of deleted
+    # rows, so a split that kept a story out of this cluster must not outlive it and bar an
+    # unrelated cluster that gets the same id later.
+    gone = [cluster_id, *_merged_into(conn, cluster_id)]
+    conn.execute(
+        sa.delete(cluster_overrides).where(
+            cluster_overrides.c.action == "split", cluster_overrides.c.cluster_id.in_(gone)
+        )
+    )
     conn.execute(sa.delete(clusters).where(clusters.c.merged_into == cluster_id))
     conn.execute(sa.delete(clusters).where(clusters.c.id == cluster_id))
+
+
+def _merged_into(conn: sa.Connection, cluster_id: int) -> list[int]:
+    query = sa.select(clusters.c.id).where(clusters.c.merged_into == cluster_id)
+    return [int(i) for i in conn.execute(query).scalars()]
 
 
 def _merge(conn: sa.Connection, cluster_ids: Iterable[int]) -> int:
@@ -225,7 +264,9 @@ def _merge(conn: sa.Connection, cluster_ids: Iterable[int]) -> int:
     if not gone:
         return int(keep)
     conn.execute(sa.update(stories).where(stories.c.cluster_id.in_(gone)).values(cluster_id=keep))
-    conn.execute(sa.update(clusters).where(clusters.c.merged_into.in_(gone)).values(merged_into=keep))
+    conn.execute(
+        sa.update(clusters).where(clusters.c.merged_into.in_(gone)).values(merged_into=keep)
+    )
     conn.execute(
         sa.update(clusters)
         .where(clusters.c.id.in_(gone))
@@ -323,6 +364,8 @@ def remove_story(conn: sa.Connection, story_id: int) -> None:
         sa.select(stories.c.cluster_id).where(stories.c.id == story_id)
     ).scalar_one_or_none()
     conn.execute(sa.delete(lsh_bands).where(lsh_bands.c.story_id == story_id))
+    # Its splits go with it: a later story may be given the same id (SQLite reuses them).
+    conn.execute(sa.delete(cluster_overrides).where(cluster_overrides.c.story_id == story_id))
     conn.execute(sa.update(stories).where(stories.c.id == story_id).values(cluster_id=None))
     conn.execute(sa.delete(stories).where(stories.c.id == story_id))
     if cluster_id is not None:
@@ -364,7 +407,13 @@ def list_clusters(conn: sa.Connection, limit: int = 50, min_size: int = 1) -> li
     )
     return [
         ClusterInfo(
-            r.id, r.size, r.representative_id, r.title or "", r.outlet or "", r.created_at, r.updated_at
+            r.id,
+            r.size,
+            r.representative_id,
+            r.title or "",
+            r.outlet or "",
+            r.created_at,
+            r.updated_at,
         )
         for r in conn.execute(query)
     ]

@@ -142,6 +142,19 @@ def overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+# Keys measured in seconds, which also take "90s", "15m", "6h", "1d"; other numbers are
+# plain (a ratio, or hours and days where the key's name says so).
+_DURATION_KEYS = {
+    "timeout",
+    "connect_timeout",
+    "per_host_delay",
+    "max_retry_after",
+    "interval",
+    "min_interval",
+    "max_interval",
+    "tick",
+    "lease",
+}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 # Fields that hold a URL must be absolute http(s).
 _URL_FIELDS = {"url", "base_url", "hub"}
@@ -201,7 +214,7 @@ def _scalar(hint: Any, value: Any, path: str, key: str) -> Any:
             raise ConfigError(path, f"expected an integer, got {_tname(value)}")
         return value
     if hint is float:
-        return _seconds_or_number(value, path)
+        return _seconds_or_number(value, path, duration=key in _DURATION_KEYS)
     if hint is str:
         if not isinstance(value, str):
             raise ConfigError(path, f"expected a string, got {_tname(value)}")
@@ -211,16 +224,18 @@ def _scalar(hint: Any, value: Any, path: str, key: str) -> Any:
     raise ConfigError(path, f"unsupported type {hint}")  # pragma: no cover - a spec bug
 
 
-def _seconds_or_number(value: Any, path: str) -> float:
+def _seconds_or_number(value: Any, path: str, duration: bool) -> float:
     if isinstance(value, bool):
         raise ConfigError(path, "expected a number, got a boolean")
     if isinstance(value, int | float):
         if value < 0:
             raise ConfigError(path, f"must not be negative, got {value}")
         return float(value)
+    if not duration:
+        raise ConfigError(path, f"expected a number, got {_tname(value)}")
     if isinstance(value, str) and (m := _DURATION.match(value)):
         return float(m.group(1)) * _UNITS[m.group(2)]
-    raise ConfigError(path, f"expected a number or a duration such as '15m', got {value!r}")
+    raise ConfigError(path, f"expected seconds or a duration such as '15m', got {value!r}")
 
 
 def _check_url(value: str, path: str) -> None:

@@ -33,6 +33,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from communique import commands, observe
 from communique.lock import DaemonLock
 from communique.settings import Settings
+from feeds import websub
 from feeds.app import create_app
 from ingest import pipeline
 from ingest.errors import CommuniqueError
@@ -62,6 +63,7 @@ class Daemon:
         self.scheduler: BackgroundScheduler | None = None
         self.fetcher: Fetcher | None = None
         self.cpu: Executor | None = None
+        self.unannounced = threading.Event()  # stories changed since the last WebSub ping
         self.ctx: pipeline.Context | None = None
         self.lock = DaemonLock(settings.store.url)
         self._log_filter = SourceLogFilter()
@@ -83,7 +85,7 @@ class Daemon:
             fetcher=self.fetcher,
             dedupe=self.settings.dedupe,
             policy=commands.policy(self.settings),
-            on_change=self.app.invalidate,
+            on_change=self._changed,
             on_report=self.metrics.record,
             stop=self.stop,
             cpu=self.cpu,
@@ -109,6 +111,14 @@ class Daemon:
             max_instances=1,
             coalesce=True,
         )
+        if self.settings.websub.hub:
+            scheduler.add_job(
+                self._safe(self.publish),
+                "interval",
+                seconds=self.settings.schedule.tick,
+                max_instances=1,
+                coalesce=True,
+            )
         if self._retention().active:
             scheduler.add_job(
                 self._safe(self.run_retention),
@@ -119,6 +129,20 @@ class Daemon:
                 coalesce=True,
             )
         return scheduler
+
+    def _changed(self) -> None:
+        """Stories changed: drop rendered feeds now; announce to the hub on the next beat."""
+        self.app.invalidate()
+        self.unannounced.set()
+
+    def publish(self) -> bool:
+        """Ping the WebSub hub once for all changes since the last ping (batched per tick,
+        so a cycle that updates fifty sources makes one ping, not fifty)."""
+        if not self.unannounced.is_set():
+            return False
+        self.unannounced.clear()
+        topics = websub.topic_urls(self.settings.site(), self.settings.feeds)
+        return websub.ping_hub(self.settings.websub.hub, topics)
 
     def tick(self) -> list[str]:
         """Claim as many due sources as there are free workers, and start them."""

@@ -8,10 +8,13 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -310,3 +313,49 @@ def test_retention_prunes_and_pruned_items_do_not_come_back(site, make_daemon):
     wait_for(lambda: row(daemon, "Big").fetch_count >= fetches + 2)
     assert stored(daemon, "Big") == 5
     assert "communique_stories_pruned_total 2" in get(daemon, "/metrics").text
+
+
+# --- WebSub ------------------------------------------------------------------------------
+
+
+class _Hub(BaseHTTPRequestHandler):
+    pings: ClassVar[list[dict[str, list[str]]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        self.pings.append(parse_qs(self.rfile.read(length).decode()))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hub() -> Iterator[tuple[str, list[dict[str, list[str]]]]]:
+    _Hub.pings = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hub", _Hub.pings
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_hub_is_announced_and_pinged_once_per_change(site, make_daemon, hub):
+    hub_url, pings = hub
+    daemon = make_daemon(
+        [("A", feed(site, "/a.xml")), ("B", feed(site, "/b.xml"))],
+        extra=f'[websub]\nhub = "{hub_url}"\n',
+    )
+    wait_for(lambda: stored(daemon) == 6 and pings)
+    time.sleep(1.0)  # ten publish beats: any change still unannounced is announced by now
+    settled = len(pings)
+    assert 1 <= settled <= 2  # one ping per beat with changes, not one per source or story
+    topics = pings[0]["hub.url"]
+    assert pings[0]["hub.mode"] == ["publish"]
+    assert any(t.endswith("/feeds/all.atom") for t in topics)
+    assert any(t.endswith("/feeds/all.rss") for t in topics)
+    assert f'href="{hub_url}"' in get(daemon, "/feeds/all.atom").text
+    assert daemon.publish() is False  # nothing changed since the last ping
+    time.sleep(0.5)
+    assert len(pings) == settled

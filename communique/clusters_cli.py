@@ -6,6 +6,7 @@ Splits and merges are recorded as overrides that later ingests respect.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _console() -> Console:
     # Plain text: no colour codes when piped, and no wrapping surprises in scripts.
-    return Console(highlight=False, soft_wrap=True)
+    # Wide when piped, so a table in a log or a pipe doesn't wrap at 80 columns.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 def cmd_list(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:

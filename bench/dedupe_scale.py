@@ -2,35 +2,47 @@
 
 Synthetic stories (150-250 words from a Zipf-distributed vocabulary, with names) arrive at a
 steady rate of one a minute, as in a store that grows over time; 15% are near-duplicates of a
-recent story (a few words changed) and 5% exact copies.  Every story goes through the real
-``assign_cluster`` in a fresh SQLite file per size, one transaction per batch.  The cost is
-the mean time of ``assign_cluster`` over the last 2,000 inserts at each size.
+recent story (a few words changed) and 5% exact copies.
 
-    python bench/dedupe_scale.py [--sizes 10000,100000,1000000] [--dir DIR]
+One SQLite store grows through the sizes, in order.  Up to 2,000 stories short of each size
+it is filled in bulk: each story fingerprinted by the real ``dedupe.fingerprint`` (in worker
+processes), its row, signature blob and LSH bands written with large ``executemany``
+batches, and put in the cluster of the story it copies (the generator knows), so the store
+holds what ``assign_cluster`` would have left.  The last 2,000 stories before each size go
+one by one through the real path (row insert, then ``assign_cluster``), and the reported cost
+is the mean time of ``assign_cluster`` alone over them.  ``--no-bulk`` sends every story
+through ``assign_cluster`` instead (a fresh store per size, the slow and exact way).
+
+    python bench/dedupe_scale.py [--sizes 10000,100000,1000000] [--dir DIR] [--no-bulk]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import multiprocessing
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
 
+from ingest import dedupe
 from ingest.dedupe import DedupeParams
 from ingest.model import Story
-from ingest.store.clusters import assign_cluster
+from ingest.store.clusters import assign_cluster, band_keys
 from ingest.store.engine import open_store
-from ingest.store.schema import clusters, sources, stories
+from ingest.store.schema import clusters, lsh_bands, sources, stories
 
 BATCH = 1000
+BULK = 20_000  # stories per bulk transaction
+BULK_CACHE_KIB = 1_048_576  # SQLite page cache while bulk filling (the default while timing)
 TAIL = 2000
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -44,7 +56,8 @@ class Corpus:
         ranks = np.arange(1, self.vocab.size + 1)
         self.p = (1 / ranks) / (1 / ranks).sum()
         self.names = np.array([f"Name{i}" for i in range(5_000)])
-        self.recent: list[str] = []
+        self.recent: list[tuple[str, str, int]] = []
+        self.count = 0
 
     def text(self) -> str:
         n = int(self.rng.integers(150, 250))
@@ -55,13 +68,20 @@ class Corpus:
 
     def next(self) -> tuple[str, str]:
         """(title, body): a new story, or a copy or near-copy of a recent one."""
+        title, body, _ = self.next_with_origin()
+        return title, body
+
+    def next_with_origin(self) -> tuple[str, str, int]:
+        """(title, body, origin): ``origin`` is the number of the story it copies (its own
+        number for a new story)."""
+        n, self.count = self.count, self.count + 1
         roll = self.rng.random()
         if self.recent and roll < 0.20:
-            title, base = self.recent[int(self.rng.integers(0, len(self.recent)))]
-            return title, base if roll < 0.05 else self._edit(base)
+            title, base, origin = self.recent[int(self.rng.integers(0, len(self.recent)))]
+            return title, base if roll < 0.05 else self._edit(base), origin
         # Headlines are content words: drawn evenly from the vocabulary, not from its head.
         title = " ".join(self.rng.choice(self.vocab, size=8))
-        item = (title, self.text())
+        item = (title, self.text(), n)
         self.recent = [*self.recent[-499:], item]
         return item
 
@@ -90,8 +110,116 @@ def story(i: int, title: str, body: str) -> Story:
     )
 
 
-def _insert_row(conn: sa.Connection, source_id: int, s: Story) -> int:
-    values = {
+@dataclass
+class Result:
+    size: int
+    us_per_story: float
+    bytes_on_disk: int
+    clusters: int
+
+
+def _fingerprint(item: tuple[int, str, str]) -> tuple[bytes, list[tuple[int, int]]]:
+    """A bulk story's blob and band rows, by the same code ``assign_cluster`` runs."""
+    i, title, body = item
+    params = DedupeParams()
+    fp = dedupe.fingerprint(title, body, params)
+    return dedupe.pack_signatures(fp), band_keys(story(i, title, body), fp, params)
+
+
+class Store:
+    """The growing store: bulk fills, timed real inserts, and the bookkeeping between."""
+
+    def __init__(self, path: Path, params: DedupeParams, pool: Pool) -> None:
+        self.path, self.params, self.pool = path, params, pool
+        for old in path.parent.glob(path.name + "*"):
+            old.unlink()  # a store left by an earlier run
+        self.engine = open_store(f"sqlite:///{path}")
+        self.corpus = Corpus()
+        self.cluster_of: dict[int, int] = {}  # story number -> cluster id, for bulk copies
+        self.size = 0
+        with self.engine.begin() as conn:
+            values = {"name": "synthetic", "url": "https://synthetic.example/feed"}
+            self.source_id = conn.execute(sa.insert(sources).values(**values)).inserted_primary_key[
+                0
+            ]
+
+    def bulk(self, upto: int) -> None:
+        while self.size < upto:
+            n = min(BULK, upto - self.size)
+            items = [(self.size + k, *self.corpus.next_with_origin()) for k in range(n)]
+            done = self.pool.map(_fingerprint, [(i, t, b) for i, t, b, _ in items], chunksize=250)
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+                self._write_bulk(conn, items, done)
+            self.size += n
+            _progress(self.size, upto, every=BULK * 5)
+        self.checkpoint()
+        # Timing runs on fresh connections, with the engine's own settings (its page cache).
+        self.engine.dispose()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the store, so sizes are of the store itself."""
+        raw = self.engine.raw_connection()
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+
+    def _write_bulk(self, conn: sa.Connection, items: list, done: list) -> None:
+        now = START
+        new = [(i, origin) for i, _, _, origin in items if origin == i]
+        first = conn.execute(sa.select(sa.func.coalesce(sa.func.max(clusters.c.id), 0))).scalar()
+        conn.exec_driver_sql(
+            "INSERT INTO clusters (id, created_at, updated_at, size) VALUES (?, ?, ?, 0)",
+            [(first + k + 1, now, now) for k in range(len(new))],
+        )
+        for k, (i, _) in enumerate(new):
+            self.cluster_of[i] = first + k + 1
+        rows, bands = [], []
+        for (i, title, body, origin), (blob, keys) in zip(items, done, strict=True):
+            extra = {"id": i + 1, "cluster_id": self.cluster_of[origin], "minhash": blob}
+            rows.append(_row(self.source_id, story(i, title, body)) | extra)
+            bands += [(b, h, i + 1) for b, h in keys]
+        conn.execute(sa.insert(stories), rows)
+        bands.sort()  # in index order: the bulk insert then walks the index instead of seeking
+        conn.exec_driver_sql(f"INSERT INTO {lsh_bands.name} VALUES (?, ?, ?)", bands)
+        touched = sorted({int(r["cluster_id"]) for r in rows})
+        conn.exec_driver_sql(
+            "UPDATE clusters SET size = (SELECT count(*) FROM stories WHERE cluster_id = ?),"
+            " representative_id = (SELECT min(id) FROM stories WHERE cluster_id = ?)"
+            " WHERE id = ?",
+            [(c, c, c) for c in touched],
+        )
+
+    def timed(self, n: int) -> list[float]:
+        """``n`` stories through the real path; ``assign_cluster``'s time for each."""
+        timings: list[float] = []
+        with self.engine.begin() as conn:
+            for _ in range(n):
+                s = story(self.size, *self.corpus.next())
+                story_id = _insert_row(conn, self.source_id, s)
+                t0 = time.perf_counter()
+                assign_cluster(conn, story_id, s, self.params)
+                timings.append(time.perf_counter() - t0)
+                self.size += 1
+            # Later bulk copies of these stories join the cluster they ended up in.
+            for _, _, origin in self.corpus.recent:
+                query = sa.select(stories.c.cluster_id).where(stories.c.id == origin + 1)
+                self.cluster_of[origin] = conn.execute(query).scalar_one()
+        return timings
+
+    def result(self, timings: list[float]) -> Result:
+        self.checkpoint()
+        with self.engine.connect() as conn:
+            n_clusters = conn.execute(
+                sa.select(sa.func.count()).where(clusters.c.merged_into.is_(None))
+            ).scalar_one()
+        on_disk = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+        return Result(self.size, 1e6 * float(np.mean(timings)), on_disk, int(n_clusters))
+
+
+def _row(source_id: int, s: Story) -> dict[str, object]:
+    return {
         "source_id": source_id,
         "item_key": s.key,
         "article_key": s.url,
@@ -108,18 +236,29 @@ def _insert_row(conn: sa.Connection, source_id: int, s: Story) -> int:
         "content_hash": s.content_hash,
         "raw_hash": s.content_hash,
     }
-    return int(conn.execute(sa.insert(stories).values(**values)).inserted_primary_key[0])
 
 
-@dataclass
-class Result:
-    size: int
-    us_per_story: float
-    bytes_on_disk: int
-    clusters: int
+def _insert_row(conn: sa.Connection, source_id: int, s: Story) -> int:
+    return int(
+        conn.execute(sa.insert(stories).values(**_row(source_id, s))).inserted_primary_key[0]
+    )
+
+
+def run_bulk(sizes: list[int], directory: Path, params: DedupeParams) -> list[Result]:
+    results = []
+    with multiprocessing.Pool(max(1, (multiprocessing.cpu_count() or 2))) as pool:
+        store = Store(directory / "scale.db", params, pool)
+        for size in sizes:
+            store.bulk(max(store.size, size - TAIL))
+            r = store.result(store.timed(size - store.size))
+            _report(r)
+            results.append(r)
+        store.engine.dispose()
+    return results
 
 
 def run(size: int, directory: Path, params: DedupeParams) -> Result:
+    """Every story through ``assign_cluster``, in a fresh store."""
     path = directory / f"scale-{size}.db"
     engine = open_store(f"sqlite:///{path}")
     corpus = Corpus()
@@ -147,8 +286,17 @@ def run(size: int, directory: Path, params: DedupeParams) -> Result:
     return Result(size, 1e6 * float(np.mean(timings)), on_disk, int(n_clusters))
 
 
-def _progress(done: int, size: int) -> None:
-    if done % (BATCH * 50) == 0 or done >= size:
+def _report(r: Result) -> None:
+    print(
+        f"{r.size:>9,} stories: {r.us_per_story:8.0f} µs/story (last {TAIL:,}), "
+        f"store {r.bytes_on_disk / 2**20:8.1f} MiB "
+        f"({r.bytes_on_disk / r.size / 1024:.1f} KiB/story), {r.clusters:,} clusters",
+        flush=True,
+    )
+
+
+def _progress(done: int, size: int, every: int = BATCH * 50) -> None:
+    if done % every == 0 or done >= size:
         print(f"  {min(done, size):>9,} / {size:,}", file=sys.stderr, flush=True)
 
 
@@ -161,21 +309,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--dir", type=Path, help="keep the store files here (default: a temp dir)")
+    parser.add_argument(
+        "--no-bulk", action="store_true", help="send every story through assign_cluster"
+    )
     args = parser.parse_args(argv)
     params = DedupeParams()
+    sizes = sorted(_sizes(args.sizes))
     with tempfile.TemporaryDirectory() as tmp:
         directory = args.dir or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        results = []
-        for size in _sizes(args.sizes):
-            r = run(size, directory, params)
-            results.append(r)
-            print(
-                f"{r.size:>9,} stories: {r.us_per_story:8.0f} µs/story (last {TAIL:,}), "
-                f"store {r.bytes_on_disk / 2**20:8.1f} MiB "
-                f"({r.bytes_on_disk / r.size / 1024:.1f} KiB/story), {r.clusters:,} clusters",
-                flush=True,
-            )
+        if args.no_bulk:
+            results = []
+            for size in sizes:
+                results.append(run(size, directory, params))
+                _report(results[-1])
+        else:
+            results = run_bulk(sizes, directory, params)
     base = results[0]
     for r in results[1:]:
         ratio = r.us_per_story / base.us_per_story

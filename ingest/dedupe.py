@@ -29,7 +29,9 @@ import numpy as np
 from ingest.errors import ConfigError
 
 EVENT_BAND_BASE = 1000  # lsh_bands.band numbers of event bands start here
-_MAGIC = b"MH1"
+_MAGIC_V1 = b"MH1"  # the two signatures
+_MAGIC = b"MH2"  # the two signatures, then the scoring features (see pack_signatures)
+_FIELD, _ITEM = "\x1e", "\x1f"  # separators no feature can contain (they are not \w)
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -131,9 +133,13 @@ def actors(text: str) -> frozenset[str]:
 def content_words(text: str) -> frozenset[str]:
     """What a text talks about: its words of four letters or more, stopwords and bare
     numbers left out, a plural "s" folded."""
+    return _content_of(words(text))
+
+
+def _content_of(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(
         w.removesuffix("s")
-        for w in words(text)
+        for w in set(tokens)
         if len(w) >= 4 and w not in _STOPWORDS and not w.isdigit()
     )
 
@@ -156,8 +162,39 @@ def lead_actors(title: str, body: str, whole: frozenset[str] | None = None) -> f
 
 def event_terms(title: str, body: str, names: frozenset[str] | None = None) -> frozenset[str]:
     """What an event signature is made of: the story's names and its title's content words."""
-    title_words = {w for w in words(title) if w not in _STOPWORDS and len(w) > 2}
-    return (actors(body) if names is None else names) | {"t:" + w for w in title_words}
+    return (actors(body) if names is None else names) | _title_terms(words(title))
+
+
+def _title_terms(title_words: Iterable[str]) -> frozenset[str]:
+    # A name never holds ":", so these never collide with the names they are joined to.
+    return frozenset("t:" + w for w in title_words if w not in _STOPWORDS and len(w) > 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What scoring reads from a story's text. Computed once, when the story is fingerprinted,
+    and stored with its signatures: scoring a candidate never re-reads its body."""
+
+    actors: frozenset[str]
+    lead_actors: frozenset[str]
+    terms: frozenset[str]
+    content: frozenset[str]
+
+
+def features(title: str, body_text: str, body_words: Sequence[str] | None = None) -> Features:
+    """``body_words``: ``words(body_text)``, when the caller has them already."""
+    names = actors(body_text)
+    title_words = words(title)
+    body_words = words(body_text) if body_words is None else body_words
+    lead = actors(" ".join(sentences(body_text)[:2]))
+    return Features(
+        actors=names,
+        lead_actors=lead | {w for w in title_words if w in names},
+        terms=names | _title_terms(title_words),
+        # words(title + "\n\n" + body): no word spans the blank line, and NFKC and casefold
+        # treat its two sides apart, so the two lists are simply joined.
+        content=_content_of([*title_words, *body_words]),
+    )
 
 
 # --- MinHash ---------------------------------------------------------------------------------
@@ -244,35 +281,67 @@ class Fingerprint:
     event_sig: np.ndarray
     text_bands: tuple[int, ...]
     event_bands: tuple[int, ...]
+    features: Features
 
 
 def fingerprint(title: str, body_text: str, params: DedupeParams) -> Fingerprint:
     tokens = words(body_text)
+    feats = features(title, body_text, tokens)
     text_sig = minhash(shingle_hashes(tokens, params.shingle_size), params.num_perm, salt=1)
-    terms = sorted(event_terms(title, body_text))
+    terms = sorted(feats.terms)
     event_sig = minhash(_token_hashes(terms), params.event_perm, salt=2) if terms else text_sig[:0]
     return Fingerprint(
         text_sig=text_sig,
         event_sig=event_sig,
         text_bands=tuple(band_hashes(text_sig, params.bands)),
         event_bands=tuple(band_hashes(event_sig, params.event_bands, salt=1)),
+        features=feats,
     )
 
 
 def pack_signatures(fp: Fingerprint) -> bytes:
-    """The ``stories.minhash`` blob: a small header, then both signatures (little-endian)."""
+    """The ``stories.minhash`` blob: a small header, both signatures (little-endian), then
+    the features as UTF-8 text: four fields (names, lead names, title terms, content words),
+    each a sorted list of strings."""
     head = _MAGIC + struct.pack("<HH", fp.text_sig.size, fp.event_sig.size)
-    return head + fp.text_sig.astype("<u4").tobytes() + fp.event_sig.astype("<u4").tobytes()
+    f = fp.features
+    fields = (f.actors, f.lead_actors, f.terms - f.actors, f.content)
+    text = _FIELD.join(_ITEM.join(sorted(field)) for field in fields)
+    sigs = fp.text_sig.astype("<u4").tobytes() + fp.event_sig.astype("<u4").tobytes()
+    return head + sigs + text.encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What a ``stories.minhash`` blob holds: the text signature (None when made with other
+    params) and the features (None in a blob written before they were stored)."""
+
+    text_sig: np.ndarray | None
+    features: Features | None
+
+
+def unpack(blob: bytes | None, params: DedupeParams) -> Stored:
+    if not blob or blob[:3] not in (_MAGIC, _MAGIC_V1):
+        return Stored(None, None)
+    n_text, n_event = struct.unpack("<HH", blob[3:7])
+    sig = None
+    if n_text == params.num_perm:
+        sig = np.frombuffer(blob, dtype="<u4", count=n_text, offset=7).astype(np.uint32)
+    if blob[:3] == _MAGIC_V1:
+        return Stored(sig, None)
+    return Stored(sig, _unpack_features(blob[7 + 4 * (n_text + n_event) :]))
+
+
+def _unpack_features(data: bytes) -> Features:
+    names, lead, title, content = (
+        frozenset(f.split(_ITEM)) if f else frozenset() for f in data.decode().split(_FIELD)
+    )
+    return Features(actors=names, lead_actors=lead, terms=names | title, content=content)
 
 
 def unpack_text_signature(blob: bytes | None, params: DedupeParams) -> np.ndarray | None:
     """The text signature of a stored blob, or None when absent or made with other params."""
-    if not blob or blob[:3] != _MAGIC:
-        return None
-    n_text, _ = struct.unpack("<HH", blob[3:7])
-    if n_text != params.num_perm:
-        return None
-    return np.frombuffer(blob, dtype="<u4", count=n_text, offset=7).astype(np.uint32)
+    return unpack(blob, params).text_sig
 
 
 # --- pair scores and decisions ----------------------------------------------------------------
@@ -305,7 +374,20 @@ def profile(
     countries: Iterable[str],
     text_sig: np.ndarray | None,
 ) -> Profile:
-    names = actors(body_text)
+    feats = features(title, body_text)
+    return profile_of(story_id, cluster_id, published, content_hash, countries, text_sig, feats)
+
+
+def profile_of(
+    story_id: int,
+    cluster_id: int | None,
+    published: datetime,
+    content_hash: str,
+    countries: Iterable[str],
+    text_sig: np.ndarray | None,
+    feats: Features,
+) -> Profile:
+    """A profile from features already computed (the story's own, or a stored blob's)."""
     return Profile(
         story_id=story_id,
         cluster_id=cluster_id,
@@ -313,10 +395,10 @@ def profile(
         content_hash=content_hash,
         countries=frozenset(countries),
         text_sig=text_sig,
-        actors=names,
-        lead_actors=lead_actors(title, body_text, names),
-        terms=event_terms(title, body_text, names),
-        content=content_words(title + "\n\n" + body_text),
+        actors=feats.actors,
+        lead_actors=feats.lead_actors,
+        terms=feats.terms,
+        content=feats.content,
     )
 
 

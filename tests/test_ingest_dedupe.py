@@ -94,6 +94,21 @@ def test_signature_blob_round_trips_and_rejects_other_params():
     assert dedupe.unpack_text_signature(b"junk", PARAMS) is None
 
 
+def test_blob_keeps_the_scoring_features():
+    # Candidates are scored from the blob alone: what it gives back must be what the text gives.
+    for a in CORPUS[:12]:
+        fp = dedupe.fingerprint(a.title, a.body, PARAMS)
+        stored = dedupe.unpack(dedupe.pack_signatures(fp), PARAMS)
+        assert stored.features == dedupe.features(a.title, a.body)
+        assert stored.features.content == dedupe.content_words(a.title + "\n\n" + a.body)
+        assert stored.features.terms == dedupe.event_terms(a.title, a.body)
+        assert stored.features.lead_actors == dedupe.lead_actors(a.title, a.body)
+    old = dedupe.unpack(b"MH1" + dedupe.pack_signatures(fp)[3 : 7 + 4 * 256], PARAMS)
+    assert old.features is None and old.text_sig.tolist() == fp.text_sig.tolist()
+    other = dedupe.unpack(dedupe.pack_signatures(fp), DedupeParams(num_perm=64, bands=16))
+    assert other.text_sig is None and other.features == fp.features
+
+
 def test_event_bands_differ_between_time_buckets():
     bands = (123, -456)
     assert dedupe.bucketed(bands, 10) == dedupe.bucketed(bands, 10)

@@ -143,6 +143,18 @@ def test_candidates_come_from_index_lookups_only(sqlite_url):
     assert not [p for p in plans if p.startswith("SCAN") and p.split()[1] in tables], plans
 
 
+def test_candidates_with_old_blobs_are_scored_from_their_text(engine):
+    # A blob written before features were stored (MH1: signatures only) still scores alike.
+    with engine.begin() as conn:
+        wire = add(conn, article("xi-ishiba-lima", "wire"))
+        blob = conn.execute(sa.select(stories.c.minhash).where(stories.c.id == wire)).scalar_one()
+        n_text, n_event = PARAMS.num_perm, PARAMS.event_perm
+        old = b"MH1" + blob[3 : 7 + 4 * (n_text + n_event)]
+        conn.execute(sa.update(stories).where(stories.c.id == wire).values(minhash=old))
+        report = add(conn, article("xi-ishiba-lima", "report"))  # a level-5 match: features
+        assert cluster_of(conn, report) == cluster_of(conn, wire)
+
+
 # --- revisions, merges -----------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from ingest import dedupe
-from ingest.dedupe import DedupeParams, Fingerprint, Match, Member
+from ingest.dedupe import DedupeParams, Fingerprint, Member
 from ingest.errors import StoreError
 from ingest.model import Story
 from ingest.store.schema import cluster_overrides, clusters, lsh_bands, stories
@@ -29,6 +29,54 @@ from ingest.store.schema import cluster_overrides, clusters, lsh_bands, stories
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+# Statements run for every story, built once: building one cost more than running it.
+_id, _ids = sa.bindparam("key"), sa.bindparam("keys", expanding=True)
+_STATE = sa.select(stories.c.cluster_id, stories.c.minhash.is_not(None)).where(stories.c.id == _id)
+_SET_BLOB = sa.update(stories).where(stories.c.id == _id).values(minhash=sa.bindparam("blob"))
+_PLACE = (
+    sa.update(stories)
+    .where(stories.c.id == _id)
+    .values(cluster_id=sa.bindparam("cluster"), minhash=sa.bindparam("blob"))
+)
+_NEW_CLUSTER = sa.insert(clusters).values(
+    created_at=sa.bindparam("now"),
+    updated_at=sa.bindparam("now"),
+    size=1,
+    representative_id=sa.bindparam("rep"),
+)
+_DROP_BANDS = sa.delete(lsh_bands).where(lsh_bands.c.story_id == _id)
+_CANDIDATES = sa.select(
+    stories.c.id,
+    stories.c.cluster_id,
+    stories.c.published_at,
+    stories.c.content_hash,
+    stories.c.countries,
+    stories.c.minhash,
+).where(stories.c.id.in_(_ids))
+_MEMBERS = sa.select(
+    stories.c.id,
+    stories.c.outlet,
+    stories.c.published_at,
+    stories.c.word_count,
+    stories.c.attributions,
+).where(stories.c.cluster_id == _id)
+_RECOUNT = (
+    sa.update(clusters)
+    .where(clusters.c.id == _id)
+    .values(
+        size=sa.bindparam("size"),
+        representative_id=sa.bindparam("rep"),
+        updated_at=sa.bindparam("now"),
+    )
+)
+_SPLITS_OF = (
+    sa.select(clusters.c.id, clusters.c.merged_into)
+    .select_from(cluster_overrides)
+    .join(clusters, clusters.c.id == cluster_overrides.c.cluster_id)
+    .where(cluster_overrides.c.action == "split", cluster_overrides.c.story_id == _id)
+)
 
 
 # --- assignment ------------------------------------------------------------------------------
@@ -39,49 +87,60 @@ def assign_cluster(conn: sa.Connection, story_id: int, story: Story, params: Ded
     cluster id.  A revised story keeps its cluster (operators' merges hold); a new one joins
     its best match's cluster or opens one, merging clusters its text proves to be one."""
     fp = dedupe.fingerprint(story.title, story.body_text, params)
-    _write_fingerprint(conn, story_id, story, fp, params)
-    current = conn.execute(
-        sa.select(stories.c.cluster_id).where(stories.c.id == story_id)
-    ).scalar_one_or_none()
+    blob = dedupe.pack_signatures(fp)
+    current, indexed = _state(conn, story_id)
+    _write_bands(conn, story_id, band_keys(story, fp, params), replace=indexed)
     if current is not None:
+        conn.execute(_SET_BLOB, {"key": story_id, "blob": blob})
         _refresh(conn, current)
-        return int(current)
-    new = dedupe.profile(
+        return current
+    new = dedupe.profile_of(
         story_id,
         None,
-        title=story.title,
-        body_text=story.body_text,
-        published=story.published,
-        content_hash=story.content_hash,
-        countries=story.countries,
-        text_sig=fp.text_sig,
+        story.published,
+        story.content_hash,
+        story.countries,
+        fp.text_sig,
+        fp.features,
     )
-    matches = [
-        m for c in _candidates(conn, story_id, story, fp, params) if (m := _score(new, c, params))
-    ]
-    decision = dedupe.decide(matches, _blocked_for(conn, story_id))
-    return _apply(conn, story_id, decision)
+    cands = _candidates(conn, story_id, story, fp, params)
+    matches = [m for c in cands if (m := dedupe.score_pair(new, c, params))]
+    # Without a match the decision is a new cluster whatever the overrides say.
+    blocked = _blocked_for(conn, story_id) if matches else frozenset()
+    return _apply(conn, story_id, dedupe.decide(matches, blocked), blob)
 
 
-def _score(new: dedupe.Profile, cand: dedupe.Profile, params: DedupeParams) -> Match | None:
-    return dedupe.score_pair(new, cand, params)
+def _state(conn: sa.Connection, story_id: int) -> tuple[int | None, bool]:
+    """The story's cluster, and whether it was fingerprinted before (so has bands)."""
+    row = conn.execute(_STATE, {"key": story_id}).one_or_none()
+    if row is None:
+        return None, True  # no such row: nothing to lean on, so clear what may be there
+    cluster_id, has_blob = row
+    if cluster_id is None:
+        return None, bool(has_blob)
+    return int(cluster_id), True
 
 
-def _write_fingerprint(
-    conn: sa.Connection, story_id: int, story: Story, fp: Fingerprint, params: DedupeParams
+def _write_bands(
+    conn: sa.Connection, story_id: int, keys: Sequence[tuple[int, int]], *, replace: bool
 ) -> None:
-    conn.execute(
-        sa.update(stories)
-        .where(stories.c.id == story_id)
-        .values(minhash=dedupe.pack_signatures(fp))
-    )
-    conn.execute(sa.delete(lsh_bands).where(lsh_bands.c.story_id == story_id))
-    rows = [{"band": b, "hash": h, "story_id": story_id} for b, h in _band_keys(story, fp, params)]
-    if rows:
-        conn.execute(sa.insert(lsh_bands), rows)
+    # Bands go in before the lookup: the story's own rows take their place in the capped
+    # buckets, as they do for every later lookup.
+    if replace:
+        conn.execute(_DROP_BANDS, {"key": story_id})
+    if keys:
+        # Through the driver: SQLAlchemy's per-row parameter handling cost more than the rows.
+        p = _placeholder(conn)
+        sql = f"INSERT INTO {lsh_bands.name} (band, hash, story_id) VALUES ({p}, {p}, {p})"
+        conn.exec_driver_sql(sql, [(b, h, story_id) for b, h in keys])
 
 
-def _band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[tuple[int, int]]:
+def _placeholder(conn: sa.Connection) -> str:
+    """The driver's positional parameter marker (SQLite's ``?``, psycopg's ``%s``)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[tuple[int, int]]:
     """The rows a story is indexed under; event bands carry its own time bucket."""
     bucket = dedupe.time_bucket(story.published, params.window_hours)
     keys = list(enumerate(fp.text_bands))
@@ -104,92 +163,126 @@ def _lookup_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[tu
 def _candidates(
     conn: sa.Connection, story_id: int, story: Story, fp: Fingerprint, params: DedupeParams
 ) -> list[dedupe.Profile]:
-    ids = _exact_ids(conn, story_id, story.content_hash, params.max_candidates)
-    ids += [
-        i
-        for i in _band_ids(conn, story_id, _lookup_keys(story, fp, params), params)
-        if i not in ids
-    ]
+    """Stories with the same text first (by id), then those sharing the most bands."""
+    keys = _lookup_keys(story, fp, params)
+    exact, hits = _lookup(conn, story_id, story.content_hash, keys, params.max_candidates)
+    ids = exact[: params.max_candidates]
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))
+    ids += [i for i, _ in ranked[: params.max_candidates] if i not in ids]
     return _profiles(conn, ids[: params.max_candidates], params)
 
 
-def _exact_ids(conn: sa.Connection, story_id: int, content_hash: str, limit: int) -> list[int]:
-    query = (
-        sa.select(stories.c.id)
-        .where(stories.c.content_hash == content_hash, stories.c.id != story_id)
-        .order_by(stories.c.id)
-        .limit(limit)
-    )
-    return [int(i) for i in conn.execute(query).scalars()]
-
-
-def _band_ids(
-    conn: sa.Connection, story_id: int, keys: Sequence[tuple[int, int]], params: DedupeParams
-) -> list[int]:
-    """Stories sharing band hashes, most shared first."""
-    if not keys:
-        return []
-    values: dict[str, int] = {}
-    for i, (band, h) in enumerate(keys):
-        values[f"b{i}"], values[f"h{i}"] = band, h
-    hits = Counter(
-        int(i) for i in conn.execute(_band_query(len(keys)), values).scalars() if i != story_id
-    )
-    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))
-    return [i for i, _ in ranked[: params.max_candidates]]
-
-
 BUCKET_CAP = 32  # newest stories read per (band, hash); see _band_query
+_CHUNK = 64  # (band, hash) seeks per statement: SQLite runs one huge UNION ALL slower
 
 
-@functools.lru_cache(maxsize=16)
-def _band_query(n: int) -> sa.TextClause:
+def _lookup(
+    conn: sa.Connection,
+    story_id: int,
+    content_hash: str,
+    keys: Sequence[tuple[int, int]],
+    limit: int,
+) -> tuple[list[int], Counter[int]]:
+    """Other stories with this content hash (lowest ids first, at most the candidate cap),
+    and how many of ``keys`` each other story shares, in a few statements."""
+    exact: list[int] = []
+    hits: Counter[int] = Counter()
+    first = True
+    for start in range(0, max(len(keys), 1), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        rows = _run_lookup(conn, content_hash if first else None, chunk, limit)
+        first = False
+        for kind, i in rows:
+            if i == story_id:
+                continue
+            if kind == 0:
+                exact.append(int(i))
+            else:
+                hits[int(i)] += 1
+    return sorted(exact), hits
+
+
+def _run_lookup(
+    conn: sa.Connection, content_hash: str | None, keys: Sequence[tuple[int, int]], limit: int
+) -> list[tuple[int, int]]:
+    """(0, id) rows of the exact-text seek, (1, id) rows of the band seeks.  Sent through
+    the driver directly: SQLAlchemy's parameter handling cost more than the seeks."""
+    params: list[object] = [content_hash] if content_hash is not None else []
+    for band, h in keys:
+        params += (band, h)
+    if not params:
+        return []
+    sql = _lookup_sql(_placeholder(conn), limit if content_hash is not None else 0, len(keys))
+    return [(int(k), int(i)) for k, i in conn.exec_driver_sql(sql, tuple(params))]
+
+
+@functools.lru_cache(maxsize=32)
+def _lookup_sql(p: str, exact: int, n: int) -> str:
     """One index seek per (band, hash), each reading at most BUCKET_CAP newest rows.
 
     The cap keeps the cost of a lookup flat as the store grows: a band hash that many
     unrelated stories share (boilerplate, common phrases) would otherwise return a row per
     story.  A real copy shares many bands, so losing it from one hot bucket does not lose it.
-    Written as text and kept per size, because building this many expressions per story cost
-    more than running the query."""
+    ``exact``: how many stories with the same content hash to read (0: none); one more is
+    read, as the story itself may be among them."""
+    parts = []
+    if exact:
+        parts.append(
+            f"SELECT * FROM (SELECT 0 AS kind, id FROM {stories.name} WHERE content_hash = {p}"
+            f" ORDER BY id LIMIT {exact + 1}) AS e"
+        )
     one = (
-        f"SELECT * FROM (SELECT story_id FROM {lsh_bands.name} WHERE band = :b{{i}}"
-        f" AND hash = :h{{i}} ORDER BY story_id DESC LIMIT {BUCKET_CAP}) AS q{{i}}"
+        f"SELECT * FROM (SELECT 1 AS kind, story_id FROM {lsh_bands.name} WHERE band = {p}"
+        f" AND hash = {p} ORDER BY story_id DESC LIMIT {BUCKET_CAP}) AS q{{i}}"
     )
-    return sa.text(" UNION ALL ".join(one.format(i=i) for i in range(n)))
+    parts += [one.format(i=i) for i in range(n)]
+    return " UNION ALL ".join(parts)
 
 
 def _profiles(
     conn: sa.Connection, ids: Sequence[int], params: DedupeParams
 ) -> list[dedupe.Profile]:
+    """Candidates as scoring sees them, from their stored signatures and features; a story
+    whose blob has no features (written before they were kept) has them computed from its
+    text, which is then read for that story only."""
     if not ids:
         return []
-    cols = (stories.c.id, stories.c.cluster_id, stories.c.title, stories.c.body_text)
-    cols += (stories.c.published_at, stories.c.content_hash, stories.c.countries, stories.c.minhash)
-    rows = conn.execute(sa.select(*cols).where(stories.c.id.in_(ids)))
+    rows = conn.execute(_CANDIDATES, {"keys": list(ids)}).all()
+    stored = {int(r.id): dedupe.unpack(r.minhash, params) for r in rows}
+    missing = [i for i, s in stored.items() if s.features is None]
+    computed = _features_from_text(conn, missing) if missing else {}
     return [
-        dedupe.profile(
+        dedupe.profile_of(
             int(r.id),
             r.cluster_id,
-            title=r.title,
-            body_text=r.body_text,
-            published=r.published_at,
-            content_hash=r.content_hash,
-            countries=r.countries or (),
-            text_sig=dedupe.unpack_text_signature(r.minhash, params),
+            r.published_at,
+            r.content_hash,
+            r.countries or (),
+            stored[int(r.id)].text_sig,
+            stored[int(r.id)].features or computed[int(r.id)],
         )
         for r in rows
     ]
 
 
-def _apply(conn: sa.Connection, story_id: int, decision: dedupe.Decision) -> int:
+def _features_from_text(conn: sa.Connection, ids: Sequence[int]) -> dict[int, dedupe.Features]:
+    query = sa.select(stories.c.id, stories.c.title, stories.c.body_text).where(
+        stories.c.id.in_(ids)
+    )
+    return {int(r.id): dedupe.features(r.title, r.body_text) for r in conn.execute(query)}
+
+
+def _apply(conn: sa.Connection, story_id: int, decision: dedupe.Decision, blob: bytes) -> int:
+    """Put the story where ``decision`` says, writing its blob in the same statement."""
     if decision.target is None:
-        cluster_id = _new_cluster(conn)
-    else:
-        cluster_id = decision.target
-        merge = [c for c in decision.merge if not _apart(conn, cluster_id, c)]
-        if merge:
-            cluster_id = _merge(conn, [cluster_id, *merge])
-    _move(conn, [story_id], cluster_id)
+        cluster_id = _new_cluster(conn, story_id)
+        conn.execute(_PLACE, {"key": story_id, "cluster": cluster_id, "blob": blob})
+        return cluster_id
+    cluster_id = decision.target
+    merge = [c for c in decision.merge if not _apart(conn, cluster_id, c)]
+    if merge:
+        cluster_id = _merge(conn, [cluster_id, *merge], refresh=False)
+    conn.execute(_PLACE, {"key": story_id, "cluster": cluster_id, "blob": blob})
     _refresh(conn, cluster_id)
     return cluster_id
 
@@ -197,9 +290,10 @@ def _apply(conn: sa.Connection, story_id: int, decision: dedupe.Decision) -> int
 # --- cluster rows ----------------------------------------------------------------------------
 
 
-def _new_cluster(conn: sa.Connection) -> int:
-    now = _now()
-    result = conn.execute(sa.insert(clusters).values(created_at=now, updated_at=now, size=0))
+def _new_cluster(conn: sa.Connection, story_id: int) -> int:
+    """A cluster for one story, which is then its only member and its representative (the
+    caller moves the story in)."""
+    result = conn.execute(_NEW_CLUSTER, {"now": _now(), "rep": story_id})
     return int(result.inserted_primary_key[0])
 
 
@@ -210,10 +304,7 @@ def _move(conn: sa.Connection, story_ids: Sequence[int], cluster_id: int) -> Non
 
 
 def _members(conn: sa.Connection, cluster_id: int) -> list[Member]:
-    cols = (stories.c.id, stories.c.outlet, stories.c.published_at, stories.c.word_count)
-    rows = conn.execute(
-        sa.select(*cols, stories.c.attributions).where(stories.c.cluster_id == cluster_id)
-    )
+    rows = conn.execute(_MEMBERS, {"key": cluster_id})
     return [
         Member(int(r.id), r.outlet, r.published_at, r.word_count, tuple(r.attributions or ()))
         for r in rows
@@ -226,12 +317,8 @@ def _refresh(conn: sa.Connection, cluster_id: int) -> None:
     if not members:
         _delete_cluster(conn, cluster_id)
         return
-    values = {
-        "size": len(members),
-        "representative_id": dedupe.representative(members),
-        "updated_at": _now(),
-    }
-    conn.execute(sa.update(clusters).where(clusters.c.id == cluster_id).values(**values))
+    rep = dedupe.representative(members)
+    conn.execute(_RECOUNT, {"key": cluster_id, "size": len(members), "rep": rep, "now": _now()})
 
 
 def _delete_cluster(conn: sa.Connection, cluster_id: int) -> None:
@@ -253,8 +340,9 @@ def _merged_into(conn: sa.Connection, cluster_id: int) -> list[int]:
     return [int(i) for i in conn.execute(query).scalars()]
 
 
-def _merge(conn: sa.Connection, cluster_ids: Iterable[int]) -> int:
-    """Fold live clusters into the oldest of them, which survives; returns its id."""
+def _merge(conn: sa.Connection, cluster_ids: Iterable[int], *, refresh: bool = True) -> int:
+    """Fold live clusters into the oldest of them, which survives; returns its id.  Without
+    ``refresh`` the caller recounts the survivor (after moving more stories in)."""
     ids = sorted(set(cluster_ids))
     rows = conn.execute(
         sa.select(clusters.c.id, clusters.c.created_at).where(clusters.c.id.in_(ids))
@@ -272,7 +360,8 @@ def _merge(conn: sa.Connection, cluster_ids: Iterable[int]) -> int:
         .where(clusters.c.id.in_(gone))
         .values(merged_into=keep, size=0, representative_id=None, updated_at=_now())
     )
-    _refresh(conn, keep)
+    if refresh:
+        _refresh(conn, keep)
     return int(keep)
 
 
@@ -290,13 +379,10 @@ def resolve(conn: sa.Connection, cluster_id: int) -> int | None:
 
 
 def _blocked_for(conn: sa.Connection, story_id: int) -> frozenset[int]:
-    """Clusters this story was split out of, as they are called today."""
-    old = conn.execute(
-        sa.select(cluster_overrides.c.cluster_id).where(
-            cluster_overrides.c.action == "split", cluster_overrides.c.story_id == story_id
-        )
-    ).scalars()
-    return frozenset(r for c in old if c is not None and (r := resolve(conn, c)) is not None)
+    """Clusters this story was split out of, as they are called today (resolved in the same
+    statement)."""
+    rows = conn.execute(_SPLITS_OF, {"key": story_id})
+    return frozenset(int(merged if merged is not None else cid) for cid, merged in rows)
 
 
 def _apart(conn: sa.Connection, a: int, b: int) -> bool:
@@ -327,9 +413,8 @@ def split_story(conn: sa.Connection, story_id: int, note: str | None = None) -> 
     old = current.cluster_id
     if old is None or _size(conn, old) < 2:
         raise StoreError(f"story {story_id} is alone in its cluster; nothing to split")
-    new = _new_cluster(conn)
+    new = _new_cluster(conn, story_id)
     _move(conn, [story_id], new)
-    _refresh(conn, new)
     _refresh(conn, old)
     _record(conn, "split", story_id=story_id, cluster_id=old, other_cluster_id=new, note=note)
     return new

@@ -232,7 +232,7 @@ def _check_item(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -
         out.print(f"  {name + ':':<11}{value or '-'}")
     out.print(f"  words:     {story.word_count}")
     for line in [p for p in story.body_text.split("\n") if p.strip()][:lines]:
-        out.print(f"  | {line[:160]}")
+        out.print(f"  | {line[:140]}")
     for note in story.removed:
         out.print(f"  removed: {note}")
     return True

@@ -20,7 +20,7 @@ import hashlib
 import re
 import struct
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,15 +30,16 @@ from ingest.errors import ConfigError
 
 EVENT_BAND_BASE = 1000  # lsh_bands.band numbers of event bands start here
 _MAGIC_V1 = b"MH1"  # the two signatures
-_MAGIC = b"MH2"  # the two signatures, then the scoring features (see pack_signatures)
+_MAGIC_V2 = b"MH2"  # the two signatures, then four feature fields (no principals)
+_MAGIC = b"MH3"  # the two signatures, then the scoring features (see pack_signatures)
 _FIELD, _ITEM = "\x1e", "\x1f"  # separators no feature can contain (they are not \w)
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @dataclass(frozen=True, slots=True)
 class DedupeParams:
-    """``[dedupe]`` in the config. Defaults measured on tests/fixtures/clusters (see the
-    comments in config/communique.toml and ``bench/dedupe_quality.py``)."""
+    """``[dedupe]`` in the config. Defaults measured on tests/fixtures/clusters and the demo
+    web (see the comments in config/communique.toml and ``bench/dedupe_quality.py``)."""
 
     shingle_size: int = 3
     num_perm: int = 128
@@ -51,6 +52,9 @@ class DedupeParams:
     event_perm: int = 128  # permutations of the event signature
     event_bands: int = 64  # its LSH bands (must divide event_perm)
     actor_coverage: float = 0.3  # share of each story's lead actors the other must name
+    # A story that is one event with two clusters merges them when their closest members
+    # meet this share of the three event thresholds (see ``corroborates``).
+    bridge_share: float = 0.5
     max_candidates: int = 64  # candidates scored per story, best by shared bands first
 
     def __post_init__(self) -> None:
@@ -60,6 +64,8 @@ class DedupeParams:
             raise ConfigError("dedupe.event_bands", f"must divide event_perm ({self.event_perm})")
         if self.shingle_size < 1:
             raise ConfigError("dedupe.shingle_size", "must be at least 1")
+        if not 0 <= self.bridge_share <= 1:
+            raise ConfigError("dedupe.bridge_share", "must be between 0 and 1")
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -160,6 +166,46 @@ def lead_actors(title: str, body: str, whole: frozenset[str] | None = None) -> f
     return frozenset(lead | in_title)
 
 
+# Words that introduce a person by office: "President Joe Biden", "PM Ishiba".
+_OFFICES = _wordset(
+    """
+    president president-elect minister pm premier chancellor king queen prince princess
+    emir sheikh pope secretary secretary-general governor senator ambassador envoy mr mrs ms
+    dr general admiral chairman chairwoman leader spokesperson spokesman spokeswoman
+    """
+)
+_TOKEN = re.compile(r"[\w'’.-]+")
+
+
+def principals(title: str, body: str) -> frozenset[str]:
+    """The people a story is about: persons the body introduces by office ("President Joe
+    Biden") whom its title names.  Each is kept as its name's words, space-joined.
+
+    Two reports of one meeting name its principals; a report of another meeting at the same
+    summit has one that the first never names (see ``conflict``)."""
+    in_title = set(words(title))
+    return frozenset(
+        " ".join(sorted(person)) for person in _office_holders(body) if person & in_title
+    )
+
+
+def _office_holders(text: str) -> set[frozenset[str]]:
+    """Runs of capitalised words right after an office word, as sets of name words."""
+    found: set[frozenset[str]] = set()
+    for sentence in sentences(text):
+        run: list[str] | None = None
+        for token in [*_TOKEN.findall(sentence), ""]:  # "" ends the last run
+            office = normalize_text(token).strip(".") in _OFFICES
+            if run is not None and token[:1].isupper() and not office:
+                run.append(_actor_form(token))
+                if not _POSSESSIVE.search(token):  # "Biden's" ends the name
+                    continue
+            if run:
+                found.add(frozenset(w for w in run if w and w not in _NOT_ACTORS))
+            run = [] if office else None
+    return {person for person in found if person}
+
+
 def event_terms(title: str, body: str, names: frozenset[str] | None = None) -> frozenset[str]:
     """What an event signature is made of: the story's names and its title's content words."""
     return (actors(body) if names is None else names) | _title_terms(words(title))
@@ -179,6 +225,7 @@ class Features:
     lead_actors: frozenset[str]
     terms: frozenset[str]
     content: frozenset[str]
+    principals: frozenset[str] = frozenset()
 
 
 def features(title: str, body_text: str, body_words: Sequence[str] | None = None) -> Features:
@@ -194,6 +241,7 @@ def features(title: str, body_text: str, body_words: Sequence[str] | None = None
         # words(title + "\n\n" + body): no word spans the blank line, and NFKC and casefold
         # treat its two sides apart, so the two lists are simply joined.
         content=_content_of([*title_words, *body_words]),
+        principals=principals(title, body_text),
     )
 
 
@@ -301,11 +349,11 @@ def fingerprint(title: str, body_text: str, params: DedupeParams) -> Fingerprint
 
 def pack_signatures(fp: Fingerprint) -> bytes:
     """The ``stories.minhash`` blob: a small header, both signatures (little-endian), then
-    the features as UTF-8 text: four fields (names, lead names, title terms, content words),
-    each a sorted list of strings."""
+    the features as UTF-8 text: five fields (names, lead names, title terms, content words,
+    principals), each a sorted list of strings."""
     head = _MAGIC + struct.pack("<HH", fp.text_sig.size, fp.event_sig.size)
     f = fp.features
-    fields = (f.actors, f.lead_actors, f.terms - f.actors, f.content)
+    fields = (f.actors, f.lead_actors, f.terms - f.actors, f.content, f.principals)
     text = _FIELD.join(_ITEM.join(sorted(field)) for field in fields)
     sigs = fp.text_sig.astype("<u4").tobytes() + fp.event_sig.astype("<u4").tobytes()
     return head + sigs + text.encode()
@@ -314,29 +362,31 @@ def pack_signatures(fp: Fingerprint) -> bytes:
 @dataclass(frozen=True, slots=True)
 class Stored:
     """What a ``stories.minhash`` blob holds: the text signature (None when made with other
-    params) and the features (None in a blob written before they were stored)."""
+    params) and the features (None in a blob written before all of them were stored)."""
 
     text_sig: np.ndarray | None
     features: Features | None
 
 
 def unpack(blob: bytes | None, params: DedupeParams) -> Stored:
-    if not blob or blob[:3] not in (_MAGIC, _MAGIC_V1):
+    if not blob or blob[:3] not in (_MAGIC, _MAGIC_V2, _MAGIC_V1):
         return Stored(None, None)
     n_text, n_event = struct.unpack("<HH", blob[3:7])
     sig = None
     if n_text == params.num_perm:
         sig = np.frombuffer(blob, dtype="<u4", count=n_text, offset=7).astype(np.uint32)
-    if blob[:3] == _MAGIC_V1:
-        return Stored(sig, None)
+    if blob[:3] != _MAGIC:
+        return Stored(sig, None)  # older features lack the principals: the caller recomputes
     return Stored(sig, _unpack_features(blob[7 + 4 * (n_text + n_event) :]))
 
 
 def _unpack_features(data: bytes) -> Features:
-    names, lead, title, content = (
+    names, lead, title, content, heads = (
         frozenset(f.split(_ITEM)) if f else frozenset() for f in data.decode().split(_FIELD)
     )
-    return Features(actors=names, lead_actors=lead, terms=names | title, content=content)
+    return Features(
+        actors=names, lead_actors=lead, terms=names | title, content=content, principals=heads
+    )
 
 
 def unpack_text_signature(blob: bytes | None, params: DedupeParams) -> np.ndarray | None:
@@ -361,6 +411,7 @@ class Profile:
     lead_actors: frozenset[str]
     terms: frozenset[str]
     content: frozenset[str]
+    principals: frozenset[str] = frozenset()
 
 
 def profile(
@@ -399,6 +450,7 @@ def profile_of(
         lead_actors=feats.lead_actors,
         terms=feats.terms,
         content=feats.content,
+        principals=feats.principals,
     )
 
 
@@ -446,11 +498,50 @@ def event_evidence(new: Profile, cand: Profile) -> Evidence:
     )
 
 
+def conflict(a: Profile, b: Profile) -> bool:
+    """Are both stories about people, and is ``a`` about someone ``b`` never names?
+
+    Reports of one meeting all name the people its headline is about: "Xi and Biden meet"
+    and "Xi meets Ishiba" at the same summit share the place, the day and most names, but
+    the second never names Biden.  A story about no one in particular (a clash, a treaty
+    text) is not held against a later "Marcos says ..." about it."""
+    return bool(b.principals) and any(not _mentions(b, p.split()) for p in a.principals)
+
+
+def _mentions(p: Profile, name: Sequence[str]) -> bool:
+    # Names that only start sentences are not actors, but they are still content words
+    # (plural "s" folded) or title words.
+    return any(
+        w in p.actors or w.removesuffix("s") in p.content or "t:" + w in p.terms for w in name
+    )
+
+
 def same_event(ev: Evidence, params: DedupeParams) -> bool:
     return (
         ev.words >= params.event_similarity
         and ev.names >= params.actor_similarity
         and ev.cover >= params.actor_coverage
+    )
+
+
+def corroborates(a: Profile, b: Profile, params: DedupeParams) -> bool:
+    """May a story that is one event with both ``a`` and ``b`` join their clusters?
+
+    Reports of one event do not all clear the event bar with each other (a rewrite and an
+    independent report may share little), so which clusters form would depend on who came
+    first.  A third report that matches both settles it, but only when the two are close on
+    their own (``bridge_share`` of each threshold) and about the same people: a round-up
+    that names two meetings must not weld them."""
+    hours = abs((a.published - b.published).total_seconds()) / 3600
+    if hours > params.window_hours or conflict(a, b) or conflict(b, a):
+        return False
+    if a.countries and b.countries and not a.countries & b.countries:
+        return False
+    ev, share = event_evidence(a, b), params.bridge_share
+    return (
+        ev.words >= share * params.event_similarity
+        and ev.names >= share * params.actor_similarity
+        and ev.cover >= share * params.actor_coverage
     )
 
 
@@ -468,6 +559,8 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
         return None
     if new.countries and cand.countries and not new.countries & cand.countries:
         return None
+    if conflict(new, cand) or conflict(cand, new):
+        return None
     ev = event_evidence(new, cand)
     if same_event(ev, params):
         return Match(cand.story_id, cand.cluster_id, 5, (ev.words + ev.names) / 2)
@@ -482,8 +575,14 @@ class Decision:
     merge: tuple[int, ...] = ()
 
 
-def decide(matches: Iterable[Match], blocked: frozenset[int] = frozenset()) -> Decision:
-    """The best match's cluster wins; other clusters matched by a copy merge into it.
+def decide(
+    matches: Iterable[Match],
+    blocked: frozenset[int] = frozenset(),
+    bridges: Callable[[Match, Match], bool] | None = None,
+) -> Decision:
+    """The best match's cluster wins; other clusters matched by a copy merge into it, and
+    so do clusters matched as the same event when ``bridges(best, other)`` says the two
+    matched stories corroborate each other.
 
     ``blocked`` clusters (an operator split the story out of them) are never joined.
     Which id survives a merge is the store's business (the older one).
@@ -498,8 +597,12 @@ def decide(matches: Iterable[Match], blocked: frozenset[int] = frozenset()) -> D
         return Decision(None)
     ranked = sorted(best.values(), key=lambda m: (-m.score, m.cluster_id))
     top = ranked[0]
-    others = tuple(sorted(m.cluster_id for m in ranked[1:] if m.strong and top.strong))
-    return Decision(top.cluster_id, others)
+    others = [
+        m.cluster_id
+        for m in ranked[1:]
+        if (m.strong and top.strong) or (bridges is not None and bridges(top, m))
+    ]
+    return Decision(top.cluster_id, tuple(sorted(others)))
 
 
 # --- the representative ---------------------------------------------------------------------

@@ -143,16 +143,42 @@ def test_candidates_come_from_index_lookups_only(sqlite_url):
     assert not [p for p in plans if p.startswith("SCAN") and p.split()[1] in tables], plans
 
 
-def test_candidates_with_old_blobs_are_scored_from_their_text(engine):
-    # A blob written before features were stored (MH1: signatures only) still scores alike.
+@pytest.mark.parametrize("magic", [b"MH1", b"MH2"])
+def test_candidates_with_old_blobs_are_scored_from_their_text(engine, magic):
+    # A blob written before all features were stored (MH1: signatures only; MH2: no
+    # principals) still scores alike, and a hard negative is still told apart.
     with engine.begin() as conn:
         wire = add(conn, article("xi-ishiba-lima", "wire"))
-        blob = conn.execute(sa.select(stories.c.minhash).where(stories.c.id == wire)).scalar_one()
-        n_text, n_event = PARAMS.num_perm, PARAMS.event_perm
-        old = b"MH1" + blob[3 : 7 + 4 * (n_text + n_event)]
-        conn.execute(sa.update(stories).where(stories.c.id == wire).values(minhash=old))
+        biden = add(conn, article("xi-biden-lima-neg", "wire"))
+        for story_id in (wire, biden):
+            query = sa.select(stories.c.minhash).where(stories.c.id == story_id)
+            blob = conn.execute(query).scalar_one()
+            n_text, n_event = PARAMS.num_perm, PARAMS.event_perm
+            old = magic + blob[3 : None if magic == b"MH2" else 7 + 4 * (n_text + n_event)]
+            conn.execute(sa.update(stories).where(stories.c.id == story_id).values(minhash=old))
         report = add(conn, article("xi-ishiba-lima", "report"))  # a level-5 match: features
-        assert cluster_of(conn, report) == cluster_of(conn, wire)
+        assert cluster_of(conn, report) == cluster_of(conn, wire) != cluster_of(conn, biden)
+
+
+def test_demo_web_clusters_alike_whoever_is_read_first(store_url):
+    # Read in reverse, the aggregator's rewrite and the Continental Observer's report of the
+    # shadow-fleet sanctions open two clusters (too unlike each other for one event); the
+    # wire story, one event with both, merges them.  Xi-Biden stays apart from Ishiba-Yoon.
+    stored = quality.ingest_demo(store_url, PARAMS, "reversed")
+    labels = quality.demo_labels()
+    by_event: dict[str, set[int]] = {}
+    for path, _outlet, _title, cluster_id in stored:
+        by_event.setdefault(labels[path], set()).add(cluster_id)
+    assert all(len(ids) == 1 for ids in by_event.values()), by_event
+    assert len({min(ids) for ids in by_event.values()}) == len(by_event), by_event
+    engine = open_store(store_url)
+    with engine.connect() as conn:
+        live = sa.select(clusters.c.size).where(clusters.c.merged_into.is_(None))
+        sizes = sorted(conn.execute(live).scalars())
+        merged = conn.execute(sa.select(clusters).where(clusters.c.merged_into.is_not(None)))
+        assert [row.size for row in merged] == [0]  # exactly one cluster was merged away
+    engine.dispose()
+    assert sizes == [1] * 13 + [3, 4]
 
 
 # --- revisions, merges -----------------------------------------------------------------------

@@ -107,7 +107,12 @@ def assign_cluster(conn: sa.Connection, story_id: int, story: Story, params: Ded
     matches = [m for c in cands if (m := dedupe.score_pair(new, c, params))]
     # Without a match the decision is a new cluster whatever the overrides say.
     blocked = _blocked_for(conn, story_id) if matches else frozenset()
-    return _apply(conn, story_id, dedupe.decide(matches, blocked), blob)
+    by_id = {c.story_id: c for c in cands}
+
+    def bridges(a: dedupe.Match, b: dedupe.Match) -> bool:
+        return dedupe.corroborates(by_id[a.story_id], by_id[b.story_id], params)
+
+    return _apply(conn, story_id, dedupe.decide(matches, blocked, bridges), blob)
 
 
 def _state(conn: sa.Connection, story_id: int) -> tuple[int | None, bool]:

@@ -285,6 +285,13 @@ def _prepare_all(
     return out
 
 
+def _item_warning(report: SourceReport) -> str | None:
+    """What the operator sees on a source whose fetch worked but some items did not."""
+    if report.failed <= 1:
+        return report.error
+    return f"{report.failed} of {report.found} items dropped; first: {report.error}"
+
+
 def _drop(
     report: SourceReport,
     slog: logging.LoggerAdapter[logging.Logger],
@@ -422,7 +429,7 @@ def _succeed(
         "last_fetch_at": now,
         "last_success_at": now,
         "last_status": fetched.status,
-        "last_error": report.error,  # item-level warnings, or None
+        "last_error": _item_warning(report),  # items dropped, or None
         "last_error_at": now if report.error else None,
         "error_count": 0,
         "etag": fetched.etag or (state.etag if fetched.not_modified else None),

@@ -175,3 +175,72 @@ def test_one_article_under_several_urls_is_stored_once(
     reports = run(engine, one_source(site))
     assert reports[0].new == 0, variant
     assert count(engine, stories) == 1
+
+
+LISTING = """<html><body><main>
+<article class="teaser"><a class="headline" href="/story/good">Envoys meet in Oslo</a></article>
+<article class="teaser"><a class="headline" href="/story/listing">Latest news</a></article>
+<article class="teaser"><a class="headline" href="/story/huge">A very long page</a></article>
+<article class="teaser"><a class="headline" href="/story/bare">An empty template</a></article>
+</main></body></html>"""
+
+ARTICLE = """<html lang="en"><head><title>Envoys meet in Oslo</title></head><body>
+<div class="story-body"><p>OSLO — Envoys from Colombia and the ELN guerrilla group met in Oslo on
+Tuesday for a new round of peace talks hosted by Norway, the Norwegian foreign ministry said,
+after months of stalled negotiations over a ceasefire and the release of hostages.</p>
+<p>Both delegations said they had agreed on an agenda for the coming weeks, and Norwegian
+diplomats described the atmosphere as constructive despite deep differences.</p></div>
+<div class="share">Share on X</div></body></html>"""
+
+
+def html_source(site: FixtureSite) -> SourceSpec:
+    from ingest.model import ArticleRules, ScrapeRules
+
+    return SourceSpec(
+        name="Nordic Wire",
+        url=site.url("/news/"),
+        kind="html",
+        scrape=ScrapeRules(item="article.teaser", link="a.headline"),
+        article=ArticleRules(body="div.story-body", remove=(".share",)),
+    )
+
+
+def test_bad_article_pages_are_recorded_on_the_source_and_lose_nothing_else(
+    sqlite_url: str, site: FixtureSite
+) -> None:
+    engine = open_store(sqlite_url)
+    site.add("/news/", LISTING, content_type="text/html")
+    site.add("/story/good", ARTICLE, content_type="text/html; charset=utf-8")
+    site.add("/story/listing", LISTING, content_type="text/html")
+    site.add("/story/huge", "<p>" + "word " * 400_000 + "</p>", content_type="text/html")
+    site.add(
+        "/story/bare", "<html><body><p>Nothing here</p></body></html>", content_type="text/html"
+    )
+    options = FetchOptions(allow_private_networks=True, per_host_delay=0, max_bytes=200_000)
+    with Fetcher(options) as fetcher:
+        ctx = pipeline.Context(engine=engine, fetcher=fetcher)
+        pipeline.sync(ctx, [html_source(site)])
+        [report] = pipeline.ingest_many(ctx, [html_source(site)])
+    assert report.outcome == "ok" and report.new == 1 and report.failed == 3
+    with engine.connect() as conn:
+        title, body = conn.execute(sa.select(stories.c.title, stories.c.body_text)).one()
+        error = conn.execute(sa.select(sources.c.last_error)).scalar_one()
+    assert title == "Envoys meet in Oslo" and "Share on X" not in body
+    # Fetch failures are known first (article pages are fetched before extraction runs).
+    assert error.startswith("3 of 4 items dropped; first: item " + site.url("/story/huge"))
+    assert "exceeds max_bytes (200000 bytes)" in error
+
+
+def test_a_listing_selector_matching_nothing_is_a_source_error(
+    sqlite_url: str, site: FixtureSite
+) -> None:
+    engine = open_store(sqlite_url)
+    site.add("/news/", "<html><body><p>Redesigned page</p></body></html>", content_type="text/html")
+    with Fetcher(OPTIONS) as fetcher:
+        ctx = pipeline.Context(engine=engine, fetcher=fetcher)
+        pipeline.sync(ctx, [html_source(site)])
+        [report] = pipeline.ingest_many(ctx, [html_source(site)])
+    assert report.outcome == "error"
+    with engine.connect() as conn:
+        error = conn.execute(sa.select(sources.c.last_error)).scalar_one()
+    assert "scrape.item" in error and "article.teaser" in error and "matched nothing" in error

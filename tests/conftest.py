@@ -143,10 +143,10 @@ class FixtureSite:
                 lm and not etag and req.headers.get("If-Modified-Since") == lm
             ):
                 status, body = 304, b""
-        if body and "gzip" in req.headers.get("Accept-Encoding", "") and status == 200:
-            if "Content-Encoding" not in headers:
-                body = gzip.compress(body)
-                headers["Content-Encoding"] = "gzip"
+        gzip_ok = "gzip" in req.headers.get("Accept-Encoding", "")
+        if body and gzip_ok and status == 200 and "Content-Encoding" not in headers:
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
         req.send_response(status)
         for name, value in headers.items():
             req.send_header(name, value)

@@ -45,8 +45,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <entry><title>Brazil hosts G20 leaders in Rio amid climate finance dispute</title>
 <id>urn:meridian:77</id><link href="{base}/wire/77"/>
 <updated>2024-11-18T10:00:00Z</updated><published>2024-11-18T08:00:00-03:00</published>
-<content type="html">&lt;p&gt;RIO DE JANEIRO (Meridian Wire) — Leaders of the Group of 20 gathered in
-Rio de Janeiro on Monday for a summit overshadowed by a dispute over climate finance and
+<content type="html">&lt;p&gt;RIO DE JANEIRO (Meridian Wire) — Leaders of the Group of 20 gathered
+in Rio de Janeiro on Monday for a summit overshadowed by a dispute over climate finance and
 the wars in Ukraine and the Middle East.&lt;/p&gt;&lt;p&gt;Brazilian President Luiz Inacio Lula
 da Silva opened the summit with a call to fight hunger and poverty.&lt;/p&gt;</content>
 </entry></feed>"""
@@ -180,7 +180,7 @@ url = "{news_site.url("/broken.xml")}"
     with engine.connect() as conn:
         errors = dict(conn.execute(sa.select(sources.c.name, sources.c.last_error)).all())
     assert "404" in errors["Gone"]
-    assert "Not a feed" in errors and errors["Not a feed"]
+    assert errors.get("Not a feed")
     assert errors["Harbour Times"] is None
 
 

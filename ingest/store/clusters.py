@@ -32,7 +32,8 @@ def _now() -> datetime:
 
 
 # Statements run for every story, built once: building one cost more than running it.
-_id, _ids = sa.bindparam("key"), sa.bindparam("keys", expanding=True)
+_id: sa.BindParameter[int] = sa.bindparam("key")
+_ids: sa.BindParameter[list[int]] = sa.bindparam("keys", expanding=True)
 _STATE = sa.select(stories.c.cluster_id, stories.c.minhash.is_not(None)).where(stories.c.id == _id)
 _SET_BLOB = sa.update(stories).where(stories.c.id == _id).values(minhash=sa.bindparam("blob"))
 _PLACE = (
@@ -298,8 +299,8 @@ def _apply(conn: sa.Connection, story_id: int, decision: dedupe.Decision, blob: 
 def _new_cluster(conn: sa.Connection, story_id: int) -> int:
     """A cluster for one story, which is then its only member and its representative (the
     caller moves the story in)."""
-    result = conn.execute(_NEW_CLUSTER, {"now": _now(), "rep": story_id})
-    return int(result.inserted_primary_key[0])
+    result = conn.execute(_NEW_CLUSTER.returning(clusters.c.id), {"now": _now(), "rep": story_id})
+    return int(result.scalar_one())
 
 
 def _move(conn: sa.Connection, story_ids: Sequence[int], cluster_id: int) -> None:

@@ -5,8 +5,6 @@ bundled demo web run through the real pipeline (labels in tests/fixtures/cluster
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,29 +14,10 @@ from communique.settings import load_settings
 from ingest import dedupe
 from ingest.dedupe import DedupeParams, Match, Member
 from ingest.errors import ConfigError
+from tests.dedupe_support import CORPUS, article, quality
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = DedupeParams()
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location(
-        "dedupe_quality", ROOT / "bench/dedupe_quality.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["dedupe_quality"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-quality = _bench()
-CORPUS = quality.load_corpus()
-
-
-def article(event: str, role: str, n: int = 0):
-    found = [a for a in CORPUS if a.event == event and a.role == role]
-    return found[n]
 
 
 def prof(a, story_id: int = 0, mode: str = "clean") -> dedupe.Profile:

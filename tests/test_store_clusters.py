@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
-import importlib.util
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,28 +19,10 @@ from ingest.store import clusters as cl
 from ingest.store.engine import open_store
 from ingest.store.schema import cluster_overrides, clusters, lsh_bands, sources, stories
 from ingest.store.stories import insert_story
+from tests.dedupe_support import CORPUS, article, quality
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMS = DedupeParams()
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location(
-        "dedupe_quality", ROOT / "bench/dedupe_quality.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["dedupe_quality"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-quality = _bench()
-CORPUS = quality.load_corpus()
-
-
-def article(event: str, role: str, n: int = 0):
-    return [a for a in CORPUS if a.event == event and a.role == role][n]
 
 
 @pytest.fixture

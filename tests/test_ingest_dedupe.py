@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,6 @@ from ingest.dedupe import DedupeParams, Match, Member
 from ingest.errors import ConfigError
 from tests.dedupe_support import CORPUS, article, quality
 
-ROOT = Path(__file__).resolve().parent.parent
 PARAMS = DedupeParams()
 
 

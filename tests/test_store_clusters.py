@@ -7,7 +7,6 @@ import argparse
 import dataclasses
 import hashlib
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -21,7 +20,6 @@ from ingest.store.schema import cluster_overrides, clusters, lsh_bands, sources,
 from ingest.store.stories import insert_story
 from tests.dedupe_support import CORPUS, article, quality
 
-ROOT = Path(__file__).resolve().parent.parent
 PARAMS = DedupeParams()
 
 

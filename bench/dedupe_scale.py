@@ -179,10 +179,10 @@ class Store:
         for (i, title, body, origin), (blob, keys) in zip(items, done, strict=True):
             extra = {"id": i + 1, "cluster_id": self.cluster_of[origin], "minhash": blob}
             rows.append(_row(self.source_id, story(i, title, body)) | extra)
-            bands += [(b, h, i + 1) for b, h in keys]
+            bands += [(t, b, h, i + 1) for t, b, h in keys]
         conn.execute(sa.insert(stories), rows)
         bands.sort()  # in index order: the bulk insert then walks the index instead of seeking
-        conn.exec_driver_sql(f"INSERT INTO {lsh_bands.name} VALUES (?, ?, ?)", bands)
+        conn.exec_driver_sql(f"INSERT INTO {lsh_bands.name} VALUES (?, ?, ?, ?)", bands)
         touched = sorted({int(r["cluster_id"]) for r in rows})
         conn.exec_driver_sql(
             "UPDATE clusters SET size = (SELECT count(*) FROM stories WHERE cluster_id = ?),"

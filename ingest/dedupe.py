@@ -309,21 +309,12 @@ def time_bucket(published: datetime, window_hours: float) -> int:
     return int(published.timestamp() // (window_hours * 3600))
 
 
-def bucketed(hashes: Iterable[int], bucket: int) -> list[int]:
-    """Event band hashes of one time bucket: the same terms in another bucket never collide."""
-    h = np.array(list(hashes), dtype=np.int64).view(np.uint64)
-    if h.size == 0:
-        return []
-    mixed = _mix(h ^ _mix(np.array([bucket & (2**64 - 1)], dtype=np.uint64)))
-    return [int(v) for v in mixed.view(np.int64)]
-
-
 # --- fingerprints ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """A story's two signatures and their LSH band hashes (event bands not yet bucketed)."""
+    """A story's two signatures and their LSH band hashes."""
 
     text_sig: np.ndarray
     event_sig: np.ndarray

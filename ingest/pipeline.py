@@ -27,7 +27,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ingest import schedule
-from ingest.dedupe import DedupeParams
+from ingest.dedupe import DedupeParams, Fingerprint, fingerprint
 from ingest.errors import CommuniqueError, ExtractError, FetchError
 from ingest.extract import extract_article
 from ingest.fetch import HTML_ACCEPT, Fetcher
@@ -124,10 +124,19 @@ class SourceReport:
 
 
 @dataclass(frozen=True, slots=True)
-class Prepared:
-    """One item ready to write: its normalized story and identity."""
+class Digest:
+    """What the process pool makes of one item: the story and its dedupe fingerprint."""
 
     story: Story
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One item ready to write: its normalized story, fingerprint and identity."""
+
+    story: Story
+    fingerprint: Fingerprint
     raw_hash: str
     article_key: str
     known: story_rows.Known | None
@@ -254,15 +263,15 @@ def _prepare_all(
     with reading(ctx.engine) as conn:
         known = story_rows.known_items(conn, state.id, by_key)
         pruned = pruned_keys(conn, state.id, set(by_key) - set(known))
-    pending: list[tuple[str, RawItem, str, story_rows.Known | None, Future[Story]]] = []
+    pending: list[tuple[str, RawItem, str, story_rows.Known | None, Future[Digest]]] = []
     slog = source_log(spec.name, state.url)
     for key, item in by_key.items():
         if ctx.stop.is_set():
             report.outcome = "interrupted"
             break
-        digest = raw_hash(item)
+        raw = raw_hash(item)
         old = known.get(key)
-        if (old is not None and old.raw_hash == digest) or key in pruned:
+        if (old is not None and old.raw_hash == raw) or key in pruned:
             report.seen += 1  # a pruned item the feed still lists is not new again
             continue
         try:
@@ -271,17 +280,19 @@ def _prepare_all(
         except CommuniqueError as e:
             _drop(report, slog, item, key, e)
             continue
-        job = _submit(ctx.cpu, digest_item, item, page, spec, key, ctx.clock())
-        pending.append((key, item, digest, old, job))
+        job = _submit(
+            ctx.cpu, digest_and_fingerprint, item, page, spec, key, ctx.clock(), ctx.dedupe
+        )
+        pending.append((key, item, raw, old, job))
     out: list[Prepared] = []
     with timer("normalize"):
-        for key, item, digest, old, job in pending:
+        for key, item, raw, old, job in pending:
             try:
-                story = job.result()
+                done = job.result()
             except CommuniqueError as e:
                 _drop(report, slog, item, key, e)
                 continue
-            out.append(Prepared(story, digest, article_key(item, key), old))
+            out.append(Prepared(done.story, done.fingerprint, raw, article_key(item, key), old))
     return out
 
 
@@ -304,10 +315,10 @@ def _drop(
     slog.warning("item %s dropped: %s", item.url or key, error)
 
 
-def _submit(cpu: Executor | None, fn: Callable[..., Story], *args: object) -> Future[Story]:
+def _submit(cpu: Executor | None, fn: Callable[..., Digest], *args: object) -> Future[Digest]:
     if cpu is not None:
         return cpu.submit(fn, *args)
-    done: Future[Story] = Future()
+    done: Future[Digest] = Future()
     try:
         done.set_result(fn(*args))
     except Exception as e:
@@ -344,6 +355,20 @@ def digest_item(
     """The CPU-heavy part of one item: extract its page, then normalize. A pure function of
     its arguments, so it can run in another process."""
     return normalize(item, choose_article(item, page, spec), spec, now=now, key=key)
+
+
+def digest_and_fingerprint(
+    item: RawItem,
+    page: Fetched | None,
+    spec: SourceSpec,
+    key: str,
+    now: datetime,
+    params: DedupeParams,
+) -> Digest:
+    """``digest_item``, then the story's dedupe fingerprint: the CPU-heavy half of
+    clustering, done here so the one store writer only seeks and writes."""
+    story = digest_item(item, page, spec, key, now)
+    return Digest(story, fingerprint(story.title, story.body_text, params))
 
 
 def choose_article(item: RawItem, page: Fetched | None, spec: SourceSpec) -> Article | None:
@@ -398,7 +423,7 @@ def _write(
             story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=now)
             story_id = known.id
             report.revised += 1
-        cluster = assign_cluster(conn, story_id, p.story, ctx.dedupe)
+        cluster = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
         if known is None and cluster_size(conn, cluster) > 1:
             report.clustered += 1
 

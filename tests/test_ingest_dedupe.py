@@ -90,12 +90,6 @@ def test_blob_keeps_the_scoring_features():
     assert other.text_sig is None and other.features == fp.features
 
 
-def test_event_bands_differ_between_time_buckets():
-    bands = (123, -456)
-    assert dedupe.bucketed(bands, 10) == dedupe.bucketed(bands, 10)
-    assert set(dedupe.bucketed(bands, 10)).isdisjoint(dedupe.bucketed(bands, 11))
-
-
 def test_actors_fold_possessives_and_skip_sentence_starts():
     text = "Chinese officials met. The talks in Lima with China’s Xi Jinping went well. Xi smiled."
     names = dedupe.actors(text)

@@ -117,10 +117,38 @@ def test_candidates_come_from_index_lookups_only(sqlite_url):
     engine.dispose()
     # lsh_bands has no rowid: its primary key is the index the lookups seek in.
     seeks = [p for p in plans if p.startswith("SEARCH lsh_bands")]
-    assert seeks and all("(band=? AND hash=?)" in p for p in seeks), plans
+    assert seeks and all("(bucket=? AND band=? AND hash=?)" in p for p in seeks), plans
     tables = ("stories", "lsh_bands", "clusters", "cluster_overrides")
     # "SCAN q3" reads one capped subquery's rows; a table scan would name the table.
     assert not [p for p in plans if p.startswith("SCAN") and p.split()[1] in tables], plans
+
+
+def test_index_rows_are_keyed_by_time_window(engine):
+    # Rows lead with the story's time bucket, so a lookup reads only the windows that can
+    # hold a match: event bands by window_hours, text bands by duplicate_window_hours.
+    a = article("xi-ishiba-lima", "wire")
+    with engine.begin() as conn:
+        first = add(conn, a)
+        wire = quality.story_of(a)
+        later = add(  # a near-verbatim copy, ten days on
+            conn,
+            a,
+            key="copy",
+            url="https://copies.example/1",
+            outlet="Copies",
+            body_text=wire.body_text + " The talks lasted an hour.",
+            published=wire.published + timedelta(days=10),
+        )
+        rows = conn.execute(sa.select(lsh_bands)).all()
+    mine = {s: {(r.bucket, r.band) for r in rows if r.story_id == s} for s in (first, later)}
+    assert mine[first] and mine[later]
+    event = {s: {b for b, band in keys if band >= 1000} for s, keys in mine.items()}
+    text = {s: {b for b, band in keys if band < 1000} for s, keys in mine.items()}
+    assert len(event[first]) == len(event[later]) == 1 and event[first] != event[later]
+    assert len(text[first]) == 1  # ten days apart: the same 30-day window or the next
+    assert abs(next(iter(text[first])) - next(iter(text[later]))) <= 1
+    with engine.connect() as conn:  # the copy ten days on is still found by its text
+        assert cluster_of(conn, first) == cluster_of(conn, later)
 
 
 @pytest.mark.parametrize("magic", [b"MH1", b"MH2"])

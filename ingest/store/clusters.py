@@ -1,7 +1,7 @@
 """The store side of story clustering: the LSH band table, cluster rows and operator overrides.
 
 Candidates come only from index lookups: ``stories.content_hash`` (level 3) and
-``lsh_bands`` by ``(band, hash)`` (levels 4-5), never from a scan of ``stories``.  The
+``lsh_bands`` by ``(bucket, band, hash)`` (levels 4-5), never from a scan of ``stories``.  The
 decisions themselves are pure functions in ``ingest.dedupe``.
 
 Invariants kept here: a story's ``cluster_id`` is always a live cluster (never one that was
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -83,11 +83,20 @@ _SPLITS_OF = (
 # --- assignment ------------------------------------------------------------------------------
 
 
-def assign_cluster(conn: sa.Connection, story_id: int, story: Story, params: DedupeParams) -> int:
-    """Fingerprint the (new or revised) story, index it, and put it in a cluster; returns the
-    cluster id.  A revised story keeps its cluster (operators' merges hold); a new one joins
-    its best match's cluster or opens one, merging clusters its text proves to be one."""
-    fp = dedupe.fingerprint(story.title, story.body_text, params)
+def assign_cluster(
+    conn: sa.Connection,
+    story_id: int,
+    story: Story,
+    params: DedupeParams,
+    fp: Fingerprint | None = None,
+) -> int:
+    """Index the (new or revised) story and put it in a cluster; returns the cluster id.
+    ``fp`` is its fingerprint when already computed (the pipeline does so in its process
+    pool, off the one writer).  A revised story keeps its cluster (operators' merges hold);
+    a new one joins its best match's cluster or opens one, merging clusters its text proves
+    to be one."""
+    if fp is None:
+        fp = dedupe.fingerprint(story.title, story.body_text, params)
     blob = dedupe.pack_signatures(fp)
     current, indexed = _state(conn, story_id)
     _write_bands(conn, story_id, band_keys(story, fp, params), replace=indexed)
@@ -128,7 +137,7 @@ def _state(conn: sa.Connection, story_id: int) -> tuple[int | None, bool]:
 
 
 def _write_bands(
-    conn: sa.Connection, story_id: int, keys: Sequence[tuple[int, int]], *, replace: bool
+    conn: sa.Connection, story_id: int, keys: Sequence[BandKey], *, replace: bool
 ) -> None:
     # Bands go in before the lookup: the story's own rows take their place in the capped
     # buckets, as they do for every later lookup.
@@ -137,8 +146,11 @@ def _write_bands(
     if keys:
         # Through the driver: SQLAlchemy's per-row parameter handling cost more than the rows.
         p = _placeholder(conn)
-        sql = f"INSERT INTO {lsh_bands.name} (band, hash, story_id) VALUES ({p}, {p}, {p})"
-        conn.exec_driver_sql(sql, [(b, h, story_id) for b, h in keys])
+        sql = (
+            f"INSERT INTO {lsh_bands.name} (bucket, band, hash, story_id)"
+            f" VALUES ({p}, {p}, {p}, {p})"
+        )
+        conn.exec_driver_sql(sql, [(t, b, h, story_id) for t, b, h in keys])
 
 
 def _placeholder(conn: sa.Connection) -> str:
@@ -146,24 +158,35 @@ def _placeholder(conn: sa.Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
-def band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[tuple[int, int]]:
-    """The rows a story is indexed under; event bands carry its own time bucket."""
-    bucket = dedupe.time_bucket(story.published, params.window_hours)
-    keys = list(enumerate(fp.text_bands))
-    event = dedupe.bucketed(fp.event_bands, bucket)
-    keys += [(dedupe.EVENT_BAND_BASE + i, h) for i, h in enumerate(event)]
-    return keys
+BandKey = tuple[int, int, int]  # (time bucket, band, hash): one lsh_bands row or lookup
 
 
-def _lookup_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[tuple[int, int]]:
-    """What to look up: the text bands, and the event bands of this bucket and both
-    neighbours, which hold every story within ``window_hours``."""
-    bucket = dedupe.time_bucket(story.published, params.window_hours)
-    keys = list(enumerate(fp.text_bands))
-    for b in (bucket - 1, bucket, bucket + 1):
-        event = dedupe.bucketed(fp.event_bands, b)
-        keys += [(dedupe.EVENT_BAND_BASE + i, h) for i, h in enumerate(event)]
-    return keys
+def band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
+    """The rows a story is indexed under: text bands in its bucket of
+    ``duplicate_window_hours``, event bands in its bucket of ``window_hours``."""
+    return [key for keys in _keyed(story, fp, params) for key in keys(0)]
+
+
+def _lookup_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
+    """What to look up: each band in the story's bucket and both neighbours, which hold
+    every story close enough in time to match by that band's kind of evidence."""
+    return [key for keys in _keyed(story, fp, params) for d in (-1, 0, 1) for key in keys(d)]
+
+
+def _keyed(
+    story: Story, fp: Fingerprint, params: DedupeParams
+) -> tuple[Callable[[int], list[BandKey]], ...]:
+    """For text and event bands: the band keys ``d`` buckets away from the story's own."""
+
+    def text(d: int) -> list[BandKey]:
+        t = dedupe.time_bucket(story.published, params.duplicate_window_hours) + d
+        return [(t, i, h) for i, h in enumerate(fp.text_bands)]
+
+    def event(d: int) -> list[BandKey]:
+        t = dedupe.time_bucket(story.published, params.window_hours) + d
+        return [(t, dedupe.EVENT_BAND_BASE + i, h) for i, h in enumerate(fp.event_bands)]
+
+    return text, event
 
 
 def _candidates(
@@ -178,7 +201,7 @@ def _candidates(
     return _profiles(conn, ids[: params.max_candidates], params)
 
 
-BUCKET_CAP = 32  # newest stories read per (band, hash); see _band_query
+BUCKET_CAP = 32  # newest stories read per (bucket, band, hash); see _lookup_sql
 _CHUNK = 64  # (band, hash) seeks per statement: SQLite runs one huge UNION ALL slower
 
 
@@ -186,7 +209,7 @@ def _lookup(
     conn: sa.Connection,
     story_id: int,
     content_hash: str,
-    keys: Sequence[tuple[int, int]],
+    keys: Sequence[BandKey],
     limit: int,
 ) -> tuple[list[int], Counter[int]]:
     """Other stories with this content hash (lowest ids first, at most the candidate cap),
@@ -209,13 +232,13 @@ def _lookup(
 
 
 def _run_lookup(
-    conn: sa.Connection, content_hash: str | None, keys: Sequence[tuple[int, int]], limit: int
+    conn: sa.Connection, content_hash: str | None, keys: Sequence[BandKey], limit: int
 ) -> list[tuple[int, int]]:
     """(0, id) rows of the exact-text seek, (1, id) rows of the band seeks.  Sent through
     the driver directly: SQLAlchemy's parameter handling cost more than the seeks."""
     params: list[object] = [content_hash] if content_hash is not None else []
-    for band, h in keys:
-        params += (band, h)
+    for bucket, band, h in keys:
+        params += (bucket, band, h)
     if not params:
         return []
     sql = _lookup_sql(_placeholder(conn), limit if content_hash is not None else 0, len(keys))
@@ -224,7 +247,7 @@ def _run_lookup(
 
 @functools.lru_cache(maxsize=32)
 def _lookup_sql(p: str, exact: int, n: int) -> str:
-    """One index seek per (band, hash), each reading at most BUCKET_CAP newest rows.
+    """One index seek per (bucket, band, hash), each reading at most BUCKET_CAP newest rows.
 
     The cap keeps the cost of a lookup flat as the store grows: a band hash that many
     unrelated stories share (boilerplate, common phrases) would otherwise return a row per
@@ -238,8 +261,8 @@ def _lookup_sql(p: str, exact: int, n: int) -> str:
             f" ORDER BY id LIMIT {exact + 1}) AS e"
         )
     one = (
-        f"SELECT * FROM (SELECT 1 AS kind, story_id FROM {lsh_bands.name} WHERE band = {p}"
-        f" AND hash = {p} ORDER BY story_id DESC LIMIT {BUCKET_CAP}) AS q{{i}}"
+        f"SELECT * FROM (SELECT 1 AS kind, story_id FROM {lsh_bands.name} WHERE bucket = {p}"
+        f" AND band = {p} AND hash = {p} ORDER BY story_id DESC LIMIT {BUCKET_CAP}) AS q{{i}}"
     )
     parts += [one.format(i=i) for i in range(n)]
     return " UNION ALL ".join(parts)

@@ -156,9 +156,13 @@ story_tags = sa.Table(
 )
 
 # LSH band hashes of each story's MinHash: candidates come from an index lookup, not a scan.
+# ``bucket`` (the story's publication time, in windows of the band's kind) leads the key, so
+# a new story's rows and lookups fall in the few recent windows' part of the index: the
+# pages they touch stay as many as the store grows, instead of scattering over all of it.
 lsh_bands = sa.Table(
     "lsh_bands",
     metadata,
+    sa.Column("bucket", sa.Integer, primary_key=True),
     sa.Column("band", sa.SmallInteger, primary_key=True),
     sa.Column("hash", sa.BigInteger, primary_key=True),
     sa.Column(

@@ -126,11 +126,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_stories_url'), ['url'], unique=False)
 
     op.create_table('lsh_bands',
+    sa.Column('bucket', sa.Integer(), nullable=False),
     sa.Column('band', sa.SmallInteger(), nullable=False),
     sa.Column('hash', sa.BigInteger(), nullable=False),
     sa.Column('story_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['story_id'], ['stories.id'], name=op.f('fk_lsh_bands_story_id_stories'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('band', 'hash', 'story_id', name=op.f('pk_lsh_bands')),
+    sa.PrimaryKeyConstraint('bucket', 'band', 'hash', 'story_id', name=op.f('pk_lsh_bands')),
     sqlite_with_rowid=False
     )
     with op.batch_alter_table('lsh_bands', schema=None) as batch_op:

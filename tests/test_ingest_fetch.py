@@ -137,6 +137,30 @@ def test_conditional_get_with_etag_gives_304(site, fetcher: Fetcher) -> None:
     assert again.etag == '"abc"'
 
 
+def test_304s_and_redirects_keep_the_connection(site, fetcher: Fetcher) -> None:
+    # A 304 or a redirect closed unread would close its connection too, and every later
+    # poll of the host would pay for a new one (a TLS handshake on a real site).
+    ports: list[int] = []
+
+    def conditional(req):
+        ports.append(req.client_address[1])
+        if req.headers.get("If-None-Match") == '"v1"':
+            return 304, {"ETag": '"v1"'}, b""
+        return 200, {"ETag": '"v1"', "Content-Type": "application/rss+xml"}, FEED
+
+    def moved(req):
+        ports.append(req.client_address[1])
+        return 302, {"Location": "/feed.xml"}, b"<p>moved</p>"
+
+    site.add("/feed.xml", handler=conditional)
+    site.add("/old.xml", handler=moved)
+    first = fetcher.get(site.url("/feed.xml"))
+    for _ in range(3):
+        assert fetcher.get(site.url("/feed.xml"), etag=first.etag).not_modified
+    assert fetcher.get(site.url("/old.xml"), etag=first.etag).not_modified
+    assert len(ports) == 6 and len(set(ports)) == 1, ports
+
+
 def test_conditional_get_with_last_modified(site, fetcher: Fetcher) -> None:
     stamp = "Tue, 05 Mar 2024 10:00:00 GMT"
     site.add("/feed.xml", FEED, headers={"Last-Modified": stamp})

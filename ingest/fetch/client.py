@@ -132,6 +132,7 @@ class Fetcher:
         try:
             status = response.status_code
             if status in _REDIRECTS or status == 304:
+                _drain(response)
                 return _Hop(url, response, b"")
             if not 200 <= status < 300:
                 raise self._status_error(url, response)
@@ -245,6 +246,20 @@ def _result(
         permanent_redirect=permanent,
         elapsed=elapsed,
     )
+
+
+DRAIN_LIMIT = 64 * 1024  # body bytes of a 304 or redirect read to keep the connection
+
+
+def _drain(response: httpx.Response) -> None:
+    """Read the (usually empty) body of an answer whose body we don't use: a response closed
+    unread closes its connection, and every later request to the host then pays for a new
+    one (a TLS handshake, on a real site).  A body beyond DRAIN_LIMIT is not worth it."""
+    read = 0
+    for chunk in response.iter_raw():
+        read += len(chunk)
+        if read > DRAIN_LIMIT:
+            return
 
 
 def _location(url: str, hop: _Hop) -> str:

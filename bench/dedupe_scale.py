@@ -10,8 +10,15 @@ processes), its row, signature blob and LSH bands written with large ``executema
 batches, and put in the cluster of the story it copies (the generator knows), so the store
 holds what ``assign_cluster`` would have left.  The last 2,000 stories before each size go
 one by one through the real path (row insert, then ``assign_cluster``), and the reported cost
-is the mean time of ``assign_cluster`` alone over them.  ``--no-bulk`` sends every story
-through ``assign_cluster`` instead (a fresh store per size, the slow and exact way).
+is the mean time of ``assign_cluster`` (fingerprint, index rows, lookup, decision) over them.
+``--no-bulk`` sends every story through ``assign_cluster`` instead (a fresh store per size,
+the slow and exact way).
+
+The sizes are reached one after another, minutes apart, and this machine's speed drifts by
+a third over such spans (CPU clock, neighbours).  So a copy of the store is kept at each
+size, and the ratios come from interleaved rounds at the end: each round times the same
+500 new stories on every size in turn, inside a transaction that is rolled back, and the
+median round per size is reported.  Drift then hits every size alike.
 
     python bench/dedupe_scale.py [--sizes 10000,100000,1000000] [--dir DIR] [--no-bulk]
 """
@@ -19,8 +26,10 @@ through ``assign_cluster`` instead (a fresh store per size, the slow and exact w
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import multiprocessing
+import shutil
 import sys
 import tempfile
 import time
@@ -40,6 +49,8 @@ from ingest.store.clusters import assign_cluster, band_keys
 from ingest.store.engine import open_store
 from ingest.store.schema import clusters, lsh_bands, sources, stories
 
+ROUNDS = 5  # interleaved rounds over the kept stores
+ROUND = 500  # stories timed per store per round
 BATCH = 1000
 BULK = 20_000  # stories per bulk transaction
 BULK_CACHE_KIB = 1_048_576  # SQLite page cache while bulk filling (the default while timing)
@@ -244,8 +255,20 @@ def _insert_row(conn: sa.Connection, source_id: int, s: Story) -> int:
     )
 
 
-def run_bulk(sizes: list[int], directory: Path, params: DedupeParams) -> list[Result]:
-    results = []
+@dataclass
+class Snapshot:
+    """The store as it was at one size, and the story stream's state at that point."""
+
+    size: int
+    path: Path
+    corpus: Corpus
+    source_id: int
+
+
+def run_bulk(
+    sizes: list[int], directory: Path, params: DedupeParams
+) -> tuple[list[Result], list[Snapshot]]:
+    results, snapshots = [], []
     with multiprocessing.Pool(max(1, (multiprocessing.cpu_count() or 2))) as pool:
         store = Store(directory / "scale.db", params, pool)
         for size in sizes:
@@ -253,8 +276,44 @@ def run_bulk(sizes: list[int], directory: Path, params: DedupeParams) -> list[Re
             r = store.result(store.timed(size - store.size))
             _report(r)
             results.append(r)
+            path = store.path
+            if size != sizes[-1]:  # the store grows on: keep a copy of it at this size
+                path = directory / f"scale-{size}.db"
+                shutil.copyfile(store.path, path)  # the WAL was just checkpointed into it
+            snapshots.append(Snapshot(size, path, copy.deepcopy(store.corpus), store.source_id))
         store.engine.dispose()
-    return results
+    return results, snapshots
+
+
+def interleaved(snapshots: list[Snapshot], params: DedupeParams, rounds: int) -> dict[int, float]:
+    """The median per-story cost at each size over ``rounds`` rounds that visit every size."""
+    costs: dict[int, list[float]] = {s.size: [] for s in snapshots}
+    for n in range(rounds):
+        for snap in snapshots:
+            costs[snap.size].append(_round(snap, params))
+        line = ", ".join(f"{size:,}: {c[-1]:.0f}" for size, c in costs.items())
+        print(f"  round {n + 1}: µs/story {line}", file=sys.stderr, flush=True)
+    return {size: float(np.median(c)) for size, c in costs.items()}
+
+
+def _round(snap: Snapshot, params: DedupeParams) -> float:
+    """Time ROUND new stories through ``assign_cluster`` on the store, then roll back."""
+    engine = open_store(f"sqlite:///{snap.path}")
+    corpus = copy.deepcopy(snap.corpus)  # the same stories in every round
+    timings: list[float] = []
+    try:
+        with engine.connect() as conn:
+            tx = conn.begin()
+            for k in range(ROUND):
+                s = story(snap.size + k, *corpus.next())
+                story_id = _insert_row(conn, snap.source_id, s)
+                t0 = time.perf_counter()
+                assign_cluster(conn, story_id, s, params)
+                timings.append(time.perf_counter() - t0)
+            tx.rollback()
+    finally:
+        engine.dispose()
+    return 1e6 * float(np.mean(timings))
 
 
 def run(size: int, directory: Path, params: DedupeParams) -> Result:
@@ -312,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-bulk", action="store_true", help="send every story through assign_cluster"
     )
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="interleaved timing rounds")
     args = parser.parse_args(argv)
     params = DedupeParams()
     sizes = sorted(_sizes(args.sizes))
@@ -323,12 +383,17 @@ def main(argv: list[str] | None = None) -> int:
             for size in sizes:
                 results.append(run(size, directory, params))
                 _report(results[-1])
+            costs = {r.size: r.us_per_story for r in results}
         else:
-            results = run_bulk(sizes, directory, params)
-    base = results[0]
-    for r in results[1:]:
-        ratio = r.us_per_story / base.us_per_story
-        print(f"cost@{r.size:,} / cost@{base.size:,} = {ratio:.2f} (goal <= 1.5)")
+            results, snapshots = run_bulk(sizes, directory, params)
+            print(f"interleaved: {args.rounds} rounds of {ROUND} stories on each size, medians")
+            costs = interleaved(snapshots, params, args.rounds)
+            for size, cost in costs.items():
+                print(f"{size:>10,} stories: {cost:8.0f} µs/story")
+    base = sizes[0]
+    for size in sizes[1:]:
+        ratio = costs[size] / costs[base]
+        print(f"cost@{size:,} / cost@{base:,} = {ratio:.2f} (goal <= 1.5)")
     return 0
 
 

@@ -558,6 +558,23 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
     return None
 
 
+def anchored(
+    match: Match, new: Profile, representative: Profile | None, params: DedupeParams
+) -> bool:
+    """May an event-level match bring ``new`` into the matched story's cluster?
+
+    Only when ``new`` also corroborates the cluster's representative (or matched it).
+    Event matches are looser than copies, and joining on any one member's say-so chains:
+    A is like B, B like C, ... until a week of stories about the same people reads as one
+    event.  Tying every event join to the representative bounds a cluster in time (within
+    ``window_hours`` of it) and in substance.  Copies (levels 3-4) join freely."""
+    if match.level != 5 or representative is None:
+        return True
+    if representative.story_id == match.story_id:
+        return True
+    return score_pair(new, representative, params) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """Join ``target`` (None: open a new cluster) and fold ``merge`` clusters into it."""

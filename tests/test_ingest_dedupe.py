@@ -160,6 +160,22 @@ def test_hard_negatives_do_not_match(event, negative):
             assert dedupe.score_pair(prof(b, 2), prof(a, 1), PARAMS) is None, (a.url, b.url)
 
 
+def test_event_joins_are_anchored_on_the_representative():
+    # A story that is "one event" with some member of a cluster joins it only if it is one
+    # event with the cluster's representative too: single links would chain a week of
+    # stories about the same people into one cluster.
+    lima = [prof(a, i) for i, a in enumerate(x for x in CORPUS if x.event == "xi-ishiba-lima")]
+    other = prof(next(x for x in CORPUS if x.event == "xi-biden-lima-neg"), 50)
+    new, rep = lima[0], lima[1]
+    event = dedupe.Match(story_id=7, cluster_id=rep.cluster_id, level=5, score=0.3)
+    assert dedupe.anchored(event, new, rep, PARAMS)
+    assert not dedupe.anchored(event, new, other, PARAMS)  # its representative: another story
+    copy = dedupe.Match(story_id=7, cluster_id=other.cluster_id, level=4, score=1.8)
+    assert dedupe.anchored(copy, new, other, PARAMS)  # copies join on their own evidence
+    direct = dedupe.Match(story_id=other.story_id, cluster_id=other.cluster_id, level=5, score=0.3)
+    assert dedupe.anchored(direct, new, other, PARAMS)  # it matched the representative itself
+
+
 def text_prof(title: str, body: str, story_id: int = 0, hours: float = 0) -> dedupe.Profile:
     return dedupe.profile(
         story_id,

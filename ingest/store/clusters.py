@@ -114,15 +114,39 @@ def assign_cluster(
         fp.features,
     )
     cands = _candidates(conn, story_id, story, fp, params)
+    by_id = {c.story_id: c for c in cands}
     matches = [m for c in cands if (m := dedupe.score_pair(new, c, params))]
+    matches = _anchored(conn, new, matches, by_id, params)
     # Without a match the decision is a new cluster whatever the overrides say.
     blocked = _blocked_for(conn, story_id) if matches else frozenset()
-    by_id = {c.story_id: c for c in cands}
 
     def bridges(a: dedupe.Match, b: dedupe.Match) -> bool:
         return dedupe.corroborates(by_id[a.story_id], by_id[b.story_id], params)
 
     return _apply(conn, story_id, dedupe.decide(matches, blocked, bridges), blob)
+
+
+def _anchored(
+    conn: sa.Connection,
+    new: dedupe.Profile,
+    matches: list[dedupe.Match],
+    by_id: dict[int, dedupe.Profile],
+    params: DedupeParams,
+) -> list[dedupe.Match]:
+    """``matches`` without the event-level (5) ones whose cluster's representative the new
+    story does not corroborate (see ``dedupe.anchored``)."""
+    event = {m.cluster_id for m in matches if m.level == 5}
+    if not event:
+        return matches
+    query = sa.select(clusters.c.id, clusters.c.representative_id)
+    reps = {int(c): r for c, r in conn.execute(query.where(clusters.c.id.in_(event)))}
+    missing = [r for r in reps.values() if r is not None and r not in by_id]
+    known = by_id | {p.story_id: p for p in _profiles(conn, missing, params)}
+    return [
+        m
+        for m in matches
+        if dedupe.anchored(m, new, known.get(reps.get(m.cluster_id) or -1), params)
+    ]
 
 
 def _state(conn: sa.Connection, story_id: int) -> tuple[int | None, bool]:

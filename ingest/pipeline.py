@@ -165,13 +165,17 @@ class _Stage:
 # --- one source --------------------------------------------------------------------------
 
 
-def ingest_source(ctx: Context, spec: SourceSpec) -> SourceReport:
-    """Fetch, read and store one source now; never raises for the source's own faults."""
+def ingest_source(
+    ctx: Context, spec: SourceSpec, state: source_rows.SourceState | None = None
+) -> SourceReport:
+    """Fetch, read and store one source now; never raises for the source's own faults.
+    ``state``: its row as just read, when the caller read many at once."""
     report = SourceReport(spec.name)
     token = current_source.set((spec.name, spec.url))
     try:
-        with reading(ctx.engine) as conn:
-            state = source_rows.state(conn, spec.name)
+        if state is None:
+            with reading(ctx.engine) as conn:
+                state = source_rows.state(conn, spec.name)
         current_source.set((spec.name, state.url))
         _guarded(ctx, spec, state, report)
     except sa.exc.SQLAlchemyError as e:  # the store failed us: nothing to record it in
@@ -527,8 +531,10 @@ def ingest_many(
 ) -> list[SourceReport]:
     """Ingest ``specs`` concurrently, up to ``workers`` at once; reports in input order."""
     specs = list(specs)
+    with reading(ctx.engine) as conn:  # one read for all, not one per source
+        states = source_rows.states(conn, [spec.name for spec in specs])
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ingest") as pool:
-        futures = [pool.submit(ingest_source, ctx, spec) for spec in specs]
+        futures = [pool.submit(ingest_source, ctx, s, states.get(s.name)) for s in specs]
         if progress is not None:
             for future in as_completed(futures):
                 progress(future.result())

@@ -83,6 +83,15 @@ def state(conn: sa.Connection, name: str) -> SourceState:
     return SourceState(*row)
 
 
+def states(conn: sa.Connection, names: Sequence[str]) -> dict[str, SourceState]:
+    """The states of many sources, by name, in a few statements."""
+    found: dict[str, SourceState] = {}
+    for start in range(0, len(names), 500):  # stay under bound-parameter limits
+        query = sa.select(*_STATE_COLUMNS).where(sources.c.name.in_(names[start : start + 500]))
+        found |= {row.name: SourceState(*row) for row in conn.execute(query)}
+    return found
+
+
 def claim_due(
     conn: sa.Connection, owner: str, now: datetime, lease: float, limit: int
 ) -> list[str]:
@@ -163,13 +172,18 @@ def release(conn: sa.Connection, name: str, owner: str) -> None:
     )
 
 
+# Built once: the columns to set come from each call's parameters, so SQLAlchemy compiles
+# one statement per set of keys instead of building and hashing a new one per fetch.
+_RECORD = (
+    sa.update(sources)
+    .where(sources.c.id == sa.bindparam("_source"))
+    .values(lease_owner=None, lease_until=None, fetch_count=sources.c.fetch_count + 1)
+)
+
+
 def record_fetch(conn: sa.Connection, source_id: int, values: dict[str, object]) -> None:
     """Write the outcome of one fetch (health, caching info, next fetch) and drop the lease."""
-    conn.execute(
-        sa.update(sources)
-        .where(sources.c.id == source_id)
-        .values(**values, lease_owner=None, lease_until=None, fetch_count=sources.c.fetch_count + 1)
-    )
+    conn.execute(_RECORD, {**values, "_source": source_id})
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,9 @@ from ingest.dedupe import DedupeParams
 from ingest.errors import ConfigError
 from ingest.model import FetchOptions, SourceSpec
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "communique.toml"
+# config/communique.toml, shipped inside the package (communique/default.toml links to it)
+# so an installed wheel finds it as well as a source checkout.
+DEFAULT_CONFIG = (Path(__file__).parent / "default.toml").resolve()
 
 
 @dataclass(frozen=True, slots=True)

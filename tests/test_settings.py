@@ -4,6 +4,8 @@ the offending key."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +156,31 @@ def test_full_text_takes_booleans_and_auto(tmp_path: Path) -> None:
     )
     s = load_settings(write(tmp_path, text))
     assert [src.full_text for src in s.sources] == ["always", "never", "auto"]
+
+
+def test_the_bundled_default_ships_inside_the_package(tmp_path: Path) -> None:
+    # An installed wheel has no config/ folder: the package carries the file itself (a link
+    # in the source tree, a copy in what setuptools builds).
+    root = Path(__file__).resolve().parents[1]
+    assert (root / "config" / "communique.toml").resolve() == DEFAULT_CONFIG
+    build = tmp_path / "build"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from setuptools import setup; setup()",
+            "-q",
+            "egg_info",
+            "-e",
+            str(tmp_path),
+            "build_py",
+            "-d",
+            str(build),
+        ],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    shipped = build / "communique" / "default.toml"
+    assert shipped.is_file() and not shipped.is_symlink()
+    assert shipped.read_bytes() == DEFAULT_CONFIG.read_bytes()

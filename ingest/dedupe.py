@@ -16,6 +16,7 @@ with numpy; the stored values are the low 32 bits, enough to estimate Jaccard si
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import struct
@@ -362,9 +363,17 @@ class Stored:
 def unpack(blob: bytes | None, params: DedupeParams) -> Stored:
     if not blob or blob[:3] not in (_MAGIC, _MAGIC_V2, _MAGIC_V1):
         return Stored(None, None)
+    return _unpack(blob, params.num_perm)
+
+
+# A recent story is a candidate of many later ones, and decoding its features cost more
+# than the rest of scoring it; keyed by the blob's bytes, so a revised story is decoded anew.
+# What it returns is shared: callers never modify it.
+@functools.lru_cache(maxsize=8192)
+def _unpack(blob: bytes, num_perm: int) -> Stored:
     n_text, n_event = struct.unpack("<HH", blob[3:7])
     sig = None
-    if n_text == params.num_perm:
+    if n_text == num_perm:
         sig = np.frombuffer(blob, dtype="<u4", count=n_text, offset=7).astype(np.uint32)
     if blob[:3] != _MAGIC:
         return Stored(sig, None)  # older features lack the principals: the caller recomputes

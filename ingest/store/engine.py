@@ -46,10 +46,6 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
-        # 32 MiB of page cache per connection instead of 2: a dedupe lookup seeks a few
-        # hundred places in the LSH index, and at a million stories the default cache
-        # made each seek a read from the OS.  Memory is taken only as pages are read.
-        cur.execute("PRAGMA cache_size=-32768")
         cur.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from communique import clusters_cli
+from ingest import dedupe
 from ingest.dedupe import DedupeParams
 from ingest.errors import StoreError
 from ingest.store import clusters as cl
@@ -121,6 +122,41 @@ def test_candidates_come_from_index_lookups_only(sqlite_url):
     tables = ("stories", "lsh_bands", "clusters", "cluster_overrides")
     # "SCAN q3" reads one capped subquery's rows; a table scan would name the table.
     assert not [p for p in plans if p.startswith("SCAN") and p.split()[1] in tables], plans
+
+
+def test_a_chain_of_event_links_does_not_weld_a_cluster(engine, monkeypatch):
+    # The scoring is told that b is one event with a, and c with b but not with a: c must
+    # not join a's cluster through b, as that cluster's representative is a.
+    a, b, c = (
+        article("xi-ishiba-lima", "wire"),
+        article("xi-ishiba-lima", "report", 0),
+        article("xi-ishiba-lima", "report", 1),
+    )
+    linked = {(b.url, a.url), (c.url, b.url)}
+    urls: dict[int, str] = {}
+    scored: set[tuple[str, str]] = set()
+
+    def score(new, cand, params):
+        pair = (urls.get(new.story_id), urls.get(cand.story_id))
+        scored.add(pair)
+        return dedupe.Match(cand.story_id, cand.cluster_id, 5, 0.5) if pair in linked else None
+
+    monkeypatch.setattr(dedupe, "score_pair", score)
+    with engine.begin() as conn:
+        ids = []
+        for x in (a, b, c):
+            story = quality.story_of(x)
+            source_id = conn.execute(
+                sa.insert(sources).values(name=x.url, url="https://example.org/feed")
+            ).inserted_primary_key[0]
+            story_id = insert_story(conn, source_id, story, raw_hash="r", article_key=x.url)
+            urls[story_id] = x.url  # known before clustering, for the scoring above
+            cl.assign_cluster(conn, story_id, story, PARAMS)
+            ids.append(story_id)
+        first, second, third = (cluster_of(conn, i) for i in ids)
+    assert linked <= scored  # both links were candidates
+    assert first == second  # b joined a's cluster: it matched the representative itself
+    assert third != first  # c matched only b, not the representative a
 
 
 def test_index_rows_are_keyed_by_time_window(engine):

@@ -573,11 +573,12 @@ def anchored(
 ) -> bool:
     """May an event-level match bring ``new`` into the matched story's cluster?
 
-    Only when ``new`` also corroborates the cluster's representative (or matched it).
-    Event matches are looser than copies, and joining on any one member's say-so chains:
-    A is like B, B like C, ... until a week of stories about the same people reads as one
-    event.  Tying every event join to the representative bounds a cluster in time (within
-    ``window_hours`` of it) and in substance.  Copies (levels 3-4) join freely."""
+    Only when ``new`` matched the cluster's representative itself, or also matches it
+    (``score_pair``).  Event matches are looser than copies, and joining on any one member's
+    say-so chains: A is like B, B like C, ... until a week of stories about the same people
+    reads as one event.  Tying every event join to the representative bounds a cluster in
+    time (within ``window_hours`` of it) and in substance.  Copies (levels 3-4) join on
+    their own evidence."""
     if match.level != 5 or representative is None:
         return True
     if representative.story_id == match.story_id:

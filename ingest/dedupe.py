@@ -472,7 +472,11 @@ class Match:
 
 
 def _set_jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
+    if not (a or b):
+        return 0.0
+    # |a ∪ b| from the sizes: building the union cost as much as the intersection.
+    common = len(a & b) if len(a) <= len(b) else len(b & a)
+    return common / (len(a) + len(b) - common)
 
 
 def _coverage(lead: frozenset[str], other: frozenset[str]) -> float:

@@ -72,6 +72,10 @@ def _values(story: Story) -> dict[str, object]:
     }
 
 
+# Built once: the columns come from each call's parameters (see record_fetch).
+_INSERT = sa.insert(stories).returning(stories.c.id)
+
+
 def insert_story(
     conn: sa.Connection, source_id: int, story: Story, *, raw_hash: str, article_key: str
 ) -> int:
@@ -84,8 +88,7 @@ def insert_story(
         "first_seen_at": story.first_seen,
         "updated_at": story.updated,
     }
-    inserted = conn.execute(sa.insert(stories).values(**values).returning(stories.c.id))
-    story_id = int(inserted.scalar_one())
+    story_id = int(conn.execute(_INSERT, values).scalar_one())
     _write_tags(conn, story_id, story)
     return story_id
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -188,29 +188,25 @@ BandKey = tuple[int, int, int]  # (time bucket, band, hash): one lsh_bands row o
 def band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
     """The rows a story is indexed under: text bands in its bucket of
     ``duplicate_window_hours``, event bands in its bucket of ``window_hours``."""
-    return [key for keys in _keyed(story, fp, params) for key in keys(0)]
+    return _keys(story, fp, params, (0,))
 
 
 def _lookup_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
     """What to look up: each band in the story's bucket and both neighbours, which hold
     every story close enough in time to match by that band's kind of evidence."""
-    return [key for keys in _keyed(story, fp, params) for d in (-1, 0, 1) for key in keys(d)]
+    return _keys(story, fp, params, (-1, 0, 1))
 
 
-def _keyed(
-    story: Story, fp: Fingerprint, params: DedupeParams
-) -> tuple[Callable[[int], list[BandKey]], ...]:
-    """For text and event bands: the band keys ``d`` buckets away from the story's own."""
-
-    def text(d: int) -> list[BandKey]:
-        t = dedupe.time_bucket(story.published, params.duplicate_window_hours) + d
-        return [(t, i, h) for i, h in enumerate(fp.text_bands)]
-
-    def event(d: int) -> list[BandKey]:
-        t = dedupe.time_bucket(story.published, params.window_hours) + d
-        return [(t, dedupe.EVENT_BAND_BASE + i, h) for i, h in enumerate(fp.event_bands)]
-
-    return text, event
+def _keys(
+    story: Story, fp: Fingerprint, params: DedupeParams, shifts: Sequence[int]
+) -> list[BandKey]:
+    """Text then event band keys, in the buckets ``shifts`` away from the story's own."""
+    text = dedupe.time_bucket(story.published, params.duplicate_window_hours)
+    event = dedupe.time_bucket(story.published, params.window_hours)
+    keys = [(text + d, i, h) for d in shifts for i, h in enumerate(fp.text_bands)]
+    base = dedupe.EVENT_BAND_BASE
+    keys += [(event + d, base + i, h) for d in shifts for i, h in enumerate(fp.event_bands)]
+    return keys
 
 
 def _candidates(

@@ -1,7 +1,8 @@
 """Feed documents → ``ParsedFeed`` (feedparser lives here and nowhere else).
 
-feedparser is fed the bytes our fetcher got and the response headers (charset, base URL),
-never a URL or a path, so it cannot do I/O of its own. It reads RSS 0.9x/1.0/2.0 and
+feedparser is fed the bytes our fetcher got, wrapped in a file object, and the response
+headers (charset, base URL), never a URL, a path or raw bytes (which it would try to open()
+as a path), so it cannot do I/O of its own. It reads RSS 0.9x/1.0/2.0 and
 Atom 0.3/1.0; JSON Feed 1.0/1.1, which feedparser 6.0 does not read, is read here with the
 json module into the same ``RawItem`` shape.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import html
+import io
 import json
 import re
 from collections.abc import Iterable
@@ -69,7 +71,9 @@ def _looks_like_html(fetched: Fetched) -> bool:
 
 def _parse_xml_feed(source: SourceSpec, fetched: Fetched) -> ParsedFeed:
     headers, charset_note = _response_headers(fetched)
-    doc = feedparser.parse(fetched.body, response_headers=headers)
+    # A file object, never bytes or str: feedparser 6 first tries open() on a bytes or str
+    # argument, so a body that is a path ("/etc/passwd") would be read from our disk.
+    doc = feedparser.parse(io.BytesIO(fetched.body), response_headers=headers)
     if not doc.entries and (doc.bozo or not doc.get("version")):
         raise _error(source, fetched, _not_a_feed(doc, fetched))
     feed = doc.feed

@@ -14,6 +14,7 @@ import re
 import tomllib
 import types
 import typing
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -276,6 +277,10 @@ def _unique(values: list[str], table: str, key: str) -> None:
 def _check_source(spec: SourceSpec, path: str) -> None:
     if not spec.name.strip():
         raise ConfigError(f"{path}.name", "must not be empty")
+    if spec.max_items < 1:
+        raise ConfigError(f"{path}.max_items", f"must be at least 1, got {spec.max_items}")
+    if spec.timezone is not None:
+        _check_timezone(spec.timezone, f"{path}.timezone")
     if spec.kind == "html" and spec.scrape is None:
         raise ConfigError(f"{path}.scrape", 'kind = "html" needs a [sources.scrape] table')
     for table, rules in (("scrape", spec.scrape), ("article", spec.article)):
@@ -287,6 +292,13 @@ def _check_source(spec: SourceSpec, path: str) -> None:
                 if sel is not None:
                     suffix = f"[{j}]" if isinstance(value, tuple) else ""
                     check_selector(sel, f"{path}.{table}.{f.name}{suffix}")
+
+
+def _check_timezone(name: str, path: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as e:
+        raise ConfigError(path, f"not an IANA time zone such as 'Asia/Singapore': {name!r}") from e
 
 
 def check_selector(selector: str, path: str) -> None:

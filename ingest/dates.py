@@ -24,6 +24,9 @@ ZONES: dict[str, float] = {
     "BRT": -3, "ART": -3,
 }  # fmt: skip
 FUTURE_TOLERANCE = timedelta(minutes=10)
+# No news item predates the Unix epoch; an earlier date is a placeholder ("0001-01-01") or a
+# parse of garbage, and RSS readers print year 1 as 2001.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 _YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d{2}(?!\d)")
 _DEFAULT = datetime(2000, 1, 1)  # fields a date leaves out never come from today
 
@@ -68,7 +71,10 @@ def parse_date(raw: str | None) -> datetime | None:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def _tidy(raw: str) -> str:
@@ -88,15 +94,30 @@ def find_date_line(text: str) -> str | None:
     return None
 
 
+def clamp_date(
+    value: datetime | None, now: datetime, tolerance: timedelta = FUTURE_TOLERANCE
+) -> datetime | None:
+    """``value`` in UTC within [1970, now + tolerance]: None before 1970 (no real date),
+    ``now`` beyond the tolerance (a wrong zone, a scheduled post, or year 9999)."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 has no UTC form
+        return None
+    if value < EARLIEST:
+        return None
+    return now if value > now + tolerance else value
+
+
 def choose_published(
     candidates: list[datetime | None], now: datetime, tolerance: timedelta = FUTURE_TOLERANCE
 ) -> datetime:
-    """The first known date, clamped to ``now`` when it lies beyond ``tolerance`` in the
-    future (a wrong zone or a scheduled post); ``now`` when none is known."""
+    """The first date that survives ``clamp_date``; ``now`` when none is known."""
     for value in candidates:
-        if value is None:
-            continue
-        value = value if value.tzinfo else value.replace(tzinfo=UTC)
-        value = value.astimezone(UTC)
-        return now if value > now + tolerance else value
+        clamped = clamp_date(value, now, tolerance)
+        if clamped is not None:
+            return clamped
     return now

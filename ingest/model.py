@@ -55,6 +55,8 @@ class SourceSpec:
     language: str | None = None  # declared language; detected when None
     scrape: ScrapeRules | None = None
     article: ArticleRules | None = None
+    max_items: int = 500  # items read per fetch, newest first; more are skipped and noted
+    timezone: str | None = None  # IANA zone for page times printed without one
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,8 @@ class ParsedFeed:
     language: str | None
     items: tuple[RawItem, ...]
     notes: tuple[str, ...] = ()  # what the reader skipped or repaired, for `check`
+    dropped: tuple[str, ...] = ()  # items that could not be read, each with its reason
+    capped: int = 0  # items beyond the source's max_items, not read
 
 
 @dataclass(frozen=True, slots=True)

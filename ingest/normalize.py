@@ -15,7 +15,7 @@ from datetime import datetime
 
 from ingest.clean import clean_body, html_to_text, remove_prefix
 from ingest.dateline import default_agencies, find_attributions, find_dateline
-from ingest.dates import choose_published, parse_date
+from ingest.dates import choose_published, clamp_date, parse_date
 from ingest.errors import ParseError
 from ingest.language import detect_language, normalize_tag
 from ingest.model import Article, RawItem, SourceSpec, Story
@@ -91,7 +91,7 @@ def normalize(
         published_raw=_clean_opt(
             item.published_raw or (article.published_raw if article else None)
         ),
-        updated=item.updated,
+        updated=clamp_date(item.updated, now),
         author=_clean_opt(item.author or (article.author if article else None)),
         language=_language(item, article, source, text_all),
         word_count=len(re.findall(r"\w+", body.text)),

@@ -28,6 +28,7 @@ import feedparser
 
 from ingest.dates import parse_date
 from ingest.errors import ParseError
+from ingest.feed_items import Split, newest, split_items
 from ingest.model import Fetched, ParsedFeed, RawItem, SourceSpec
 
 JSON_FEED_VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -71,20 +72,73 @@ def _looks_like_html(fetched: Fetched) -> bool:
 
 def _parse_xml_feed(source: SourceSpec, fetched: Fetched) -> ParsedFeed:
     headers, charset_note = _response_headers(fetched)
-    # A file object, never bytes or str: feedparser 6 first tries open() on a bytes or str
-    # argument, so a body that is a path ("/etc/passwd") would be read from our disk.
-    doc = feedparser.parse(io.BytesIO(fetched.body), response_headers=headers)
-    if not doc.entries and (doc.bozo or not doc.get("version")):
+    split = split_items(fetched.body)
+    body, capped = fetched.body, 0
+    if split is not None and len(split.items) > source.max_items:
+        kept = newest(split, source.max_items)
+        capped = len(split.items) - len(kept)
+        split = Split(split.head, kept, split.tail)
+        body = split.join(kept)
+    dropped: list[str] = []
+    try:
+        doc = _feedparse(body, headers)
+        entries = list(doc.entries)
+    except Exception as e:  # feedparser itself raises on some inputs (lone surrogates)
+        if split is None:
+            raise _error(source, fetched, f"unreadable feed: {_describe(e)}") from e
+        doc, entries, dropped = _one_by_one(split, headers)
+    if not entries and not dropped and (doc.bozo or not doc.get("version")):
         raise _error(source, fetched, _not_a_feed(doc, fetched))
     feed = doc.feed
     title = feed.get("title") or None
     language = feed.get("language") or fetched.headers.get("content-language") or None
-    items = tuple(
-        _entry_item(source.name, entry, title, language, fetched.final_url) for entry in doc.entries
-    )
+    items: list[RawItem] = []
+    for n, entry in enumerate(entries, 1):
+        try:
+            items.append(_entry_item(source.name, entry, title, language, fetched.final_url))
+        except Exception as e:  # one item's bad data must not cost the others
+            dropped.append(f"item {n} ({_entry_title(entry)!r}) unreadable: {_describe(e)}")
     link = _resolve(feed.get("link"), fetched.final_url)
     notes = ((charset_note,) if charset_note else ()) + _xml_notes(doc, items)
-    return ParsedFeed(title, link, language, items, notes)
+    notes += _cap_note(capped, source)
+    return ParsedFeed(title, link, language, tuple(items), notes, tuple(dropped), capped)
+
+
+def _feedparse(body: bytes, headers: dict[str, str]) -> Any:
+    # A file object, never bytes or str: feedparser 6 first tries open() on a bytes or str
+    # argument, so a body that is a path ("/etc/passwd") would be read from our disk.
+    return feedparser.parse(io.BytesIO(body), response_headers=headers)
+
+
+def _one_by_one(split: Split, headers: dict[str, str]) -> tuple[Any, list[Any], list[str]]:
+    """Each item parsed inside the document's head and tail, so a bad one loses only itself."""
+    doc = _feedparse(split.join(()), headers)
+    entries: list[Any] = []
+    dropped: list[str] = []
+    for n, item in enumerate(split.items, 1):
+        try:
+            entries.extend(_feedparse(split.join((item,)), headers).entries)
+        except Exception as e:
+            dropped.append(f"item {n} unreadable: {_describe(e)}")
+    return doc, entries, dropped
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {str(error)[:200]}"
+
+
+def _entry_title(entry: Any) -> str:
+    try:
+        return str(entry.get("title") or "untitled")[:80]
+    except Exception:
+        return "untitled"
+
+
+def _cap_note(capped: int, source: SourceSpec) -> tuple[str, ...]:
+    if not capped:
+        return ()
+    return (f"{capped} older items skipped: the feed lists more than max_items "
+            f"({source.max_items})",)  # fmt: skip
 
 
 def _response_headers(fetched: Fetched) -> tuple[dict[str, str], str | None]:
@@ -215,7 +269,10 @@ def _entry_date(entry: Any, key: str) -> datetime | None:
     parsed = _plain(entry, f"{key}_parsed")
     if parsed:
         # feedparser has already converted the date to UTC.
-        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+        try:
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+        except (OverflowError, ValueError, OSError):
+            return None
     return parse_date(_plain(entry, key))
 
 
@@ -250,15 +307,29 @@ def _parse_json_feed(source: SourceSpec, fetched: Fetched) -> ParsedFeed:
     title = _str(doc.get("title"))
     feed_author = _json_author(doc)
     items: list[RawItem] = []
-    notes: list[str] = []
+    dropped: list[str] = []
     for n, entry in enumerate(doc["items"], 1):
         if not isinstance(entry, dict):
-            notes.append(f"item {n} skipped: not a JSON object")
+            dropped.append(f"item {n} unreadable: not a JSON object")
             continue
-        items.append(_json_item(source.name, entry, title, language, feed_author, base))
-    notes.extend(_item_notes(items))
+        try:
+            items.append(_json_item(source.name, entry, title, language, feed_author, base))
+        except Exception as e:  # one item's bad data must not cost the others
+            dropped.append(f"item {n} ({_str(entry.get('title'))!r}) unreadable: {_describe(e)}")
+    capped = max(0, len(items) - source.max_items)
+    if capped:
+        items = _newest_raw(items, source.max_items)
+    notes = _item_notes(items) + list(_cap_note(capped, source))
     link = _resolve(_str(doc.get("home_page_url")), base)
-    return ParsedFeed(title, link, language, tuple(items), tuple(notes))
+    return ParsedFeed(title, link, language, tuple(items), tuple(notes), tuple(dropped), capped)
+
+
+def _newest_raw(items: list[RawItem], limit: int) -> list[RawItem]:
+    """The ``limit`` newest items in feed order; undated ones count as oldest."""
+    never = datetime(1970, 1, 1, tzinfo=UTC)
+    ranked = sorted(range(len(items)), key=lambda i: (items[i].published or never, -i))
+    keep = sorted(ranked[-limit:])
+    return [items[i] for i in keep]
 
 
 def _load_json_feed(source: SourceSpec, fetched: Fetched) -> dict[str, Any]:
@@ -328,7 +399,10 @@ def _rfc3339(value: str | None) -> datetime | None:
         return parse_date(value)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 has no UTC form
+        return None
 
 
 def _str(value: object) -> str | None:

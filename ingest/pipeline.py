@@ -113,6 +113,7 @@ class SourceReport:
     seen: int = 0
     clustered: int = 0  # new stories that joined an existing cluster
     failed: int = 0  # items dropped, with the first reason in ``error``
+    capped: int = 0  # items beyond the source's max_items, not read
     error: str | None = None
     error_type: str | None = None  # the exception class of a failed source, e.g. ParseError
     bytes: int = 0
@@ -227,7 +228,8 @@ def _run(
         return
     with timer("parse"):
         parsed = read_listing(spec, fetched)
-    report.found = len(parsed.items)
+    report.found = len(parsed.items) + len(parsed.dropped)
+    _record_unread(report, source_log(spec.name, state.url), parsed)
     prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
     with timer("store"), ctx.transaction() as conn:
         _write(ctx, conn, state.id, prepared, report)
@@ -300,11 +302,26 @@ def _prepare_all(
     return out
 
 
+def _record_unread(
+    report: SourceReport, slog: logging.LoggerAdapter[logging.Logger], parsed: ParsedFeed
+) -> None:
+    for reason in parsed.dropped:
+        report.failed += 1
+        report.error = report.error or reason
+        slog.warning("%s", reason)
+    if parsed.capped:
+        report.capped = parsed.capped
+        slog.warning("%d items over max_items skipped", parsed.capped)
+
+
 def _item_warning(report: SourceReport) -> str | None:
     """What the operator sees on a source whose fetch worked but some items did not."""
+    cap = f"{report.capped} items over max_items skipped" if report.capped else None
     if report.failed <= 1:
-        return report.error
-    return f"{report.failed} of {report.found} items dropped; first: {report.error}"
+        dropped = report.error
+    else:
+        dropped = f"{report.failed} of {report.found} items dropped; first: {report.error}"
+    return "; ".join(p for p in (dropped, cap) if p) or None
 
 
 def _drop(
@@ -459,7 +476,7 @@ def _succeed(
         "last_success_at": now,
         "last_status": fetched.status,
         "last_error": _item_warning(report),  # items dropped, or None
-        "last_error_at": now if report.error else None,
+        "last_error_at": now if report.error or report.capped else None,
         "error_count": 0,
         "etag": fetched.etag or (state.etag if fetched.not_modified else None),
         "last_modified": fetched.last_modified

@@ -114,7 +114,12 @@ def scrape_listing(source: SourceSpec, fetched: Fetched) -> ParsedFeed:
             f"source {source.name!r}: scrape.link {rules.link!r} gave no link in any of the "
             f"{len(elements)} items matched by scrape.item {rules.item!r} on {fetched.final_url}"
         )
-    return ParsedFeed(title, fetched.final_url, language, tuple(items), tuple(notes))
+    capped = max(0, len(items) - source.max_items)
+    if capped:  # listings run newest first; scraped dates are too often missing to sort by
+        items = items[: source.max_items]
+        notes.append(f"{capped} later items skipped: the page lists more than max_items "
+                     f"({source.max_items})")  # fmt: skip
+    return ParsedFeed(title, fetched.final_url, language, tuple(items), tuple(notes), (), capped)
 
 
 def _read_items(

@@ -58,3 +58,113 @@ def test_a_served_path_is_not_ingested(sqlite_url: str, site: FixtureSite, tmp_p
         assert conn.execute(sa.select(sa.func.count()).select_from(stories)).scalar_one() == 0
         error = conn.execute(sa.select(sources.c.last_error)).scalar_one()
     assert error is not None and ("not a feed" in error or "XML error" in error), error
+
+
+# --- one bad item loses only itself ------------------------------------------------------------
+
+RSS_HEAD = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://t.example/</link><description>d</description>'
+RSS_ITEM = "<item><title>{title}</title><link>http://t.example/{n}</link>{extra}</item>"
+
+
+def rss(*items: str) -> bytes:
+    return (RSS_HEAD + "".join(items) + "</channel></rss>").encode()
+
+
+def test_a_lone_surrogate_in_one_title_drops_only_that_item() -> None:
+    body = rss(
+        RSS_ITEM.format(title="Good one", n=1, extra=""),
+        RSS_ITEM.format(title="bad &#xD800; title", n=2, extra=""),
+        RSS_ITEM.format(title="Good two", n=3, extra=""),
+    )
+    feed = parse_feed(SourceSpec(name="s", url="https://t.example/f"), _fetched(body))
+    assert [i.title for i in feed.items] == ["Good one", "Good two"]
+    assert len(feed.dropped) == 1 and "item 2" in feed.dropped[0]
+    assert "UnicodeEncodeError" in feed.dropped[0]
+
+
+def test_a_json_item_dated_year_one_keeps_the_others() -> None:
+    import json
+
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "J",
+        "items": [
+            {"id": "1", "url": "https://j.example/1", "title": "Ancient",
+             "content_text": "x", "date_published": "0001-01-01T00:00:00+14:00"},
+            {"id": "2", "url": "https://j.example/2", "title": "Fine",
+             "content_text": "y", "date_published": "2025-03-04T10:00:00Z"},
+        ],
+    }  # fmt: skip
+    fetched = Fetched(
+        url="https://j.example/f", final_url="https://j.example/f", status=200,
+        headers={"content-type": "application/feed+json"}, body=json.dumps(doc).encode(),
+    )  # fmt: skip
+    feed = parse_feed(SourceSpec(name="j", url="https://j.example/f"), fetched)
+    assert [i.title for i in feed.items] == ["Ancient", "Fine"]
+    assert feed.items[0].published is None  # no UTC form: unknown, clamped later
+
+
+def test_dropped_items_are_recorded_on_the_source(sqlite_url: str, site: FixtureSite) -> None:
+    body = rss(
+        RSS_ITEM.format(title="bad &#xD800; title", n=1, extra="<description>x</description>"),
+        RSS_ITEM.format(
+            title="Envoys meet in Oslo", n=2, extra="<description>Envoys met.</description>"
+        ),
+    )
+    site.add("/feed.xml", body, content_type="application/rss+xml")
+    spec = SourceSpec(name="mixed", url=site.url("/feed.xml"), full_text="never")
+    report, error, titles = _ingest(sqlite_url, spec)
+    assert report.ok and report.new == 1 and report.failed == 1
+    assert titles == ["Envoys meet in Oslo"]
+    assert error is not None and "item 1" in error and "UnicodeEncodeError" in error
+
+
+def _ingest(url: str, spec: SourceSpec) -> tuple[pipeline.SourceReport, str | None, list[str]]:
+    engine = open_store(url)
+    with Fetcher(OPTIONS) as fetcher:
+        ctx = pipeline.Context(engine=engine, fetcher=fetcher)
+        pipeline.sync(ctx, [spec])
+        [report] = pipeline.ingest_many(ctx, [spec])
+    with engine.connect() as conn:
+        error = conn.execute(sa.select(sources.c.last_error)).scalar_one()
+        titles = list(conn.execute(sa.select(stories.c.title).order_by(stories.c.id)).scalars())
+    return report, error, titles
+
+
+# --- items per fetch are capped, newest first ------------------------------------------------
+
+
+def test_a_huge_feed_is_capped_to_the_newest_items() -> None:
+    items = [
+        RSS_ITEM.format(title=f"Item {n}", n=n, extra=f"<pubDate>{_rfc822(n)}</pubDate>")
+        for n in range(20_000)
+    ]
+    body = rss(*items[::-1][:10_000], *items[::-1][10_000:])
+    spec = SourceSpec(name="big", url="https://t.example/f", max_items=50)
+    feed = parse_feed(spec, _fetched(body))
+    assert len(feed.items) == 50 and feed.capped == 19_950
+    assert {i.title for i in feed.items} == {f"Item {n}" for n in range(19_950, 20_000)}
+    assert any("max_items (50)" in n for n in feed.notes)
+
+
+def _rfc822(n: int) -> str:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    return format_datetime(datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=n), usegmt=True)
+
+
+def test_the_cap_is_recorded_on_the_source(sqlite_url: str, site: FixtureSite) -> None:
+    items = [
+        RSS_ITEM.format(
+            title=f"Envoys meet for round {n} of talks", n=n,
+            extra=f"<pubDate>{_rfc822(n)}</pubDate><description>Round {n} of talks.</description>",
+        )
+        for n in range(12)
+    ]  # fmt: skip
+    site.add("/feed.xml", rss(*items), content_type="application/rss+xml")
+    spec = SourceSpec(name="capped", url=site.url("/feed.xml"), full_text="never", max_items=5)
+    report, error, titles = _ingest(sqlite_url, spec)
+    assert report.new == 5 and report.capped == 7
+    assert error == "7 items over max_items skipped"
+    assert sorted(int(t.split()[4]) for t in titles) == [7, 8, 9, 10, 11], titles

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from feeds.filters import Filter, compile_filter, matches
 from feeds.spec import FeedSpec
+from ingest.dates import clamp_date
 from ingest.store.schema import clusters, sources, stories, story_revisions, story_tags
 
 _BATCH = 500  # rows per scan step, and per IN (...) list
@@ -281,8 +282,18 @@ def _representatives(conn: sa.Connection, roots: Iterable[int]) -> dict[int, int
 
 
 def _changed(row: sa.RowMapping, revised: dict[int, datetime]) -> datetime:
-    times = [row["published_at"], row["updated_at"], revised.get(row["id"])]
+    times = [_published(row), _bounded(row, row["updated_at"]), revised.get(row["id"])]
     return max(t for t in times if t is not None)
+
+
+def _bounded(row: sa.RowMapping, value: datetime | None) -> datetime | None:
+    """A stored date as published: within [1970, first seen + tolerance]. Ingest clamps
+    already; this keeps rows stored before it did from reaching Last-Modified."""
+    return clamp_date(value, row["first_seen_at"])
+
+
+def _published(row: sa.RowMapping) -> datetime:
+    return _bounded(row, row["published_at"]) or row["first_seen_at"]
 
 
 def _item(
@@ -302,13 +313,13 @@ def _item(
         source_name=primary["source_name"],
         source_url=primary["source_url"],
         language=primary["language"],
-        published=primary["published_at"],
+        published=_published(primary),
         updated=updated,
         countries=tuple(primary["countries"] or ()),
         topics=tuple(primary["topics"] or ()),
         dateline=primary["dateline"],
         members=tuple(
-            Member(r["id"], r["url"], r["outlet"], r["title"], r["published_at"])
+            Member(r["id"], r["url"], r["outlet"], r["title"], _published(r))
             for r in sorted(others, key=lambda r: (r["published_at"], r["id"]))
         ),
     )

@@ -168,3 +168,49 @@ def test_the_cap_is_recorded_on_the_source(sqlite_url: str, site: FixtureSite) -
     assert report.new == 5 and report.capped == 7
     assert error == "7 items over max_items skipped"
     assert sorted(int(t.split()[4]) for t in titles) == [7, 8, 9, 10, 11], titles
+
+
+# --- dates we publish stay within [1970, first seen] ------------------------------------------
+
+ATOM = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"><title>Far Dates</title><id>urn:x</id>
+<updated>9999-12-31T23:59:59Z</updated>
+<entry><title>Envoys meet in Oslo for talks</title><id>urn:far:1</id>
+<link href="http://far.example/1"/><published>0001-01-01T00:00:00Z</published>
+<updated>9999-12-31T23:59:59Z</updated><content type="text">Envoys met in Oslo.</content></entry>
+<entry><title>Ministers sign a trade accord</title><id>urn:far:2</id>
+<link href="http://far.example/2"/><dc:date>9999-06-01T00:00:00Z</dc:date>
+<content type="text">Ministers signed an accord.</content></entry>
+</feed>"""
+
+
+def test_out_of_range_dates_never_reach_outputs(sqlite_url: str, site: FixtureSite) -> None:
+    import email.utils
+    from datetime import UTC, datetime, timedelta
+
+    import feedparser
+    import httpx
+
+    from feeds.spec import FeedSpec
+    from tests.feeds_support import serve
+
+    site.add("/atom.xml", ATOM, content_type="application/atom+xml")
+    spec = SourceSpec(name="far", url=site.url("/atom.xml"), full_text="never")
+    report, _, titles = _ingest(sqlite_url, spec)
+    assert report.new == 2
+    now = datetime.now(UTC)
+    engine = open_store(sqlite_url)
+    with engine.connect() as conn:
+        for pub, upd in conn.execute(sa.select(stories.c.published_at, stories.c.updated_at)):
+            for value in (pub, upd):
+                if value is not None:
+                    value = value.replace(tzinfo=value.tzinfo or UTC)
+                    assert datetime(1970, 1, 1, tzinfo=UTC) <= value <= now + timedelta(hours=1)
+    with serve(engine, [FeedSpec("all", "All", "Everything")]) as srv, httpx.Client() as client:
+        for ext in ("atom", "rss", "json"):
+            r = client.get(srv.url(f"feeds/all.{ext}"))
+            modified = email.utils.parsedate_to_datetime(r.headers["last-modified"])
+            assert modified <= now + timedelta(hours=1), (ext, r.headers["last-modified"])
+            assert b"9999" not in r.content and b" 0001 " not in r.content and b" 1 00:" not in r.content
+        rss = feedparser.parse(client.get(srv.url("feeds/all.rss")).content)
+        assert rss.feed.updated_parsed.tm_year <= now.year

@@ -19,7 +19,7 @@ from ingest.dates import choose_published, clamp_date, parse_date
 from ingest.errors import ParseError
 from ingest.language import detect_language, normalize_tag
 from ingest.model import Article, RawItem, SourceSpec, Story
-from ingest.sanitize import sanitize_html, xml_safe
+from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, xml_safe
 from ingest.tags import default_tagger
 from ingest.urls import canonical_url, prefer_canonical
 
@@ -108,11 +108,12 @@ def normalize(
 
 
 def clean_title(raw: str | None, outlets: tuple[str, ...] = ()) -> str:
-    """Entities decoded, tags dropped, whitespace folded, an outlet suffix removed."""
+    """A title that is already plain text (the readers decode it once, per its type):
+    whitespace folded, bidi controls dropped, capped at a word, an outlet suffix removed.
+    Nothing is unescaped or stripped here again, so "1 < 2" stays."""
     if not raw:
         return ""
-    text = " ".join(htmllib.unescape(_TAGS.sub(" ", htmllib.unescape(raw))).split())
-    return xml_safe(_strip_outlet(text, outlets))
+    return plain_field(_strip_outlet(plain_field(raw, 10 * TITLE_CHARS), outlets))
 
 
 def _strip_outlet(title: str, outlets: tuple[str, ...]) -> str:
@@ -186,7 +187,7 @@ def _attributions(body: _Body) -> tuple[str, ...]:
 
 def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:
     """The first two sentences of ``text``, at most ``limit`` characters (cut at a word)."""
-    flat = " ".join(text.split())
+    flat = plain_field(text, len(text) + 1)
     sentences = _SENTENCE.split(flat)
     summary = ""
     for sentence in sentences[:2]:

@@ -26,6 +26,7 @@ from xml.sax import SAXParseException
 
 import feedparser
 
+from ingest.clean import html_to_text
 from ingest.dates import parse_date
 from ingest.errors import ParseError
 from ingest.feed_items import Split, newest, split_items
@@ -233,7 +234,7 @@ def _entry_item(
         source=source,
         guid=entry.get("id") or None,
         url=_resolve(entry.get("link"), base),
-        title=entry.get("title"),
+        title=_title_text(entry),
         summary_html=_detail_html(entry.get("summary_detail"), summary),
         content_html=_longest_content(contents),
         published_raw=_plain(entry, "published") or _plain(entry, "updated"),
@@ -244,6 +245,18 @@ def _entry_item(
         language=_entry_language(entry) or feed_language,
         feed_title=feed_title,
     )
+
+
+def _title_text(entry: Any) -> str | None:
+    """The title as plain text, decoded once according to its type: an HTML title's markup
+    and entities become text; a plain-text title is taken as it is ("1 < 2" stays)."""
+    title = entry.get("title")
+    if not title:
+        return None
+    kind = (entry.get("title_detail") or {}).get("type", "text/plain")
+    if kind in ("text/html", "application/xhtml+xml"):
+        return " ".join(html_to_text(title).split()) or None
+    return str(title)
 
 
 def _resolve(link: str | None, base: str) -> str | None:

@@ -72,6 +72,21 @@ _TRACKING_IMG = re.compile(r"<img\b[^>]*>", re.I)
 _TINY = re.compile(r"""\b(?:width|height)\s*=\s*["']?[01]["'\s/>]""", re.I)
 
 
+# Embedding, override and isolate controls: an unbalanced one reverses the text after it in
+# a reader's list of titles (and a feed's title can spoof another by it).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+TITLE_CHARS = 300
+
+
+def plain_field(text: str, limit: int = TITLE_CHARS) -> str:
+    """One line of plain text as we publish it: XML-safe, without bidi controls,
+    whitespace folded, at most ``limit`` characters, cut at a word."""
+    flat = " ".join(_BIDI.sub("", xml_safe(text)).split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def xml_safe(text: str) -> str:
     """``text`` without the characters that XML 1.0 forbids."""
     return _XML_ILLEGAL.sub("", text)

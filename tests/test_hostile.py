@@ -211,6 +211,37 @@ def test_out_of_range_dates_never_reach_outputs(sqlite_url: str, site: FixtureSi
             r = client.get(srv.url(f"feeds/all.{ext}"))
             modified = email.utils.parsedate_to_datetime(r.headers["last-modified"])
             assert modified <= now + timedelta(hours=1), (ext, r.headers["last-modified"])
-            assert b"9999" not in r.content and b" 0001 " not in r.content and b" 1 00:" not in r.content
+            assert (
+                b"9999" not in r.content
+                and b" 0001 " not in r.content
+                and b" 1 00:" not in r.content
+            )
         rss = feedparser.parse(client.get(srv.url("feeds/all.rss")).content)
         assert rss.feed.updated_parsed.tm_year <= now.year
+
+
+# --- titles: decoded once, per their type ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<title>1 &lt; 2 and 3 &gt; 2</title>", "1 < 2 and 3 > 2"),
+        ('<title type="html">1 &amp;lt; 2 and &lt;b&gt;3&lt;/b&gt;</title>', "1 < 2 and 3"),
+        ("<title>\u202eReversed\u2066 text</title>", "Reversed text"),
+    ],
+)
+def test_titles_are_text_after_one_decoding(markup: str, expected: str) -> None:
+    from datetime import UTC, datetime
+
+    from ingest.normalize import normalize
+
+    doc = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>F</title><id>urn:f</id><entry>'
+        f'{markup}<id>urn:e</id><link href="https://t.example/1"/>'
+        '<content type="text">Body text here.</content></entry></feed>'
+    ).encode()
+    spec = SourceSpec(name="t", url="https://t.example/f", full_text="never")
+    [item] = parse_feed(spec, _fetched(doc)).items
+    story = normalize(item, None, spec, now=datetime.now(UTC), key="k")
+    assert story.title == expected

@@ -98,7 +98,7 @@ def test_atom10() -> None:
     feed = parse_fixture("atom10.xml", "application/atom+xml")
     dated, undated = feed.items
     assert dated.url == "https://feeds.example/news/posts/g20-climate"
-    assert dated.title == "G20 &amp; the climate file"  # HTML title, decoded later
+    assert dated.title == "G20 & the climate file"  # an HTML title is decoded once, here
     assert dated.summary_html == "<p>Short summary.</p>"
     assert dated.content_html is not None and "G20 summit" in dated.content_html
     assert dated.published == utc(2024, 3, 6, 14, 0)

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest.errors import StoreError
+from ingest.shown import shown
 from ingest.store import clusters as store
 from ingest.store.engine import reading
 
@@ -46,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _console() -> Console:
     # Plain text: no colour codes when piped, and no wrapping surprises in scripts.
     # Wide when piped, so a table in a log or a pipe doesn't wrap at 80 columns.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    # markup=False: titles and outlets are remote text ("[/]" in a title must not crash).
+    return Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
 
 
 def cmd_list(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
@@ -55,7 +57,7 @@ def cmd_list(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
     table = Table("id", "size", "updated", "outlet", "title", box=None, pad_edge=False)
     for c in rows:
         updated = c.updated_at.strftime("%Y-%m-%d %H:%M")
-        table.add_row(str(c.id), str(c.size), updated, c.outlet, c.title)
+        table.add_row(str(c.id), str(c.size), updated, shown(c.outlet), shown(c.title))
     console = _console()
     console.print(table)
     console.print(f"{len(rows)} cluster{'s' * (len(rows) != 1)}")
@@ -72,7 +74,9 @@ def cmd_show(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
     for m in members:
         mark = "*" if m.representative else ""
         published = m.published.strftime("%Y-%m-%d %H:%M")
-        table.add_row(mark, str(m.story_id), published, m.outlet, m.title, m.url)
+        table.add_row(
+            mark, str(m.story_id), published, shown(m.outlet), shown(m.title), shown(m.url)
+        )
     console = _console()
     console.print(f"cluster {args.cluster_id}: {len(members)} stories (* representative)")
     console.print(table)
@@ -101,5 +105,5 @@ def cmd_merge(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int
 
 
 def _fail(message: str) -> int:
-    Console(stderr=True, highlight=False).print(f"error: {message}")
+    Console(stderr=True, highlight=False, markup=False).print(f"error: {shown(message)}")
     return 1

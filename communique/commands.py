@@ -26,11 +26,14 @@ from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
 from ingest.model import RawItem, SourceSpec
 from ingest.schedule import SchedulePolicy
+from ingest.shown import shown
 from ingest.store import sources as source_rows
 
 # Wide when piped, so tables in logs and CI output don't wrap at 80 columns.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False)
+# markup=False: titles, errors and reason phrases come from remote servers, and "[/]" in
+# one must print as itself, not crash rich. Every remote string also goes through shown().
+out = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, markup=False)
 
 
 def policy(settings: Settings) -> SchedulePolicy:
@@ -138,7 +141,7 @@ def _print_reports(reports: list[pipeline.SourceReport]) -> None:
         )
     for r in reports:
         table.add_row(
-            r.name,
+            shown(r.name),
             r.outcome,
             str(r.status or "-"),
             str(r.found),
@@ -146,7 +149,7 @@ def _print_reports(reports: list[pipeline.SourceReport]) -> None:
             str(r.revised),
             str(r.seen),
             str(r.clustered),
-            (r.error or "")[:120],
+            shown(r.error or "")[:120],
         )
     out.print(table)
     new = sum(r.new for r in reports)
@@ -167,13 +170,13 @@ def show_sources(args: argparse.Namespace, settings: Settings) -> int:
         table.add_column(name)
     for h in rows:
         table.add_row(
-            h.name,
+            shown(h.name),
             "yes" if h.enabled else "no",
             _when(h.last_fetch_at),
             str(h.last_status or "-"),
             str(h.stories),
             _when(h.next_fetch_at) if h.enabled else "-",
-            h.disabled_reason or (h.last_error or "")[:100],
+            shown(h.disabled_reason or h.last_error or "")[:100],
         )
     out.print(table)
     return 0
@@ -194,14 +197,15 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
             fetched = fetcher.get(spec.url, robots=spec.robots, accept=accept)
             parsed = pipeline.read_listing(spec, fetched)
         except CommuniqueError as e:
-            err.print(f"communique: source {spec.name!r}: {e}")
+            err.print(shown(f"communique: source {spec.name!r}: {e}"))
             return 1
+        out.print(shown(spec.name), style="bold", end=" ")
         out.print(
-            f"[bold]{spec.name}[/] {fetched.final_url} — HTTP {fetched.status}, "
-            f"{len(fetched.body)} bytes, {len(parsed.items)} items"
-        )
-        for note in getattr(parsed, "notes", ()):
-            out.print(f"  note: {note}")
+            shown(f"{fetched.final_url} — HTTP {fetched.status}, "
+                  f"{len(fetched.body)} bytes, {len(parsed.items)} items")
+        )  # fmt: skip
+        for note in (*parsed.notes, *parsed.dropped):
+            out.print(f"  note: {shown(note)}")
         failed = 0
         for item in parsed.items:
             failed += not _check_item(fetcher, spec, item, args.lines)
@@ -214,9 +218,10 @@ def _check_item(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -
     try:
         story = pipeline.prepare_story(fetcher, spec, item, key, datetime.now(UTC))
     except CommuniqueError as e:
-        out.print(f"[red]✗[/] {getattr(item, 'url', None) or key}: {e}")
+        out.print("✗", style="red", end=" ")
+        out.print(shown(f"{getattr(item, 'url', None) or key}: {e}"))
         return False
-    out.print(f"[bold]{story.title}[/]")
+    out.print(shown(story.title), style="bold")
     fields = {
         "url": story.url,
         "published": f"{story.published.isoformat()}  (raw: {story.published_raw or '-'})",
@@ -229,12 +234,12 @@ def _check_item(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -
         "topics": f"{', '.join(story.topics) or '-'}  (diplomacy score {story.score:.2f})",
     }
     for name, value in fields.items():
-        out.print(f"  {name + ':':<11}{value or '-'}")
+        out.print(f"  {name + ':':<11}{shown(value or '-')}")
     out.print(f"  words:     {story.word_count}")
     for line in [p for p in story.body_text.split("\n") if p.strip()][:lines]:
-        out.print(f"  | {line[:140]}")
+        out.print(f"  | {shown(line[:140])}")
     for note in story.removed:
-        out.print(f"  removed: {note}")
+        out.print(f"  removed: {shown(note)}")
     return True
 
 

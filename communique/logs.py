@@ -8,7 +8,23 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from ingest.shown import shown
+
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+class ShownFilter(logging.Filter):
+    """Every record as an operator may see it: remote text in messages and ``extra`` fields
+    loses its control characters (no escape sequences in a terminal, no forged lines) and
+    URLs their credentials. The message is rendered here, once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = shown(record.getMessage())
+        record.args = ()
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, shown(value))
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -34,6 +50,7 @@ def configure(section: Any, verbose: bool = False) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ShownFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel("DEBUG" if verbose else section.level.upper())

@@ -24,6 +24,7 @@ from feeds.urls import (
     page_path,
 )
 from ingest.sanitize import xml_safe
+from ingest.shown import redact, shown
 
 _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -102,12 +103,12 @@ def feed_page(site: SiteSpec, spec: FeedSpec, items: Sequence[FeedItem], pages: 
 def _source_row(s: SourceHealth) -> str:
     error = ""
     if s.disabled_reason:
-        error = f'<span class="error">disabled: {_e(s.disabled_reason)}</span>'
+        error = f'<span class="error">disabled: {_e(shown(s.disabled_reason))}</span>'
     elif s.last_error:
-        error = f'<span class="error">{_e(s.last_error)}</span> ({_when(s.last_error_at)})'
+        error = f'<span class="error">{_e(shown(s.last_error))}</span> ({_when(s.last_error_at)})'
     status = _e(s.last_status) if s.last_status is not None else "—"
     return (
-        f'<tr><td><a href="{_e(s.url)}">{_e(s.name)}</a>'
+        f'<tr><td><a href="{_e(redact(s.url))}">{_e(s.name)}</a>'
         + ("" if s.enabled else " (off)")
         + f"</td><td>{_when(s.last_success_at)}</td><td>{status}</td><td>{error or '—'}</td>"
         f"<td>{_when(s.next_fetch_at)}</td><td>{s.story_count}</td></tr>"

@@ -36,6 +36,7 @@ from ingest.model import Article, Fetched, ParsedFeed, RawItem, SourceSpec, Stor
 from ingest.normalize import needs_full_text, normalize
 from ingest.parse import parse_feed
 from ingest.scrape import scrape_listing
+from ingest.shown import redact, shown
 from ingest.store import sources as source_rows
 from ingest.store import stories as story_rows
 from ingest.store.clusters import assign_cluster
@@ -60,7 +61,7 @@ class SourceLog(logging.LoggerAdapter):  # type: ignore[type-arg]
 
 
 def source_log(name: str, url: str) -> SourceLog:
-    return SourceLog(log, {"source": name, "url": url})
+    return SourceLog(log, {"source": name, "url": redact(url)})
 
 
 def utcnow() -> datetime:
@@ -314,6 +315,10 @@ def _record_unread(
         slog.warning("%d items over max_items skipped", parsed.capped)
 
 
+def _shown_opt(text: str | None) -> str | None:
+    return shown(text) if text else None
+
+
 def _item_warning(report: SourceReport) -> str | None:
     """What the operator sees on a source whose fetch worked but some items did not."""
     cap = f"{report.capped} items over max_items skipped" if report.capped else None
@@ -475,7 +480,7 @@ def _succeed(
         "last_fetch_at": now,
         "last_success_at": now,
         "last_status": fetched.status,
-        "last_error": _item_warning(report),  # items dropped, or None
+        "last_error": _shown_opt(_item_warning(report)),  # items dropped, or None
         "last_error_at": now if report.error or report.capped else None,
         "error_count": 0,
         "etag": fetched.etag or (state.etag if fetched.not_modified else None),
@@ -523,7 +528,7 @@ def _fail(
     values: dict[str, object] = {
         "last_fetch_at": now,
         "last_status": status,
-        "last_error": message,
+        "last_error": shown(message),
         "last_error_at": now,
         "error_count": count,
         "next_fetch_at": schedule.after_failure(

@@ -245,3 +245,99 @@ def test_titles_are_text_after_one_decoding(markup: str, expected: str) -> None:
     [item] = parse_feed(spec, _fetched(doc)).items
     story = normalize(item, None, spec, now=datetime.now(UTC), key="k")
     assert story.title == expected
+
+
+# --- terminal and markup injection, secrets ---------------------------------------------------
+
+EVIL_REASON = b"[/] \x1b]0;pwned\x07\x1b[2J[bold red]boom"
+
+
+class _RawServer:
+    """Answers every request with one fixed raw HTTP response (any status line we like)."""
+
+    def __init__(self, response: bytes) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.response = response
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def port(self) -> int:
+        return int(self.sock.getsockname()[1])
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(self.response)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_remote_text_cannot_inject_markup_controls_or_show_secrets(
+    tmp_path: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from communique.cli import main
+
+    raw = _RawServer(
+        b"HTTP/1.1 500 " + EVIL_REASON + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    site.add("/feed.xml", rss(RSS_ITEM.format(
+        title="Talks [/] resume \x1b[2J in Oslo", n=1, extra="<description>Talks.</description>")),
+        content_type="application/rss+xml")  # fmt: skip
+    config = tmp_path / "c.toml"
+    config.write_text(f"""
+[store]
+url = "sqlite:///{tmp_path / "s.db"}"
+[fetch]
+allow_private_networks = true
+per_host_delay = 0
+timeout = 5
+[[sources]]
+name = "evil"
+url = "http://spy:hunter2@127.0.0.1:{raw.port}/feed.xml"
+[[sources]]
+name = "markup"
+url = "{site.url("/feed.xml")}"
+full_text = false
+""")
+    try:
+        assert main(["--config", str(config), "ingest"]) == 0
+        assert main(["--config", str(config), "sources"]) == 0
+        assert main(["--config", str(config), "check", "markup"]) == 0
+    finally:
+        raw.close()
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert "\x1b" not in printed and "\x07" not in printed
+    assert "hunter2" not in printed
+    assert "[/]" in printed  # shown as itself, not taken for markup
+    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    with engine.connect() as conn:
+        errors = [e for e in conn.execute(sa.select(sources.c.last_error)).scalars() if e]
+    assert errors and all("\x1b" not in e and "hunter2" not in e for e in errors)
+
+
+def test_log_lines_lose_controls_and_credentials() -> None:
+    import logging
+
+    from communique.logs import ShownFilter
+
+    record = logging.LogRecord(
+        "x", logging.WARNING, "f", 1, "fetch %s failed: %s",
+        ("https://u:secret@h.example/f", "500 \x1b[2J\x1b]0;t\x07 boom\r\nFAKE LINE"), None,
+    )  # fmt: skip
+    record.url = "https://u:secret@h.example/f"
+    ShownFilter().filter(record)
+    message = record.getMessage()
+    assert "secret" not in message and "\x1b" not in message and "\n" not in message
+    assert record.url == "https://***@h.example/f"

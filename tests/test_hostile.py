@@ -196,7 +196,7 @@ def test_out_of_range_dates_never_reach_outputs(sqlite_url: str, site: FixtureSi
 
     site.add("/atom.xml", ATOM, content_type="application/atom+xml")
     spec = SourceSpec(name="far", url=site.url("/atom.xml"), full_text="never")
-    report, _, titles = _ingest(sqlite_url, spec)
+    report, _, _ = _ingest(sqlite_url, spec)
     assert report.new == 2
     now = datetime.now(UTC)
     engine = open_store(sqlite_url)

@@ -106,6 +106,7 @@ class RawItem:
     categories: tuple[str, ...] = ()
     language: str | None = None
     feed_title: str | None = None  # the channel's title, a fallback outlet name
+    feed_link: str | None = None  # the channel's page, the link of an item that has none
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ pipeline may hand over the feed's own HTML instead (auto mode, when the feed's t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html as htmllib
 import re
@@ -69,6 +70,8 @@ def normalize(
         item.title or (article.title if article else None), _outlets(item, article, source)
     )
     body = _body(item, article, title)
+    if not item.url and article is None and body.text:
+        body = _linkless(body)
     if not title and not body.text:
         raise ParseError("item has no title and no text")
     title = title or _first_words(body.text)
@@ -178,6 +181,18 @@ def _body(item: RawItem, article: Article | None, title: str) -> _Body:
     )
 
 
+LINKLESS_NOTE = "This item has no link of its own; its link leads to the source's page."
+
+
+def _linkless(body: _Body) -> _Body:
+    """Say so in the item when its link is the source's page, not its own."""
+    return dataclasses.replace(
+        body,
+        html=f"{body.html}<p><em>{LINKLESS_NOTE}</em></p>",
+        text=f"{body.text}\n\n{LINKLESS_NOTE}",
+    )
+
+
 def _attributions(body: _Body) -> tuple[str, ...]:
     found = find_attributions(body.text)
     if body.dateline_agency and body.dateline_agency not in found:
@@ -212,7 +227,7 @@ def content_hash(text: str) -> str:
 def _url(item: RawItem, article: Article | None, source: SourceSpec) -> str:
     # An item without a link (RSS allows it) points at its source rather than being lost;
     # its identity is then its content hash (ingest.identity).
-    page = item.url or (article.url if article else None) or source.url
+    page = item.url or (article.url if article else None) or item.feed_link or source.url
     try:
         if article is not None:
             return canonical_url(prefer_canonical(page, article.canonical_url))

@@ -14,6 +14,7 @@ is not a feed at all is a ``ParseError`` naming the source and the cause.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import html
 import io
 import json
@@ -21,7 +22,7 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXParseException
 
 import feedparser
@@ -100,6 +101,7 @@ def _parse_xml_feed(source: SourceSpec, fetched: Fetched) -> ParsedFeed:
         except Exception as e:  # one item's bad data must not cost the others
             dropped.append(f"item {n} ({_entry_title(entry)!r}) unreadable: {_describe(e)}")
     link = _resolve(feed.get("link"), fetched.final_url)
+    items = [dataclasses.replace(i, feed_link=link) for i in items]
     notes = ((charset_note,) if charset_note else ()) + _xml_notes(doc, items)
     notes += _cap_note(capped, source)
     return ParsedFeed(title, link, language, tuple(items), notes, tuple(dropped), capped)
@@ -233,7 +235,7 @@ def _entry_item(
     return RawItem(
         source=source,
         guid=entry.get("id") or None,
-        url=_resolve(entry.get("link"), base),
+        url=_web_link(_resolve(entry.get("link"), base)),
         title=_title_text(entry),
         summary_html=_detail_html(entry.get("summary_detail"), summary),
         content_html=_longest_content(contents),
@@ -257,6 +259,12 @@ def _title_text(entry: Any) -> str | None:
     if kind in ("text/html", "application/xhtml+xml"):
         return " ".join(html_to_text(title).split()) or None
     return str(title)
+
+
+def _web_link(link: str | None) -> str | None:
+    """An http(s) link, else None: feedparser offers an Atom entry's ``urn:`` id as its link
+    when it has none, and that is an identity, not a page."""
+    return link if link and urlsplit(link).scheme in ("http", "https") else None
 
 
 def _resolve(link: str | None, base: str) -> str | None:
@@ -334,6 +342,7 @@ def _parse_json_feed(source: SourceSpec, fetched: Fetched) -> ParsedFeed:
         items = _newest_raw(items, source.max_items)
     notes = _item_notes(items) + list(_cap_note(capped, source))
     link = _resolve(_str(doc.get("home_page_url")), base)
+    items = [dataclasses.replace(i, feed_link=link) for i in items]
     return ParsedFeed(title, link, language, tuple(items), tuple(notes), tuple(dropped), capped)
 
 
@@ -380,7 +389,7 @@ def _json_item(
     return RawItem(
         source=source,
         guid=str(ident) if ident not in (None, "") else None,
-        url=_resolve(_str(entry.get("url")) or _str(entry.get("external_url")), base),
+        url=_web_link(_resolve(_str(entry.get("url")) or _str(entry.get("external_url")), base)),
         title=_str(entry.get("title")),
         summary_html=_text_to_html(summary) if summary else None,
         content_html=content,

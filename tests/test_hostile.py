@@ -341,3 +341,33 @@ def test_log_lines_lose_controls_and_credentials() -> None:
     message = record.getMessage()
     assert "secret" not in message and "\x1b" not in message and "\n" not in message
     assert record.url == "https://***@h.example/f"
+
+
+# --- protocol oddities -------------------------------------------------------------------------
+
+
+def test_a_304_to_an_unconditional_request_is_an_error(sqlite_url: str, site: FixtureSite) -> None:
+    site.add("/feed.xml", b"", status=304)
+    spec = SourceSpec(name="lazy", url=site.url("/feed.xml"))
+    report, error, _ = _ingest(sqlite_url, spec)
+    assert not report.ok and report.status == 304
+    assert error is not None and "not conditional" in error
+
+
+def test_an_atom_entry_with_a_urn_id_and_no_link_is_kept(
+    sqlite_url: str, site: FixtureSite
+) -> None:
+    doc = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Urns</title>
+<id>urn:uuid:feed</id><link href="{base}/news/"/><updated>2025-03-04T10:00:00Z</updated>
+<entry><title>Envoys meet in Oslo for talks</title>
+<id>urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</id><updated>2025-03-04T10:00:00Z</updated>
+<content type="text">Envoys from both countries met in Oslo on Tuesday.</content></entry></feed>"""
+    site.add("/atom.xml", doc.format(base=site.base), content_type="application/atom+xml")
+    spec = SourceSpec(name="urns", url=site.url("/atom.xml"), full_text="never")
+    report, _, titles = _ingest(sqlite_url, spec)
+    assert report.new == 1 and titles == ["Envoys meet in Oslo for talks"], report
+    engine = open_store(sqlite_url)
+    with engine.connect() as conn:
+        url, body = conn.execute(sa.select(stories.c.url, stories.c.body_text)).one()
+    assert url.startswith(site.base + "/news")
+    assert "no link of its own" in body, body

@@ -99,6 +99,12 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         started = time.monotonic()
         hops = self._follow(url, headers, robots)
+        if hops[-1].status == 304 and not (etag or last_modified):
+            # Nothing was asked conditionally, so "not modified" is the server's mistake;
+            # taking it for success would hide a source that never gives us its content.
+            raise FetchError(
+                url, "HTTP 304 Not Modified to a request that was not conditional", 304
+            )
         return _result(url, hops, etag, last_modified, time.monotonic() - started)
 
     # --- one request, hop by hop --------------------------------------------------------

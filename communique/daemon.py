@@ -31,6 +31,7 @@ import uvicorn
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from communique import commands, observe
+from communique.http_limits import LimitedHttpToolsProtocol
 from communique.lock import DaemonLock
 from communique.settings import Settings
 from feeds import websub
@@ -240,6 +241,7 @@ class Daemon:
                 access_log=False,
                 lifespan="off",
                 timeout_graceful_shutdown=2,
+                http=LimitedHttpToolsProtocol,
             )
         )
         previous = _on_signals(lambda: self.stop.set())

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 import uvicorn
 
+from communique.http_limits import LimitedHttpToolsProtocol
 from feeds.app import FeedApp
 from feeds.spec import FeedSpec, SiteSpec
 from ingest.store.schema import clusters, sources, stories, story_revisions, story_tags
@@ -143,7 +144,10 @@ def serve(
         archive_page_size=app_args.pop("archive_page_size", 50),
     )
     app = FeedApp(engine, feeds, site, **app_args)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, http="httptools")
+    # The daemon's own protocol, with its limits on request heads.
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, http=LimitedHttpToolsProtocol
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -25,7 +25,7 @@ LIBRARY_HOMES = {
     "httpcore": {"ingest/fetch/network.py"},
     "trafilatura": {"ingest/extract.py"},
     "nh3": {"ingest/sanitize.py"},
-    "uvicorn": {"communique/daemon.py"},
+    "uvicorn": {"communique/daemon.py", "communique/http_limits.py"},
 }
 LEAVES = (
     "fetch",

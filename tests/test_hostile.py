@@ -371,3 +371,68 @@ def test_an_atom_entry_with_a_urn_id_and_no_link_is_kept(
         url, body = conn.execute(sa.select(stories.c.url, stories.c.body_text)).one()
     assert url.startswith(site.base + "/news")
     assert "no link of its own" in body, body
+
+
+# --- the HTTP server caps request heads ---------------------------------------------------------
+
+
+def _raw_request(port: int, data: bytes, *, pause: float = 0.0) -> bytes:
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        try:
+            s.sendall(data)
+            if pause:
+                time.sleep(pause)
+        except OSError:
+            pass  # the server may hang up before it has read all of a huge head
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+            if b"\r\n\r\n" in b"".join(chunks) and b"content-length" in b"".join(chunks).lower():
+                break
+        return b"".join(chunks)
+
+
+@pytest.fixture
+def served_port(sqlite_url: str):  # type: ignore[no-untyped-def]
+    from feeds.spec import FeedSpec
+    from tests.feeds_support import serve
+
+    engine = open_store(sqlite_url)
+    with serve(engine, [FeedSpec("all", "All", "Everything")]) as srv:
+        yield int(srv.url("").split(":")[2].split("/")[0])
+    engine.dispose()
+
+
+def test_huge_or_many_headers_get_431_and_others_are_served(served_port: int) -> None:
+    import threading
+    import time
+
+    import httpx
+
+    base = f"http://127.0.0.1:{served_port}/"
+    big = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (8 * 1024 * 1024) + b"\r\n\r\n"
+    answers: list[bytes] = []
+    attacker = threading.Thread(target=lambda: answers.append(_raw_request(served_port, big)))
+    attacker.start()
+    started = time.monotonic()
+    assert httpx.get(base, timeout=10).status_code == 200  # not stalled by the attacker
+    assert time.monotonic() - started < 5
+    attacker.join(30)
+    assert answers and answers[0].startswith(b"HTTP/1.1 431"), answers[:1]
+    many = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(
+        b"X-H%d: v\r\n" % i for i in range(500)
+    ) + b"\r\n"  # fmt: skip
+    assert _raw_request(served_port, many).startswith(b"HTTP/1.1 431")
+    ok = _raw_request(served_port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert not ok.startswith(b"HTTP/1.1 431")
+
+
+def test_a_slow_request_head_is_cut_off(served_port: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import communique.http_limits as limits
+
+    monkeypatch.setattr(limits, "HEAD_TIMEOUT", 0.5)
+    answer = _raw_request(served_port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a", pause=1.5)
+    assert answer.startswith(b"HTTP/1.1 408")

@@ -9,12 +9,14 @@ duplicate name is a ``ConfigError`` whose message starts with the key path, e.g.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
 import types
 import typing
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +26,8 @@ from feeds.spec import FeedSpec, SiteSpec
 from ingest.dedupe import DedupeParams
 from ingest.errors import ConfigError
 from ingest.model import FetchOptions, SourceSpec
+from ingest.scrape import split_selector
+from ingest.tags import known_countries, known_topics
 
 # config/communique.toml, shipped inside the package (communique/default.toml links to it)
 # so an installed wheel finds it as well as a source checkout.
@@ -126,6 +130,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except FileNotFoundError as e:
         raise ConfigError("", f"config file {path} not found") from e
+    except IsADirectoryError as e:
+        raise ConfigError("", f"{path} is a directory, not a config file") from e
+    except PermissionError as e:
+        raise ConfigError("", f"config file {path} cannot be read: permission denied") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError("", f"{path} is not UTF-8 (byte {e.start}); TOML must be") from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError("", f"{path} is not valid TOML: {e}") from e
 
@@ -159,8 +169,9 @@ _DURATION_KEYS = {
     "lease",
 }
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-# Fields that hold a URL must be absolute http(s).
-_URL_FIELDS = {"url", "base_url", "hub"}
+_MAY_BE_ZERO = {"per_host_delay", "max_retry_after"}  # durations where 0 means "none"
+MAX_DURATION = 366 * 86400.0
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Keys whose TOML spelling differs from the Python field.
 _BOOL_OR_LITERAL = {"full_text": {True: "always", False: "never"}}
 
@@ -175,22 +186,26 @@ def _build(cls: type, table: Any, path: str) -> Any:
         raise ConfigError(
             _join(path, unknown[0]), f"unknown key (allowed: {', '.join(sorted(names))})"
         )
-    kwargs = {key: _value(hints[key], value, _join(path, key), key) for key, value in table.items()}
-    try:
-        return cls(**kwargs)
-    except TypeError as e:  # a required key is missing
-        missing = [f.name for f in dataclasses.fields(cls) if f.name not in kwargs]
-        raise ConfigError(
-            path or "config", f"missing required key {missing[0] if missing else ''}: {e}"
-        ) from e
+    required = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    missing = [name for name in required if name not in table]
+    if missing:
+        raise ConfigError(path or "config", f"missing required key {missing[0]!r}")
+    kwargs = {
+        key: _value(hints[key], value, _join(path, key), key, cls) for key, value in table.items()
+    }
+    return cls(**kwargs)
 
 
-def _value(hint: Any, value: Any, path: str, key: str) -> Any:
+def _value(hint: Any, value: Any, path: str, key: str, owner: type) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
-        return _value(inner[0], value, path, key)
+        return _value(inner[0], value, path, key, owner)
     if key in _BOOL_OR_LITERAL and isinstance(value, bool):
         value = _BOOL_OR_LITERAL[key][value]
     if origin is Literal:
@@ -201,10 +216,14 @@ def _value(hint: Any, value: Any, path: str, key: str) -> Any:
         items = value if isinstance(value, list) else None
         if items is None:
             raise ConfigError(path, f"expected an array, got {_tname(value)}")
-        return tuple(_value(args[0], v, f"{path}[{i}]", key) for i, v in enumerate(items))
+        return tuple(_value(args[0], v, f"{path}[{i}]", key, owner) for i, v in enumerate(items))
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, path)  # type: ignore[arg-type]
-    return _scalar(hint, value, path, key)
+    value = _scalar(hint, value, path, key)
+    check = _FIELD_CHECKS.get((owner.__name__, key))
+    if check is not None and value not in ("", None):
+        check(value, path)
+    return value
 
 
 def _scalar(hint: Any, value: Any, path: str, key: str) -> Any:
@@ -215,14 +234,14 @@ def _scalar(hint: Any, value: Any, path: str, key: str) -> Any:
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(path, f"expected an integer, got {_tname(value)}")
+        if value < 0:
+            raise ConfigError(path, f"must not be negative, got {value}")
         return value
     if hint is float:
         return _seconds_or_number(value, path, duration=key in _DURATION_KEYS)
     if hint is str:
         if not isinstance(value, str):
             raise ConfigError(path, f"expected a string, got {_tname(value)}")
-        if key in _URL_FIELDS and value:
-            _check_url(value, path)
         return value
     raise ConfigError(path, f"unsupported type {hint}")  # pragma: no cover - a spec bug
 
@@ -231,22 +250,83 @@ def _seconds_or_number(value: Any, path: str, duration: bool) -> float:
     if isinstance(value, bool):
         raise ConfigError(path, "expected a number, got a boolean")
     if isinstance(value, int | float):
-        if value < 0:
-            raise ConfigError(path, f"must not be negative, got {value}")
-        return float(value)
-    if not duration:
+        number = float(value)
+    elif duration and isinstance(value, str) and (m := _DURATION.match(value)):
+        number = float(m.group(1)) * _UNITS[m.group(2)]
+    elif duration:
+        raise ConfigError(path, f"expected seconds or a duration such as '15m', got {value!r}")
+    else:
         raise ConfigError(path, f"expected a number, got {_tname(value)}")
-    if isinstance(value, str) and (m := _DURATION.match(value)):
-        return float(m.group(1)) * _UNITS[m.group(2)]
-    raise ConfigError(path, f"expected seconds or a duration such as '15m', got {value!r}")
+    if not math.isfinite(number):
+        raise ConfigError(path, f"must be a finite number, got {value!r}")
+    if number < 0:
+        raise ConfigError(path, f"must not be negative, got {value}")
+    if duration and number > MAX_DURATION:
+        raise ConfigError(path, f"must be at most {MAX_DURATION:.0f} seconds (a year), got {value}")
+    if duration and number == 0 and path.rsplit(".", 1)[-1] not in _MAY_BE_ZERO:
+        raise ConfigError(path, "must be more than 0")
+    return number
 
 
-def _check_url(value: str, path: str) -> None:
-    if value.startswith(("sqlite:", "postgresql:", "postgres:", "postgresql+")):
-        return
+def _check_web_url(value: str, path: str) -> None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(path, f"not an absolute http(s) URL: {value!r}")
+    if any(c.isspace() for c in value):
+        raise ConfigError(path, f"a URL has no spaces (write %20): {value!r}")
+
+
+def _check_store_url(value: str, path: str) -> None:
+    scheme = urlsplit(value).scheme.split("+", 1)[0]
+    if scheme not in ("sqlite", "postgresql", "postgres"):
+        raise ConfigError(
+            path, f"not a store URL (sqlite:///path.db or postgresql://host/db): {value!r}"
+        )
+
+
+def _check_log_level(value: str, path: str) -> None:
+    if value.upper() not in _LOG_LEVELS:
+        raise ConfigError(path, f"must be one of {', '.join(_LOG_LEVELS)}, got {value!r}")
+
+
+def _check_score(value: float, path: str) -> None:
+    if value > 1:
+        raise ConfigError(path, f"a diplomacy score runs from 0 to 1, got {value}")
+
+
+def _check_positive(value: int, path: str) -> None:
+    if value < 1:
+        raise ConfigError(path, f"must be at least 1, got {value}")
+
+
+def _check_topic(value: str, path: str) -> None:
+    known = known_topics()
+    if value not in known:
+        raise ConfigError(path, f"unknown topic {value!r} (known: {', '.join(sorted(known))})")
+
+
+def _check_country(value: str, path: str) -> None:
+    if value.upper() not in known_countries():
+        raise ConfigError(
+            path, f"not an ISO 3166-1 alpha-2 country code such as 'JP' or 'EU': {value!r}"
+        )
+
+
+# (spec class, field) → its check: checks follow the field, not a key name shared by
+# several tables ([store] url is a database, [[sources]] url a web page).
+_FIELD_CHECKS: dict[tuple[str, str], Callable[[Any, str], None]] = {
+    ("StoreSection", "url"): _check_store_url,
+    ("ServerSection", "base_url"): _check_web_url,
+    ("WebSubSection", "hub"): _check_web_url,
+    ("SourceSpec", "url"): _check_web_url,
+    ("LogSection", "level"): _check_log_level,
+    ("FeedSpec", "min_score"): _check_score,
+    ("FeedSpec", "topics"): _check_topic,
+    ("FeedSpec", "countries"): _check_country,
+    ("FetchOptions", "max_bytes"): _check_positive,
+    ("FetchOptions", "per_host_concurrency"): _check_positive,
+    ("ScheduleSection", "workers"): _check_positive,
+}
 
 
 def _check_whole(settings: Settings) -> None:
@@ -305,7 +385,7 @@ def check_selector(selector: str, path: str) -> None:
     """Compile a CSS selector (with an optional ``@attr`` suffix) or raise naming ``path``."""
     import soupsieve  # the CSS engine behind BeautifulSoup's select()
 
-    css = selector.rsplit("@", 1)[0] if "@" in selector else selector
+    css, _ = split_selector(selector)  # the scraper's own split, so both agree
     if not css.strip():
         raise ConfigError(path, f"empty CSS selector in {selector!r}")
     try:

@@ -309,3 +309,14 @@ def default_tagger() -> Tagger:
     gazetteer = json.loads((data / "gazetteer.json").read_text(encoding="utf-8"))
     topics = json.loads((data / "topics.json").read_text(encoding="utf-8"))
     return Tagger.from_data(gazetteer, topics)
+
+
+def known_countries() -> frozenset[str]:
+    """The codes a feed may filter ``countries`` on: every country of the gazetteer, and EU."""
+    tagger = default_tagger()
+    return frozenset(code for code in tagger.alias_country.values() if code) | {"EU"}
+
+
+def known_topics() -> frozenset[str]:
+    """The topic names a feed may filter on."""
+    return frozenset(t.name for t in default_tagger().topics)

@@ -99,7 +99,51 @@ def test_environment_selects_file_and_store(
         ('[fetch]\ntimeout = "soon"', "fetch.timeout", "duration"),
         ('[dedupe]\nwindow_hours = "3d"', "dedupe.window_hours", "expected a number"),
         ('[[sources]]\nname = "a"\nurl = "ftp://x/f"', "sources[0].url", "http(s) URL"),
-        ('[[sources]]\nurl = "https://x/f"', "sources[0]", "missing required key name"),
+        ('[[sources]]\nurl = "https://x/f"', "sources[0]", "missing required key 'name'"),
+        ("[fetch]\ntimeout = 0", "fetch.timeout", "more than 0"),
+        ("[fetch]\ntimeout = inf", "fetch.timeout", "finite"),
+        ("[fetch]\nmax_bytes = -1", "fetch.max_bytes", "negative"),
+        ("[fetch]\nmax_bytes = 0", "fetch.max_bytes", "at least 1"),
+        (
+            '[[sources]]\nname = "a"\nurl = "https://x/f"\ninterval = nan',
+            "sources[0].interval",
+            "finite",
+        ),
+        (
+            '[[sources]]\nname = "a"\nurl = "https://x/f"\ninterval = 1e308',
+            "sources[0].interval",
+            "a year",
+        ),
+        ('[[sources]]\nname = "a"\nurl = "https://x/f x"', "sources[0].url", "no spaces"),
+        ('[[sources]]\nname = "a"\nurl = "sqlite:///etc/passwd"', "sources[0].url", "http(s) URL"),
+        (
+            '[[sources]]\nname = "a"\nurl = "https://x/f"\nmax_items = 0',
+            "sources[0].max_items",
+            "at least 1",
+        ),
+        (
+            '[[sources]]\nname = "a"\nurl = "https://x/f"\ntimezone = "Mars/Base"',
+            "sources[0].timezone",
+            "IANA",
+        ),
+        ('[store]\nurl = "mysql://x/y"', "store.url", "not a store URL"),
+        ('[log]\nlevel = "LOUD"', "log.level", "one of"),
+        (
+            '[[feeds]]\nslug = "x"\ntitle = "t"\ncountries = ["XX"]',
+            "feeds[0].countries[0]",
+            "ISO 3166",
+        ),
+        (
+            '[[feeds]]\nslug = "x"\ntitle = "t"\ncountries = ["Japan"]',
+            "feeds[0].countries[0]",
+            "ISO 3166",
+        ),
+        (
+            '[[feeds]]\nslug = "x"\ntitle = "t"\ntopics = ["sumit"]',
+            "feeds[0].topics[0]",
+            "unknown topic",
+        ),
+        ('[[feeds]]\nslug = "x"\ntitle = "t"\nmin_score = 3', "feeds[0].min_score", "0 to 1"),
         (
             '[[sources]]\nname = "a"\nurl = "https://x/1"\n[[sources]]\nname = "a"\nurl = "https://x/2"',
             "sources[1].name",
@@ -147,6 +191,23 @@ def test_not_toml_and_missing_file_are_config_errors(tmp_path: Path) -> None:
         load_settings(write(tmp_path, "[server\n"))
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "missing.toml")
+
+
+def test_unreadable_files_are_config_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.toml"
+    bad.write_bytes(b'[log]\nlevel = "\xff"\n')
+    with pytest.raises(ConfigError, match="is not UTF-8"):
+        load_settings(bad)
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_settings(tmp_path)
+
+
+def test_an_at_sign_inside_an_attribute_selector_is_accepted(tmp_path: Path) -> None:
+    text = (
+        '[[sources]]\nname = "a"\nurl = "https://x/"\nkind = "html"\n[sources.scrape]\n'
+        'item = "li"\nlink = \'a[href^="@"]@href\'\n'
+    )
+    assert load_settings(write(tmp_path, text)).sources[0].scrape.link == 'a[href^="@"]@href'
 
 
 def test_full_text_takes_booleans_and_auto(tmp_path: Path) -> None:

@@ -88,7 +88,11 @@ def _parse_xml_feed(source: SourceSpec, fetched: Fetched) -> ParsedFeed:
     except Exception as e:  # feedparser itself raises on some inputs (lone surrogates)
         if split is None:
             raise _error(source, fetched, f"unreadable feed: {_describe(e)}") from e
-        doc, entries, dropped = _one_by_one(split, headers)
+        try:
+            doc, entries, dropped = _one_by_one(split, headers)
+        except Exception as head_error:  # the channel itself is unreadable, not one item
+            cause = f"unreadable feed: {_describe(head_error)}"
+            raise _error(source, fetched, cause) from head_error
     if not entries and not dropped and (doc.bozo or not doc.get("version")):
         raise _error(source, fetched, _not_a_feed(doc, fetched))
     feed = doc.feed

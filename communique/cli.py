@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from communique import clusters_cli, logs
 from communique.settings import Settings, load_settings
 from ingest.errors import CommuniqueError, ConfigError, StoreError
-from ingest.store.engine import open_store
+from ingest.store.engine import damaged, open_store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except StoreError as e:
         print(f"communique: store error: {e}", file=sys.stderr)
+        return 1
+    except sa.exc.DatabaseError as e:  # SQLite found the file damaged mid-command
+        if not settings.store.url.startswith("sqlite"):
+            raise
+        print(f"communique: store error: {damaged(sa.make_url(settings.store.url), e)}",
+              file=sys.stderr)  # fmt: skip
         return 1
     except CommuniqueError as e:
         print(f"communique: {e}", file=sys.stderr)
@@ -83,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--once", action="store_true", help="ingest once, print where the feeds are, exit"
+    )
+    p = command("store", commands.store_check, "check the store file; recover what can be read")
+    p.add_argument("action", choices=["check"], help="check: SQLite's integrity check")
+    p.add_argument(
+        "--recover", metavar="NEW.db", type=Path, help="copy what can be read into a new store"
     )
     clusters_cli.register(sub)
     sub.choices["clusters"].set_defaults(handler=commands.clusters)

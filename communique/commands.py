@@ -27,6 +27,7 @@ from ingest.identity import item_key
 from ingest.model import RawItem, SourceSpec
 from ingest.schedule import SchedulePolicy
 from ingest.shown import shown
+from ingest.store import repair
 from ingest.store import sources as source_rows
 
 # Wide when piped, so tables in logs and CI output don't wrap at 80 columns.
@@ -184,6 +185,29 @@ def show_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "never"
+
+
+# --- store check --------------------------------------------------------------------------
+
+
+def store_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when the store file is sound (or was recovered), 1 when it is damaged."""
+    path = repair.sqlite_path(settings.store.url)
+    problems = repair.integrity_problems(path)
+    if not problems:
+        out.print(f"{path}: ok")
+    for line in problems:
+        out.print(f"{path}: {shown(line)}")
+    if args.recover is None:
+        if problems:
+            out.print("recover what can be read with: communique store check --recover NEW.db")
+        return 1 if problems else 0
+    copied = repair.recover(path, f"sqlite:///{args.recover.resolve()}")
+    for c in copied:
+        lost = f", {c.lost_ranges} damaged stretch(es) skipped" if c.lost_ranges else ""
+        out.print(f"  {c.table}: {c.rows} rows{lost}")
+    out.print(f"recovered store written to {args.recover}; point [store] url at it")
+    return 0
 
 
 # --- check ---------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from ingest.errors import StoreError
@@ -64,15 +66,39 @@ def reading(engine: sa.Engine) -> sa.Connection:
 
 
 def migrate(engine: sa.Engine) -> None:
-    """Bring the schema to the newest migration; run at every start, a no-op when current."""
+    """Bring the schema to the newest migration; run at every start, a no-op when current.
+
+    The revision is read first without the write lock, so a reader (``serve``) starts while
+    another process holds that lock for a long write."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    where = engine.url.render_as_string(hide_password=True)
     try:
+        if _is_current(engine, cfg):
+            return
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except sa.exc.OperationalError as e:
-        raise StoreError(f"store {engine.url.render_as_string()} unreachable: {e.orig}") from e
+        raise StoreError(f"store {where} unreachable: {e.orig}") from e
+    except sa.exc.DatabaseError as e:
+        raise damaged(engine.url, e) from e
+
+
+def _is_current(engine: sa.Engine, cfg: AlembicConfig) -> bool:
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+    with reading(engine) as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current == heads
+
+
+def damaged(url: sa.URL, error: Exception) -> StoreError:
+    """The one-line error for a store file SQLite cannot read."""
+    cause = getattr(error, "orig", None) or error
+    return StoreError(
+        f"store file {url.database} is damaged ({cause}); "
+        "run `communique store check` to check it and to recover what can be read"
+    )
 
 
 def open_store(url: str) -> sa.Engine:

@@ -21,6 +21,8 @@ class Filter:
 
     topics: frozenset[str]
     countries: frozenset[str]
+    mentions: frozenset[str]
+    organizations: frozenset[str]
     sources: frozenset[str]
     languages: tuple[str, ...]
     include: tuple[re.Pattern[str], ...]
@@ -46,6 +48,8 @@ def compile_filter(spec: FeedSpec) -> Filter:
     return Filter(
         topics=frozenset(t.lower() for t in spec.topics),
         countries=frozenset(c.upper() for c in spec.countries),
+        mentions=frozenset(c.upper() for c in spec.mentions),
+        organizations=frozenset(o.upper() for o in spec.organizations),
         sources=frozenset(spec.sources),
         languages=tuple(lang.lower() for lang in spec.languages),
         include=tuple(compile_pattern(p) for p in spec.include),
@@ -71,9 +75,14 @@ def _text_of(row: Mapping[Any, Any]) -> str:
 def _tags_match(flt: Filter, row: Mapping[Any, Any]) -> bool:
     if flt.topics and not flt.topics & {str(t).lower() for t in row["topics"] or ()}:
         return False
-    return not (
-        flt.countries and not flt.countries & {str(c).upper() for c in row["countries"] or ()}
-    )
+    for wanted, column in (
+        (flt.countries, "countries"),
+        (flt.mentions, "mentions"),
+        (flt.organizations, "organizations"),
+    ):
+        if wanted and not wanted & {str(v).upper() for v in row[column] or ()}:
+            return False
+    return True
 
 
 def matches(flt: Filter, row: Mapping[Any, Any]) -> bool:

@@ -52,7 +52,9 @@ class FeedItem:
     language: str | None
     published: datetime
     updated: datetime
-    countries: tuple[str, ...]
+    countries: tuple[str, ...]  # the parties
+    mentions: tuple[str, ...]
+    organizations: tuple[str, ...]
     topics: tuple[str, ...]
     dateline: str | None
     members: tuple[Member, ...]  # the other outlets' reports, oldest first
@@ -94,6 +96,8 @@ def _scan_columns(flt: Filter) -> list[sa.ColumnElement[Any]]:
         stories.c.title,
         stories.c.topics,
         stories.c.countries,
+        stories.c.mentions,
+        stories.c.organizations,
         stories.c.language,
         stories.c.score,
         sources.c.name.label("source_name"),
@@ -124,6 +128,10 @@ def _prefilter(flt: Filter) -> list[sa.ColumnElement[bool]]:
         conds.append(_tag_exists("topic", flt.topics, sa.func.lower))
     if flt.countries:
         conds.append(_tag_exists("country", flt.countries, sa.func.upper))
+    if flt.mentions:
+        conds.append(_tag_exists("mention", flt.mentions, sa.func.upper))
+    if flt.organizations:
+        conds.append(_tag_exists("org", flt.organizations, sa.func.upper))
     if flt.languages:
         lang = sa.func.lower(stories.c.language)
         conds.append(sa.or_(*(sa.or_(lang == w, lang.like(w + "-%")) for w in flt.languages)))
@@ -246,6 +254,8 @@ _FULL = (
     stories.c.updated_at,
     stories.c.first_seen_at,
     stories.c.countries,
+    stories.c.mentions,
+    stories.c.organizations,
     stories.c.topics,
     stories.c.dateline,
     stories.c.score,
@@ -316,6 +326,8 @@ def _item(
         published=_published(primary),
         updated=updated,
         countries=tuple(primary["countries"] or ()),
+        mentions=tuple(primary["mentions"] or ()),
+        organizations=tuple(primary["organizations"] or ()),
         topics=tuple(primary["topics"] or ()),
         dateline=primary["dateline"],
         members=tuple(

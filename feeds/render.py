@@ -262,7 +262,9 @@ def _extension(item: FeedItem) -> dict[str, Any]:
     return {
         "cluster": item.cluster_id,
         "members": members,
-        "countries": list(item.countries),
+        "countries": list(item.countries),  # the parties to the story
+        "mentions": list(item.mentions),
+        "organizations": [_t(o) for o in item.organizations],
         "topics": [_t(t) for t in item.topics],
         "dateline": _t(item.dateline) or None,
         "outlet": _t(item.outlet),

@@ -23,7 +23,9 @@ class FeedSpec:
     limit: int = 50
     language: str = "en"
     topics: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # parties to the story (ISO alpha-2, or EU)
+    mentions: tuple[str, ...] = ()  # any country the story names
+    organizations: tuple[str, ...] = ()  # blocs and bodies named: EU, NATO, UN, ...
     sources: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     include: tuple[str, ...] = ()

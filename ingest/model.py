@@ -161,7 +161,9 @@ class Story:
     word_count: int = 0
     dateline: str | None = None
     attributions: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2, sorted
+    countries: tuple[str, ...] = ()  # the parties: ISO 3166-1 alpha-2 (and EU), sorted
+    mentions: tuple[str, ...] = ()  # every country named, parties included, sorted
+    organizations: tuple[str, ...] = ()  # blocs and bodies named (EU, NATO, UN, ...), sorted
     topics: tuple[str, ...] = ()
     score: float = 0.0  # diplomacy score, 0..1
     removed: tuple[str, ...] = field(default=(), compare=False)  # what cleaning cut

@@ -101,6 +101,7 @@ def normalize(
         dateline=body.dateline,
         attributions=_attributions(body),
         countries=countries,
+        mentions=countries,
         topics=tuple(sorted(hits)),
         score=tagger.score(hits, len(countries)),
         removed=body.removed,

@@ -46,6 +46,8 @@ def add_story(
     minutes: int = 0,
     topics: Sequence[str] = (),
     countries: Sequence[str] = (),
+    mentions: Sequence[str] = (),
+    organizations: Sequence[str] = (),
     **columns: Any,
 ) -> int:
     """A story published ``minutes`` after T0, with its tags written for SQL filtering."""
@@ -65,6 +67,8 @@ def add_story(
         "language": "en",
         "attributions": [],
         "countries": sorted(countries),
+        "mentions": sorted(set(mentions) | set(countries)),
+        "organizations": sorted(organizations),
         "topics": list(topics),
         "score": 0.5,
         "content_hash": key,
@@ -73,6 +77,8 @@ def add_story(
     values |= _required_rest(values, key)
     sid = int(conn.execute(sa.insert(stories).values(**values)).inserted_primary_key[0])
     tags = [("topic", t) for t in topics] + [("country", c) for c in countries]
+    tags += [("mention", c) for c in set(mentions) | set(countries)]
+    tags += [("org", o) for o in organizations]
     if tags:
         conn.execute(
             sa.insert(story_tags), [{"story_id": sid, "kind": k, "value": v} for k, v in tags]

@@ -104,6 +104,7 @@ def _item(n: int, story: Story) -> FeedItem:
         outlet=story.outlet, source_name=story.source, source_url=SOURCE.url,
         language=story.language, published=story.published,
         updated=story.updated or story.published, countries=story.countries,
+        mentions=story.mentions, organizations=story.organizations,
         topics=story.topics, dateline=story.dateline,
         members=(Member(n + 1000, story.url, story.outlet, story.title, story.published),),
     )  # fmt: skip

@@ -95,13 +95,22 @@ def test_filters_choose_the_primary_story_of_a_cluster(engine: sa.Engine) -> Non
 def test_tag_source_language_and_score_filters(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         un, aj = add_source(conn, "un"), add_source(conn, "aj")
-        add_story(conn, un, "Japan China talks", topics=["summit"], countries=["JP", "CN"])
+        add_story(
+            conn, un, "Japan China talks", topics=["summit"], countries=["JP", "CN"],
+            mentions=["TW"], organizations=["APEC"],
+        )  # fmt: skip
         add_story(conn, un, "Sanctions on X", minutes=1, topics=["sanctions"], score=0.9)
         add_story(conn, aj, "Sports result", minutes=2, score=0.05, language="en-GB")
         add_story(conn, aj, "Nachrichten", minutes=3, language="de")
     art = {"group": "article"}
     assert titles(engine, FeedSpec("f", "F", topics=("Summit",), **art)) == ["Japan China talks"]
     assert titles(engine, FeedSpec("f", "F", countries=("jp",), **art)) == ["Japan China talks"]
+    # Taiwan is named, not a party: a feed for Taiwan's parties does not get the story.
+    assert titles(engine, FeedSpec("f", "F", countries=("TW",), **art)) == []
+    assert titles(engine, FeedSpec("f", "F", mentions=("tw",), **art)) == ["Japan China talks"]
+    assert titles(engine, FeedSpec("f", "F", organizations=("apec",), **art)) == [
+        "Japan China talks"
+    ]
     assert titles(engine, FeedSpec("f", "F", sources=("aj",), **art)) == [
         "Nachrichten",
         "Sports result",

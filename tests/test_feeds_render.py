@@ -41,6 +41,8 @@ def make_item(n: int, title: str = "", **fields: object) -> FeedItem:
         "published": T0 + timedelta(minutes=n),
         "updated": T0 + timedelta(minutes=n),
         "countries": ("JP",),
+        "mentions": ("CN", "JP"),
+        "organizations": ("APEC",),
         "topics": ("summit",),
         "dateline": "TOKYO",
         "members": (),
@@ -155,6 +157,7 @@ def test_json_feed_carries_the_communique_extension_and_validates(tmp_path: Path
     assert ext["cluster"] == 4 and ext["outlet"] == "Outlet" and ext["dateline"] == "TOKYO"
     assert [m["outlet"] for m in ext["members"]] == ["Outlet", "Other Outlet", "Third"]
     assert ext["countries"] == ["JP"] and ext["topics"] == ["summit"]
+    assert ext["mentions"] == ["CN", "JP"] and ext["organizations"] == ["APEC"]
     assert feed["items"][0]["date_published"] == "2026-03-01T12:09:00Z"
     validate_json_feed(render_json(VIEW), tmp_path)
 

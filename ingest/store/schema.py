@@ -115,7 +115,9 @@ stories = sa.Table(
     sa.Column("word_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("dateline", sa.Text),
     sa.Column("attributions", sa.JSON, nullable=False),
-    sa.Column("countries", sa.JSON, nullable=False),
+    sa.Column("countries", sa.JSON, nullable=False),  # the parties to the story
+    sa.Column("mentions", sa.JSON, nullable=False, server_default="[]"),  # every country named
+    sa.Column("organizations", sa.JSON, nullable=False, server_default="[]"),
     sa.Column("topics", sa.JSON, nullable=False),
     sa.Column("score", sa.Float, nullable=False, server_default="0"),
     sa.Column("content_hash", sa.String(64), nullable=False, index=True),
@@ -140,7 +142,7 @@ story_revisions = sa.Table(
     sa.Column("recorded_at", UTC_DATETIME, nullable=False),
 )
 
-# Tags for filtering in SQL: kind is "country" or "topic".
+# Tags for filtering in SQL: kind is "country" (a party), "mention", "org" or "topic".
 story_tags = sa.Table(
     "story_tags",
     metadata,

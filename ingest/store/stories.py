@@ -66,6 +66,8 @@ def _values(story: Story) -> dict[str, object]:
         "dateline": story.dateline,
         "attributions": list(story.attributions),
         "countries": list(story.countries),
+        "mentions": list(story.mentions),
+        "organizations": list(story.organizations),
         "topics": list(story.topics),
         "score": story.score,
         "content_hash": story.content_hash,
@@ -132,6 +134,8 @@ def touch_raw_hash(conn: sa.Connection, story_id: int, raw_hash: str) -> None:
 
 def _write_tags(conn: sa.Connection, story_id: int, story: Story) -> None:
     rows = [{"story_id": story_id, "kind": "country", "value": c} for c in set(story.countries)]
+    rows += [{"story_id": story_id, "kind": "mention", "value": c} for c in set(story.mentions)]
+    rows += [{"story_id": story_id, "kind": "org", "value": o} for o in set(story.organizations)]
     rows += [{"story_id": story_id, "kind": "topic", "value": t} for t in set(story.topics)]
     if rows:
         conn.execute(sa.insert(story_tags), rows)

@@ -1,0 +1,51 @@
+"""A store made by the previous revision upgrades in place and keeps its stories."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+
+from ingest.store.engine import MIGRATIONS, create_engine, open_store
+
+
+def _at(engine: sa.Engine, revision: str) -> None:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def test_0001_store_upgrades_with_countries_as_mentions(store_url: str) -> None:
+    engine = create_engine(store_url)
+    _at(engine, "0001")
+    now = "2026-03-01 12:00:00"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO sources (id, name, url, enabled, interval_s, error_count, seen_ratio,"
+            " redirect_count, stories_new_last) VALUES (1, 'wire', 'https://w.example/f', "
+            "true, 900, 0, 0, 0, 0)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO stories (id, source_id, item_key, article_key, url, title, summary,"
+            " body_html, body_text, published_at, first_seen_at, outlet, word_count,"
+            " attributions, countries, topics, score, content_hash, raw_hash, revision)"
+            f" VALUES (1, 1, 'k', 'a', 'https://w.example/1', 'Talks', '', '', '', '{now}',"
+            f" '{now}', 'Wire', 0, '[]', '[\"CN\", \"JP\"]', '[]', 0, 'h', 'r', 1)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO story_tags (story_id, kind, value) VALUES (1, 'country', 'CN'),"
+            " (1, 'country', 'JP')"
+        )
+    engine.dispose()
+    engine = open_store(store_url)  # upgrades to head, as every command does
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT countries, mentions, organizations FROM stories").one()
+        tags = set(conn.exec_driver_sql("SELECT kind, value FROM story_tags").all())
+    engine.dispose()
+    parsed = [json.loads(v) if isinstance(v, str) else v for v in row]
+    assert parsed == [["CN", "JP"], ["CN", "JP"], []]
+    assert {("mention", "CN"), ("mention", "JP"), ("country", "CN")} <= tags

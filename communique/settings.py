@@ -213,7 +213,9 @@ def _value(hint: Any, value: Any, path: str, key: str, owner: type) -> Any:
             raise ConfigError(path, f"must be one of {', '.join(map(repr, args))}, got {value!r}")
         return value
     if origin is tuple:
-        items = value if isinstance(value, list) else None
+        # One string where a list of strings goes (remove = ".ad") is a list of one.
+        items = [value] if isinstance(value, str) and args[0] is str else value
+        items = items if isinstance(items, list) else None
         if items is None:
             raise ConfigError(path, f"expected an array, got {_tname(value)}")
         return tuple(_value(args[0], v, f"{path}[{i}]", key, owner) for i, v in enumerate(items))

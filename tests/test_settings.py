@@ -210,6 +210,11 @@ def test_an_at_sign_inside_an_attribute_selector_is_accepted(tmp_path: Path) -> 
     assert load_settings(write(tmp_path, text)).sources[0].scrape.link == 'a[href^="@"]@href'
 
 
+def test_one_string_where_a_list_goes_is_a_list_of_one(tmp_path: Path) -> None:
+    text = '[[sources]]\nname = "a"\nurl = "https://x/"\n[sources.article]\nremove = ".ad"\n'
+    assert load_settings(write(tmp_path, text)).sources[0].article.remove == (".ad",)
+
+
 def test_full_text_takes_booleans_and_auto(tmp_path: Path) -> None:
     base = '[[sources]]\nname = "{n}"\nurl = "https://x/{n}"\nfull_text = {v}\n'
     text = "".join(

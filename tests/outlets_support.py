@@ -1,0 +1,360 @@
+"""The outlets corpus (``tests/fixtures/outlets``, FORMAT.md there) run through communique
+as an operator would, and scored against its labels.
+
+One run: a real HTTP server on 127.0.0.1 serves a half's outlets, a config file is written
+from their ``source.toml`` blocks, ``communique ingest`` runs on it into a fresh SQLite
+store, and the stored stories are compared with the labels. Used by ``bench/quality.py``
+(both halves, every figure) and by the regression-floor test (tuning half only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from communique.cli import main as cli
+from ingest.store.engine import open_store
+from ingest.store.schema import clusters, sources, stories
+from ingest.urls import canonical_url
+
+OUTLETS = Path(__file__).parent / "fixtures" / "outlets"
+TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+         ".json": "application/feed+json; charset=utf-8"}  # fmt: skip
+_WORD = re.compile(r"\w+")
+
+
+# --- serving a half ------------------------------------------------------------------------
+
+
+class CorpusServer:
+    """Serves ``<half>/<outlet>/site/`` at ``/<outlet>/``, with ``{{BASE}}`` filled in."""
+
+    def __init__(self, half: Path) -> None:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                status, ctype, body = server.answer(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.half = half
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def answer(self, path: str) -> tuple[int, str, bytes]:
+        parts = path.split("?", 1)[0].lstrip("/").split("/", 1)
+        if len(parts) < 2 or not (self.half / parts[0] / "site").is_dir():
+            return 404, "text/plain", b"not found"
+        file = self.half / parts[0] / "site" / parts[1]
+        if parts[1] == "" or parts[1].endswith("/") or file.is_dir():
+            file = file / "index.html"
+        root = (self.half / parts[0] / "site").resolve()
+        if not file.resolve().is_relative_to(root) or not file.is_file():
+            return 404, "text/plain", b"not found"
+        body = file.read_text(encoding="utf-8").replace("{{BASE}}", self.base)
+        return 200, TYPES.get(file.suffix, "application/octet-stream"), body.encode("utf-8")
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# --- labels and what was stored ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Label:
+    outlet: str
+    url: str
+    title: str
+    body: list[str]
+    dateline: str | None
+    published: datetime
+    parties: frozenset[str]
+    mentions: frozenset[str]
+    organizations: frozenset[str]
+    diplomacy: bool
+    story: str
+    junk_head: list[str]
+    junk_tail: list[str]
+
+
+@dataclass(frozen=True)
+class Stored:
+    url: str
+    title: str
+    body: str
+    dateline: str | None
+    published: datetime
+    parties: frozenset[str]
+    mentions: frozenset[str]
+    organizations: frozenset[str]
+    topics: frozenset[str]
+    cluster: int | None
+
+
+def labels(half: Path, base: str) -> list[Label]:
+    out = []
+    for outlet in sorted(p for p in half.iterdir() if (p / "labels.json").is_file()):
+        doc = json.loads((outlet / "labels.json").read_text(encoding="utf-8"))
+        for a in doc["articles"]:
+            out.append(
+                Label(
+                    outlet=outlet.name,
+                    url=a["url"].replace("{{BASE}}", base),
+                    title=a["title"],
+                    body=a["body"],
+                    dateline=a.get("dateline"),
+                    published=datetime.fromisoformat(a["published"].replace("Z", "+00:00")),
+                    parties=frozenset(a["parties"]),
+                    mentions=frozenset(a["mentions"]),
+                    organizations=frozenset(a["organizations"]),
+                    diplomacy=bool(a["diplomacy"]),
+                    story=a["story"],
+                    junk_head=a.get("junk_head", []),
+                    junk_tail=a.get("junk_tail", []),
+                )
+            )
+    return out
+
+
+def config_text(half: Path, base: str, store: Path) -> str:
+    blocks = [
+        (outlet / "source.toml").read_text(encoding="utf-8").replace("{{BASE}}", base)
+        for outlet in sorted(half.iterdir())
+        if (outlet / "source.toml").is_file()
+    ]
+    head = (
+        f'[store]\nurl = "sqlite:///{store}"\n'
+        "[fetch]\nallow_private_networks = true\nper_host_delay = 0\nper_host_concurrency = 8\n"
+        '[log]\nlevel = "ERROR"\n'
+    )
+    return head + "\n".join(blocks) + '\n[[feeds]]\nslug = "all"\ntitle = "All"\n'
+
+
+def ingest_half(half: Path, workdir: Path, base: str) -> dict[str, Stored]:
+    """Run ``communique ingest`` on the half's config; the stored stories by canonical URL."""
+    store = workdir / "store.db"
+    config = workdir / "communique.toml"
+    config.write_text(config_text(half, base, store), encoding="utf-8")
+    with open(workdir / "ingest.out", "w") as out, contextlib.redirect_stdout(out):
+        cli(["--config", str(config), "ingest"])
+    engine = open_store(f"sqlite:///{store}")
+    try:
+        with engine.connect() as conn:
+            return _stored(conn)
+    finally:
+        engine.dispose()
+
+
+def _stored(conn: sa.Connection) -> dict[str, Stored]:
+    merged = dict(conn.execute(sa.select(clusters.c.id, clusters.c.merged_into)).all())
+
+    def root(cid: int | None) -> int | None:
+        while cid is not None and merged.get(cid) is not None:
+            cid = merged[cid]
+        return cid
+
+    rows = conn.execute(sa.select(stories).join(sources, sources.c.id == stories.c.source_id))
+    out = {}
+    for r in rows.mappings():
+        out[r["url"]] = Stored(
+            url=r["url"],
+            title=r["title"],
+            body=r["body_text"],
+            dateline=r["dateline"],
+            published=r["published_at"],
+            parties=frozenset(r["countries"] or ()),
+            mentions=frozenset(r["mentions"] or ()),
+            organizations=frozenset(r["organizations"] or ()),
+            topics=frozenset(r["topics"] or ()),
+            cluster=root(r["cluster_id"]),
+        )
+    return out
+
+
+@contextlib.contextmanager
+def served(half: Path) -> Iterator[CorpusServer]:
+    server = CorpusServer(half)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def token_f1(truth: str, got: str) -> float:
+    a, b = tokens(truth), tokens(got)
+    if not a and not b:
+        return 1.0
+    common: dict[str, int] = {}
+    for t in a:
+        common[t] = common.get(t, 0) + 1
+    overlap = 0
+    for t in b:
+        if common.get(t, 0) > 0:
+            common[t] -= 1
+            overlap += 1
+    if not overlap:
+        return 0.0
+    p, r = overlap / len(b), overlap / len(a)
+    return 2 * p * r / (p + r)
+
+
+def junk_left(junk: list[str], body: str) -> list[str]:
+    """The junk strings still in ``body``: long ones anywhere, short ones as a paragraph."""
+    folded = _fold(body)
+    paragraphs = {_fold(p) for p in re.split(r"\n+", body) if p.strip()}
+    left = []
+    for j in junk:
+        fj = _fold(j)
+        if not fj:
+            continue
+        if (len(fj.split()) >= 4 and fj in folded) or fj in paragraphs:
+            left.append(j)
+    return left
+
+
+def starts_with_junk(label: Label, body: str) -> bool:
+    """The body begins with the headline again or with something labelled junk_head."""
+    start = _fold(body)[:400]
+    heads = [label.title, *label.junk_head]
+    return any(_fold(h) and start.startswith(_fold(h)) for h in heads)
+
+
+def _norm_place(place: str | None) -> str:
+    return re.sub(r"[^a-z]+", " ", (place or "").casefold()).strip()
+
+
+@dataclass
+class Scores:
+    articles: int = 0
+    stored: int = 0
+    body_f1: list[float] = field(default_factory=list)
+    junk_tail: list[bool] = field(default_factory=list)  # per article carrying it: all gone
+    junk_head: list[bool] = field(default_factory=list)  # per article: starts clean
+    datelines: list[bool] = field(default_factory=list)
+    times: list[bool] = field(default_factory=list)
+    tags: dict[str, list[int]] = field(
+        default_factory=lambda: {n: [0, 0, 0] for n in ("parties", "mentions", "organizations")}
+    )  # name -> [tp, fp, fn]
+    diplomacy: list[int] = field(default_factory=lambda: [0, 0, 0])
+    pairs: list[int] = field(default_factory=lambda: [0, 0, 0])  # tp, fp, fn
+    misses: list[str] = field(default_factory=list)
+
+    def ratio(self, values: list[bool]) -> float:
+        return sum(values) / len(values) if values else float("nan")
+
+    @staticmethod
+    def prf(counts: list[int]) -> tuple[float, float, float]:
+        tp, fp, fn = counts
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "articles": self.articles,
+            "stored": self.stored,
+            "body F1": sum(self.body_f1) / len(self.body_f1) if self.body_f1 else float("nan"),
+            "junk_tail removed": self.ratio(self.junk_tail),
+            "junk_tail n": len(self.junk_tail),
+            "starts clean": self.ratio(self.junk_head),
+            "dateline found": self.ratio(self.datelines),
+            "dateline n": len(self.datelines),
+            "time within 2 min": self.ratio(self.times),
+        }
+        for name, counts in sorted(self.tags.items()):
+            out[f"{name} P/R/F1"] = self.prf(counts)
+        out["diplomacy P/R/F1"] = self.prf(self.diplomacy)
+        out["cluster pairs P/R/F1"] = self.prf(self.pairs)
+        return out
+
+
+def _count(counts: list[int], truth: frozenset[str], got: frozenset[str]) -> None:
+    counts[0] += len(truth & got)
+    counts[1] += len(got - truth)
+    counts[2] += len(truth - got)
+
+
+def score(truth: list[Label], stored: dict[str, Stored]) -> Scores:
+    s = Scores(articles=len(truth))
+    matched: list[tuple[Label, Stored]] = []
+    for label in truth:
+        got = stored.get(canonical_url(label.url))
+        if got is None:
+            s.misses.append(label.url)
+            continue
+        matched.append((label, got))
+        s.body_f1.append(token_f1("\n".join(label.body), _with_dateline(got)))
+        if label.junk_tail:
+            s.junk_tail.append(not junk_left(label.junk_tail, got.body))
+        s.junk_head.append(not starts_with_junk(label, got.body))
+        if label.dateline:
+            s.datelines.append(_norm_place(got.dateline) == _norm_place(label.dateline))
+        s.times.append(abs((got.published - label.published).total_seconds()) <= 120)
+        for name in ("parties", "mentions", "organizations"):
+            _count(s.tags.setdefault(name, [0, 0, 0]), getattr(label, name), getattr(got, name))
+        predicted = "diplomacy" in got.topics
+        s.diplomacy[0] += predicted and label.diplomacy
+        s.diplomacy[1] += predicted and not label.diplomacy
+        s.diplomacy[2] += label.diplomacy and not predicted
+    s.stored = len(matched)
+    for (la, ga), (lb, gb) in combinations(matched, 2):
+        same_truth = la.story == lb.story
+        same_got = ga.cluster is not None and ga.cluster == gb.cluster
+        s.pairs[0] += same_truth and same_got
+        s.pairs[1] += same_got and not same_truth
+        s.pairs[2] += same_truth and not same_got
+    return s
+
+
+def _with_dateline(got: Stored) -> str:
+    """The body as the reader sees it: communique shows the dateline before the text."""
+    return f"{got.dateline} {got.body}" if got.dateline else got.body
+
+
+def run_half(half: Path, workdir: Path) -> tuple[Scores, list[Label], dict[str, Stored]]:
+    with served(half) as server:
+        stored = ingest_half(half, workdir, server.base)
+        truth = labels(half, server.base)
+    return score(truth, stored), truth, stored
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

@@ -8,9 +8,13 @@ zones are resolved with a fixed table of the abbreviations news sites print; amb
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
+
+from ingest.model import SourceSpec
 
 # Offsets in hours.  CST is US Central (China Standard Time writes "Beijing time" or CST+8 in
 # practice); IST is India (Irish and Israel Standard Time are rarer in datelines).
@@ -21,9 +25,18 @@ ZONES: dict[str, float] = {
     "JST": 9, "KST": 9, "ACST": 9.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
     "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
     "AKST": -9, "AKDT": -8, "HST": -10, "AST": -4, "ADT": -3, "NST": -3.5, "NDT": -2.5,
-    "BRT": -3, "ART": -3,
+    "BRT": -3, "ART": -3, "WITA": 8, "WIT": 9, "MYT": 8, "PET": -5, "COT": -5, "ECT": -5,
+    "CLT": -4, "CLST": -3, "BOT": -4, "UYT": -3, "PYT": -4, "VET": -4, "SAST": 2, "EAT": 3,
+    "WAT": 1, "CAT": 2, "IRST": 3.5, "AFT": 4.5, "NPT": 5.75, "MMT": 6.5, "ULAT": 8,
 }  # fmt: skip
 FUTURE_TOLERANCE = timedelta(minutes=10)
+# A listing's day and a page's time are the same date when this close: the listing prints
+# its local day, which starts up to 14 hours before or after the UTC one.
+SAME_DAY = timedelta(hours=38)
+_DOTTED = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b")
+_CLOCK = re.compile(
+    r"\d{1,2}[:h]\d{2}(?!\d)|\d{1,2}\.\d{2}\s*(?:[ap]\.?m\b|h\b)|\b\d{1,2}\s*[ap]\.?m\b", re.I
+)
 # No news item predates the Unix epoch; an earlier date is a placeholder ("0001-01-01") or a
 # parse of garbage, and RSS readers print year 1 as 2001.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -45,32 +58,54 @@ DATE_LINE = re.compile(
 )
 
 
-def _tzinfos(name: str | None, offset: int | None) -> object:
-    if offset is not None:
-        return timezone(timedelta(seconds=offset))
-    if not name:
-        return None
-    hours = ZONES.get(name.upper())
-    if hours is None:
-        return None
-    return timezone(timedelta(hours=hours), name.upper())
+def _zone_names(zone: tzinfo) -> set[str]:
+    """The abbreviations a zone prints, winter and summer ("CST" for Asia/Shanghai)."""
+    names = {zone.tzname(datetime(2025, month, 15)) for month in (1, 7)}
+    return {n.upper() for n in names if n and n[0] not in "+-"}
 
 
-def parse_date(raw: str | None) -> datetime | None:
-    """``raw`` as a UTC-aware datetime, or None when it is not a date."""
+def _tzinfos(zone: tzinfo | None) -> Callable[[str | None, int | None], object]:
+    """dateutil's zone resolver: an explicit offset, else the source's own zone when it
+    prints this abbreviation (so CST on a Shanghai page is China's), else the table."""
+    own = _zone_names(zone) if zone is not None else set()
+
+    def resolve(name: str | None, offset: int | None) -> object:
+        if offset is not None:
+            return timezone(timedelta(seconds=offset))
+        if not name:
+            return None
+        if name.upper() in own:
+            return zone
+        hours = ZONES.get(name.upper())
+        if hours is None:
+            return None
+        return timezone(timedelta(hours=hours), name.upper())
+
+    return resolve
+
+
+def parse_date(raw: str | None, zone: tzinfo | None = None) -> datetime | None:
+    """``raw`` as a UTC-aware datetime, or None when it is not a date. A time printed
+    without a zone is in ``zone`` (the source's ``timezone``), else taken as UTC."""
     if not raw or not raw.strip():
         return None
     text = _tidy(raw)
     if not _YEAR.search(text):
         return None  # "3 hours ago" and bare times would be read relative to today
     try:
-        value = dateparser.parse(text, default=_DEFAULT, tzinfos=_tzinfos, fuzzy=True)
+        value = dateparser.parse(
+            text,
+            default=_DEFAULT,
+            tzinfos=_tzinfos(zone),
+            fuzzy=True,
+            dayfirst=bool(_DOTTED.search(text)),  # 12.05.2025 is 12 May wherever it is used
+        )
     except (ValueError, OverflowError, TypeError):
         return None
     if value is None or not 1900 <= value.year <= 2200:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
-        value = value.replace(tzinfo=UTC)
+        value = value.replace(tzinfo=zone or UTC)
     try:
         return value.astimezone(UTC)
     except OverflowError:
@@ -112,12 +147,31 @@ def clamp_date(
     return now if value > now + tolerance else value
 
 
+def source_zone(source: SourceSpec) -> tzinfo | None:
+    """The source's ``timezone`` (checked at start-up), for times printed without a zone."""
+    return ZoneInfo(source.timezone) if source.timezone else None
+
+
+def has_time(raw: str | None) -> bool:
+    """Whether a printed date gives the time of day, not only the day."""
+    return bool(raw and _CLOCK.search(raw))
+
+
 def choose_published(
-    candidates: list[datetime | None], now: datetime, tolerance: timedelta = FUTURE_TOLERANCE
+    listed: list[datetime | None],
+    now: datetime,
+    *,
+    listed_precise: bool = True,
+    page: datetime | None = None,
+    page_precise: bool = False,
 ) -> datetime:
-    """The first date that survives ``clamp_date``; ``now`` when none is known."""
-    for value in candidates:
-        clamped = clamp_date(value, now, tolerance)
-        if clamped is not None:
-            return clamped
-    return now
+    """The most precise date wins. The feed's or listing's date (the first of ``listed``
+    that survives ``clamp_date``) unless it gives only the day and the article page gives a
+    time on that day; ``now`` when nothing is known."""
+    first = next((v for v in (clamp_date(c, now) for c in listed) if v is not None), None)
+    shown = clamp_date(page, now)
+    if first is not None and (listed_precise or shown is None or not page_precise):
+        return first
+    if shown is not None and (first is None or abs(shown - first) <= SAME_DAY):
+        return shown
+    return first or now

@@ -12,11 +12,11 @@ import hashlib
 import html as htmllib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from ingest.clean import clean_body, html_to_text, remove_prefix
 from ingest.dateline import default_agencies, find_attributions, find_dateline
-from ingest.dates import choose_published, clamp_date, parse_date
+from ingest.dates import choose_published, clamp_date, has_time, parse_date, source_zone
 from ingest.errors import ParseError
 from ingest.language import detect_language, normalize_tag
 from ingest.model import Article, RawItem, SourceSpec, Story
@@ -87,7 +87,7 @@ def normalize(
         body_html=body.html,
         body_text=body.text,
         summary=summarize(body.text or html_to_text(item.summary_html or "")),
-        published=_published(item, article, now),
+        published=_published(item, article, now, source_zone(source)),
         first_seen=now,
         outlet=xml_safe(outlet),
         content_hash=content_hash(body.text),
@@ -237,13 +237,22 @@ def _url(item: RawItem, article: Article | None, source: SourceSpec) -> str:
         raise ParseError(f"item link is not a web URL: {e}") from e
 
 
-def _published(item: RawItem, article: Article | None, now: datetime) -> datetime:
-    candidates = [
-        item.published,
-        parse_date(item.published_raw),
-        parse_date(article.published_raw) if article else None,
-    ]
-    return choose_published(candidates, now)
+def _published(
+    item: RawItem, article: Article | None, now: datetime, zone: tzinfo | None
+) -> datetime:
+    """The feed's or listing's date, unless it gives only the day and the page a time."""
+    # The reader's own parse first; with a source zone, the raw text read in that zone.
+    listed = [item.published, parse_date(item.published_raw)]
+    if zone is not None:
+        listed.insert(0, parse_date(item.published_raw, zone))
+    page_raw = article.published_raw if article else None
+    return choose_published(
+        listed,
+        now,
+        listed_precise=item.published_raw is None or has_time(item.published_raw),
+        page=parse_date(page_raw, zone),
+        page_precise=has_time(page_raw),
+    )
 
 
 def _language(item: RawItem, article: Article | None, source: SourceSpec, text: str) -> str | None:

@@ -1,0 +1,60 @@
+"""Dates: the most precise wins, zones printed or configured, abbreviations in context."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ingest.dates import choose_published, has_time, parse_date
+
+NOW = datetime(2025, 7, 1, tzinfo=UTC)
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("raw", "zone", "expected"),
+    [
+        ("Posted on Saturday, 20 Jan 2024 at 12:10 pm (SGT)", None, utc(2024, 1, 20, 4, 10)),
+        ("Published: 4 March 2025 14:05 JST", None, utc(2025, 3, 4, 5, 5)),
+        ("12.05.2025 | 09:41 CET", None, utc(2025, 5, 12, 8, 41)),
+        ("Published: 4 March 2025 14:05 WIB", None, utc(2025, 3, 4, 7, 5)),
+        ("Published: 4 March 2025 14:05 WITA", None, utc(2025, 3, 4, 6, 5)),
+        # CST is US Central by default, China's on a page whose source is in Shanghai.
+        ("21 Jan 2025 at 11:12 am (CST)", None, utc(2025, 1, 21, 17, 12)),
+        ("21 Jan 2025 at 11:12 am (CST)", "Asia/Shanghai", utc(2025, 1, 21, 3, 12)),
+        # No zone printed: the source's timezone, else UTC.
+        ("20 June 2025, 17:00 h", "America/Lima", utc(2025, 6, 20, 22, 0)),
+        ("20 June 2025, 17:00 h", None, utc(2025, 6, 20, 17, 0)),
+    ],
+)
+def test_printed_dates(raw: str, zone: str | None, expected: datetime) -> None:
+    assert parse_date(raw, ZoneInfo(zone) if zone else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "timed"),
+    [("30 Jun 2025", False), ("2025-06-30", False), ("04.03.2025", False),
+     ("30 Jun 2025 14:05", True), ("2025-06-30T14:05:00Z", True), ("4 pm", True),
+     ("20 June 2025, 17:00 h", True)],
+)  # fmt: skip
+def test_has_time(raw: str, timed: bool) -> None:
+    assert has_time(raw) is timed
+
+
+def test_a_listing_day_gives_way_to_the_page_time_on_that_day() -> None:
+    day = utc(2025, 6, 30)
+    page = utc(2025, 6, 30, 7, 42)
+    assert choose_published([day], NOW, listed_precise=False, page=page, page_precise=True) == page
+    # A page time on another day is another date (a "last updated"): the listing stands.
+    other = utc(2025, 6, 2, 7, 42)
+    assert choose_published([day], NOW, listed_precise=False, page=other, page_precise=True) == day
+    # A precise feed date is never replaced.
+    feed = utc(2025, 6, 30, 9, 0)
+    assert choose_published([feed], NOW, page=page, page_precise=True) == feed
+    assert choose_published([None], NOW, page=page, page_precise=True) == page
+    assert choose_published([], NOW) == NOW

@@ -17,12 +17,12 @@ Two kinds of junk are handled differently:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, PageElement
 
-from ingest.dates import DATE_LINE
+from ingest.lead import LOOK_AHEAD, lead_junk
 
 BLOCK_TAGS = frozenset(
     [
@@ -301,6 +301,42 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[*_#]+", "", text).split())
 
 
+def split_double_breaks(soup: BeautifulSoup, root: Tag) -> None:
+    """Paragraphs written as text separated by ``<br><br>`` (older CMSs) become ``<p>``s, so
+    each is a block of its own for the rules that work block by block."""
+    for holder in [t for t in root.find_all(True) if t.name not in ("p", "li", "td", "th")]:
+        if holder.decomposed or not _has_double_break(holder):
+            continue
+        if any(isinstance(c, Tag) and c.name in BLOCK_TAGS for c in holder.children):
+            continue
+        runs: list[list[PageElement]] = [[]]
+        for child in list(holder.children):
+            if isinstance(child, Tag) and child.name == "br":
+                runs.append([])
+            else:
+                runs[-1].append(child.extract())
+        for child in list(holder.children):
+            child.extract()
+        for run in runs:
+            if any(str(n).strip() for n in run):
+                para = soup.new_tag("p")
+                for node in run:
+                    para.append(node)
+                holder.append(para)
+
+
+def _has_double_break(tag: Tag) -> bool:
+    prev_br = False
+    for child in tag.children:
+        if isinstance(child, NavigableString) and not str(child).strip():
+            continue
+        is_br = isinstance(child, Tag) and child.name == "br"
+        if is_br and prev_br:
+            return True
+        prev_br = is_br
+    return False
+
+
 # --- boilerplate ---------------------------------------------------------------------------
 
 
@@ -465,37 +501,16 @@ def _cut_from(start: Tag) -> None:
 # --- title and dateline at the start -------------------------------------------------------
 
 
-def drop_leading_title(root: Tag, title: str | None) -> list[str]:
-    """Remove blocks at the start of the body that repeat the title."""
-    if not title or not fold(title):
-        return []
-    removed = 0
-    for tag in leaf_blocks(root):
-        if fold(_block_text(tag)) != fold(title):
-            break
-        tag.decompose()
-        removed += 1
-    if not removed:
-        return []
-    times = "" if removed == 1 else f" ({removed} times)"
-    return [f"removed the title repeated at the start of the body{times}"]
-
-
-def drop_leading_meta(root: Tag) -> list[str]:
-    """Remove byline and date-line blocks ("By Jane Doe", "Published: Nov. 16, 2024") among
-    the first blocks: page metadata, kept in its own fields, not story text."""
-    notes = []
-    for tag in leaf_blocks(root)[:3]:
-        text = _plain(_block_text(tag))
-        if _BYLINE.match(text) or _is_date_only(text):
-            notes.append(f"removed byline/date line {_quote(text)}")
+def drop_lead(root: Tag, titles: Sequence[str]) -> list[str]:
+    """Remove what stands before the story's first paragraph (``ingest.lead``)."""
+    blocks = leaf_blocks(root)
+    count, notes = lead_junk([_plain(_block_text(b)) for b in blocks[:LOOK_AHEAD]], titles)
+    if count >= len(blocks):
+        return []  # never the whole body: what is left would be nothing
+    for tag in blocks[:count]:
+        if not tag.decomposed:
             tag.decompose()
     return notes
-
-
-def _is_date_only(text: str) -> bool:
-    match = DATE_LINE.search(text)
-    return match is not None and len(text) - len(match.group(0)) <= 3
 
 
 def strip_leading(root: Tag, prefix: str) -> bool:
@@ -535,16 +550,19 @@ def _consume(text: str, want: str) -> tuple[str | None, str]:
 # --- whole bodies --------------------------------------------------------------------------
 
 
-def clean_body(html: str, title: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """Body HTML (or plain text) without boilerplate, appended material and a repeated title;
-    returns the cleaned HTML fragment and notes of what was cut."""
+def clean_body(
+    html: str, title: str | None = None, *more_titles: str | None
+) -> tuple[str, tuple[str, ...]]:
+    """Body HTML (or plain text) without boilerplate, appended material and what precedes
+    the story (``title`` and ``more_titles``, e.g. the page's own headline, are recognised
+    when repeated there); returns the cleaned HTML fragment and notes of what was cut."""
     source = html if looks_like_html(html) else text_to_html(html)
     soup = soup_of(source)
     root = soup.body or soup
+    split_double_breaks(soup, root)
     notes = strip_boilerplate(root)
     notes += cut_appended(root)
-    notes += drop_leading_title(root, title)
-    notes += drop_leading_meta(root)
+    notes += drop_lead(root, [t for t in (title, *more_titles) if t])
     return fragment_html(soup), tuple(notes)
 
 

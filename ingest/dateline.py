@@ -15,16 +15,61 @@ from dataclasses import dataclass
 from importlib import resources
 
 _DASH = r"(?:—|–|--|-|:)"
-_PLACE_CAPS = r"[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}"
-_PLACE_TITLE = r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}"
-_DATE = r"[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?"
+_UP = "A-ZÀ-ÖØ-Þ"  # capitals, accented ones too (BOGOTÁ, BRASÍLIA)
+_LOW = "a-zß-öø-ÿ"
+_PLACE_CAPS = rf"[{_UP}][{_UP}.'’\-]+(?:[ /][{_UP}][{_UP}.'’\-]+){{0,4}}"
+_PLACE_TITLE = rf"[{_UP}][{_LOW}]+(?:[ -][{_UP}][{_LOW}]+){{0,2}}"
+_DATE = (
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?:,? \d{4})?"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+)
+_REGION = rf"[{_UP}][{_UP}{_LOW}.]+(?: [{_UP}][{_UP}{_LOW}.]+)?"
 # Place in capitals (optionally ", Region" and ", Nov. 16"), an optional "(Agency)", a dash.
-# A place in Title Case needs the agency ("Hong Kong (CNN Business)"), or prose would match.
+# A place in Title Case needs the agency ("Hong Kong (CNN Business)"), a date ("Jakarta,
+# 12 May:") or to be a known capital ("Brussels:"), or prose would match.
 _DATELINE = re.compile(
-    rf"^\s*(?:(?P<caps>{_PLACE_CAPS})(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)??"
-    rf"(?:, (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\))?\s*{_DASH}\s*"
-    rf"|(?P<title>{_PLACE_TITLE})(?:, [A-Z][A-Za-z.]+)?(?:, (?:{_DATE}))?\s*"
-    rf"\((?P<agency2>[^()]{{2,40}})\)\s*{_DASH}?\s*)"
+    rf"^\s*(?:(?P<caps>{_PLACE_CAPS})(?:, {_REGION})??"
+    rf"(?:,? (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\))?\s*{_DASH}\s*"
+    rf"|(?P<title>{_PLACE_TITLE})(?:, {_REGION})??(?P<date>,? (?:{_DATE}))?\s*"
+    rf"(?:\((?P<agency2>[^()]{{2,40}})\))?\s*(?P<tdash>{_DASH})\s*)"
+)
+# Capitalised words that open wire copy but are labels, not places ("UPDATED —").
+_NOT_PLACES = frozenset(
+    [
+        "UPDATED",
+        "UPDATE",
+        "BREAKING",
+        "EXCLUSIVE",
+        "ANALYSIS",
+        "OPINION",
+        "EDITORIAL",
+        "COMMENT",
+        "WATCH",
+        "LIVE",
+        "VIDEO",
+        "PHOTOS",
+        "FACTBOX",
+        "EXPLAINER",
+        "INTERVIEW",
+        "CORRECTION",
+        "CORRECTED",
+        "REFILE",
+        "WRAPUP",
+        "FEATURE",
+        "NEWS",
+        "WORLD",
+        "SPORT",
+        "SPORTS",
+        "UPDATES",
+        "ALERT",
+        "URGENT",
+        "FLASH",
+        "NOTE",
+        "EDITOR",
+        "REVIEW",
+        "PREVIEW",
+        "OBITUARY",
+    ]
 )
 _BEFORE_CUES = re.compile(
     r"(?:reported by|according to|told|cited by|quoted by|via|in an? (?:interview|report|statement)"
@@ -73,6 +118,8 @@ def find_dateline(text: str, agencies: Agencies | None = None) -> Dateline | Non
     raw_agency = match.group("agency1") or match.group("agency2")
     if not place or len(place) < 2 or (match.group("caps") and not _looks_like_place(place)):
         return None
+    if match.group("title") and not (raw_agency or match.group("date") or place in known_places()):
+        return None  # "Analysis: ..." or "Meanwhile -" is prose, not a place
     agency = None
     if raw_agency:
         agency = (agencies or default_agencies()).name_of(raw_agency) or raw_agency.strip()
@@ -81,8 +128,23 @@ def find_dateline(text: str, agencies: Agencies | None = None) -> Dateline | Non
 
 def _looks_like_place(place: str) -> bool:
     # "AI—" or "US-" are acronyms in prose, not datelines; real datelines are words.
-    letters = re.sub(r"[^A-Z]", "", place)
-    return len(letters) >= 3
+    letters = re.sub(rf"[^{_UP}]", "", place)
+    first = re.split(r"[ /]", place)[0].strip(".")
+    return len(letters) >= 3 and first not in _NOT_PLACES
+
+
+@functools.cache
+def known_places() -> frozenset[str]:
+    """Capitals and country names from the gazetteer: places a Title Case dateline may
+    name without an agency or a date."""
+    path = resources.files("ingest") / "data" / "gazetteer.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(
+        p
+        for entry in data["countries"]
+        for key in ("capitals", "names")
+        for p in entry.get(key, [])
+    )
 
 
 def find_attributions(text: str, agencies: Agencies | None = None) -> tuple[str, ...]:

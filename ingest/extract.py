@@ -58,7 +58,9 @@ def extract_article(fetched: Fetched, rules: ArticleRules | None) -> Article:
         meta = _rules_meta(html, rules, meta)
     else:
         body, notes = generic_body(html, fetched.final_url), []
-    cleaned, cut = clean_body(body, meta.title)
+    # The headline may be repeated in the body as the page's h1, its og:title or <title>,
+    # which often differ from one another.
+    cleaned, cut = clean_body(body, meta.title, _h1(doc), _title(doc))
     _check_article(cleaned, meta, doc, ruled=bool(rules and rules.body))
     return Article(
         url=fetched.final_url,
@@ -177,7 +179,7 @@ def _title(doc: lxml.html.HtmlElement) -> str | None:
 
 def _h1(doc: lxml.html.HtmlElement) -> str | None:
     h1s = doc.xpath("//h1")
-    return h1s[0].text_content() if len(h1s) == 1 else None
+    return " ".join(h1s[0].text_content().split()) if len(h1s) == 1 else None
 
 
 def _visible_head(doc: lxml.html.HtmlElement) -> str:

@@ -165,7 +165,8 @@ def _first_words(text: str, limit: int = 12) -> str:
 
 def _body(item: RawItem, article: Article | None, title: str) -> _Body:
     raw = article.body_html if article else (item.content_html or item.summary_html or "")
-    cleaned, notes = clean_body(raw, title) if raw.strip() else ("", ())
+    page_title = article.title if article else None
+    cleaned, notes = clean_body(raw, title, page_title) if raw.strip() else ("", ())
     html = sanitize_html(cleaned)
     text = xml_safe(html_to_text(html))
     found = find_dateline(text)

@@ -1,0 +1,176 @@
+"""Where the story starts: what a page puts before its first paragraph, and is not story.
+
+Pages and feeds put their furniture before the text inside the very container that holds
+it: section labels and breadcrumbs ("WORLD | AFRICA"), kickers, the headline again (exactly,
+in capitals, or nearly), byline and date lines, "Updated 2 hours ago", "Listen to this
+article · 4 min", an image with its caption and credit, wire update notes ("(Updates death
+toll)"), a newsletter's greeting and "You're reading ..." prompt.
+
+Two rules, both on the plain texts of the body's first blocks (pure functions):
+
+* a dateline ("LIMA (Austral Wire) —") marks where a wire story starts: the short blocks
+  before it go;
+* without one, leading blocks go while each is recognisably one of the kinds above, and
+  the first block of prose stops the cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ingest.dateline import find_dateline
+from ingest.dates import DATE_LINE
+
+LOOK_AHEAD = 10  # blocks examined at the start
+MAX_LEAD_WORDS = 160  # at most this much text stands before a dateline that starts a story
+
+_SEPARATED = re.compile(r"\s[|›»>/·•]\s|^[|›»>/·•]|\s[|›»>/·•]$")
+_LISTEN = re.compile(
+    r"^(?:listen(?:ing)?\b|audio\b|play\b|hear this|\d+\s*min(?:ute)?s?\s*(?:read|listen)\b"
+    r"|read(?:ing)? time\b|estimated reading)",
+    re.I,
+)
+_UPDATED = re.compile(
+    r"^(?:last\s+)?(?:updated|published|posted|modified|first published|created)\b", re.I
+)
+_AGO = re.compile(
+    r"\b(?:\d+|an?|one|few)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b", re.I
+)
+_BYLINE = re.compile(r"^(?:by|words by|story by|reporting by|written by|von|par|por)\s+\S", re.I)
+_STAFF = re.compile(
+    r"\b(?:staff (?:writer|reporter)|correspondent|bureau|contributor|editor|reporter)s?\b", re.I
+)
+_CREDIT = re.compile(
+    r"(?:\b(?:photo(?:graph)?s?|images?|pictures?|credits?|illustrations?|video|file photo)"
+    r"\s*(?::|/|courtesy)|(?:^|[.)]\s+)(?:photo(?:graph)?|image|picture)s? by\b|©"
+    r"|\bcourtesy of\b"
+    r"|[/|]\s*(?:AFP|Reuters|AP|EPA|Getty Images|Xinhua|Bloomberg)\b"
+    r"|\b(?:REUTERS|AFP|AP|EPA|XINHUA|ANADOLU)\s*/\s*\w|\bGetty Images\b|\bShutterstock\b)",
+    re.I,
+)
+_NOTE = re.compile(
+    r"^(?:\((?:updates?|adds?|recasts?|corrects?|changes?|rewrites?|refiles?|writes through)\b"
+    r"|this (?:story|article|post|report|piece) (?:has been|was|is) (?:updated|corrected|amended)"
+    r"|this is a (?:short |brief )?(?:update|follow-up)\b|part (?:one|two|three|\d+) of\b"
+    r"|editor'?s note\b)",
+    re.I,
+)
+_NEWSLETTER = re.compile(
+    r"^(?:you'?re reading|you are reading|forwarded this|welcome to|good (?:morning|afternoon|"
+    r"evening)|hola|hello|hi|greetings|bonjour)\b"
+    r"|\b(?:subscribe|sign up|newsletter|free edition|paid edition|this edition|edition\b)",
+    re.I,
+)
+_LEADING_MARKS = re.compile(r"^[\W_]+(?=\w)")  # "· 4 min read", "🎧 Listen"
+_SENTENCE_END = re.compile(r"[.!?…\"”’)]\s*$")
+_WORD = re.compile(r"\w+")
+
+
+# Kinds that only ever stand in a page's header, never after the story has begun (unlike
+# captions and labels, which also sit between paragraphs).
+_HEADER_ONLY = frozenset(
+    ["the title repeated", "byline", "date line", "listen line", "newsletter line",
+     "editor's note"]
+)  # fmt: skip
+MAX_DEK_BLOCKS = 2  # a standfirst between headline and byline: a sentence or two
+
+
+def lead_junk(texts: list[str], titles: Sequence[str]) -> tuple[int, list[str]]:
+    """How many of the leading ``texts`` are not story, and a note for each."""
+    head = [" ".join(t.split()) for t in texts[:LOOK_AHEAD]]
+    kinds = [_kind(t, titles) for t in head]
+    start = _dateline_start(head, kinds)
+    if start is None:
+        start = _after_header(head, kinds)
+        while start < len(head) and kinds[start] is not None:
+            start += 1
+    return start, [f"removed {kinds[i] or 'standfirst'} {_quote(head[i])}" for i in range(start)]
+
+
+def _after_header(head: list[str], kinds: list[str | None]) -> int:
+    """The index just past the last header-only block, when what stands before it is short
+    (a standfirst at most); 0 when there is none."""
+    end, prose, words = 0, 0, 0
+    for i, (text, kind) in enumerate(zip(head, kinds, strict=True)):
+        words += len(text.split())
+        if words > MAX_LEAD_WORDS:
+            break
+        if kind in _HEADER_ONLY:
+            end = i + 1
+        elif kind is None:
+            prose += 1
+            if prose > MAX_DEK_BLOCKS or len(text.split()) > 45:
+                break
+    return end
+
+
+def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
+    """The index of the first block that opens with a dateline, when what stands before it
+    is short furniture; None when there is none (or it starts the body already)."""
+    words = 0
+    for i, text in enumerate(head):
+        if i > 0 and find_dateline(text) is not None:
+            return i
+        n = len(text.split())
+        words += n
+        if words > MAX_LEAD_WORDS or (n > 45 and kinds[i] is None):
+            return None  # a paragraph of prose: the story has started already
+    return None
+
+
+def _kind(text: str, titles: Sequence[str]) -> str | None:
+    """What a leading block is, when it is not story; None for prose."""
+    flat = _LEADING_MARKS.sub("", text)
+    words = len(flat.split())
+    if not flat:
+        return "empty block"
+    if any(_repeats(flat, t) for t in titles if t):
+        return "the title repeated"
+    if words <= 16 and _LISTEN.match(flat):
+        return "listen line"
+    if words <= 12 and (_UPDATED.match(flat) or _AGO.search(flat) or _is_date_line(flat)):
+        return "date line"
+    if words <= 12 and (_BYLINE.match(flat) or (_STAFF.search(flat) and not _ends(flat))):
+        return "byline"
+    if _NOTE.match(text.strip()) and words <= 40:
+        return "editor's note"
+    if words <= 45 and _CREDIT.search(flat):
+        return "image caption"
+    if words <= 24 and _NEWSLETTER.search(flat):
+        return "newsletter line"
+    if (words <= 8 and not _ends(flat)) or (words <= 16 and len(_SEPARATED.findall(flat)) >= 2):
+        return "section label"
+    return None
+
+
+def _repeats(text: str, title: str) -> bool:
+    """``text`` is the headline again: the same words, nearly all of them, in any case."""
+    a, b = _words(text), _words(title)
+    if not a or not b:
+        return False
+    near = len(a) <= len(b) + 3 and _share(a, b) >= 0.8 and _share(b, a) >= 0.8
+    return a == b or near
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _share(a: list[str], b: list[str]) -> float:
+    inside = set(b)
+    return sum(1 for w in a if w in inside) / len(a)
+
+
+def _is_date_line(text: str) -> bool:
+    match = DATE_LINE.search(text)
+    return match is not None and len(text) - len(match.group(0)) <= 24
+
+
+def _ends(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return f"'{flat if len(flat) <= limit else flat[: limit - 1].rstrip() + '…'}'"

@@ -1,0 +1,80 @@
+"""The story's start: furniture before the first paragraph goes, the story stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.dateline import find_dateline
+from ingest.lead import lead_junk
+
+TITLE = "Peru and Bolivia create joint fund to clean up Lake Titicaca"
+LEAD = (
+    "LIMA (Austral Wire) — Peru and Bolivia agreed on Tuesday to set up a joint fund to clean "
+    "up Lake Titicaca, the environment ministers of both countries said after talks in Lima."
+)
+PROSE = (
+    "Peru and Bolivia agreed on Tuesday to set up a joint fund to clean up Lake Titicaca, the "
+    "environment ministers of both countries said after talks in Lima on the shared basin."
+)
+MORE = "The fund will start with sewage plants in Puno and El Alto, officials said."
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        ["WORLD | AMERICAS", TITLE],
+        ["Listen to this news · 3 min"],
+        ["Updated 2 hours ago", TITLE.upper()],
+        ["Home › World › Americas", "ENVIRONMENT", TITLE, "By Ana Quispe | Lima correspondent",
+         "Published April 16, 2025 at 9:12 a.m. | Updated 11:40 a.m."],
+        ["Ministers at the signing in Lima on Tuesday. Photo: Austral Wire / Ana Quispe"],
+        ["(Updates with reaction from Bolivia's government)"],
+        ["You're reading The Dispatch Letter. Forwarded this? Sign up here."],
+        ["February 16, 2025 by Staff Writer"],
+        # A standfirst between the headline and the byline goes with them.
+        [TITLE, "A fund to clean up the lake shared by the two neighbours", "By Ana Quispe"],
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("first", [LEAD, PROSE])
+def test_furniture_before_the_story_goes(before: list[str], first: str) -> None:
+    count, notes = lead_junk([*before, first, MORE], [TITLE])
+    assert count == len(before) and len(notes) == count
+
+
+def test_the_dateline_marks_the_start_past_unknown_furniture() -> None:
+    before = ["Sponsored by the Andes Development Fund", "A short note on something else."]
+    assert lead_junk([*before, LEAD, MORE], [TITLE])[0] == 2
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [PROSE, MORE],
+        [LEAD, MORE],
+        # A short first paragraph followed by an image: the caption is the story's, kept.
+        [PROSE, "Ministers at the signing. Photo: Austral Wire", MORE],
+        ["Why does a lake matter to two countries? Because it feeds them.", PROSE],
+    ],
+)
+def test_the_story_itself_stays(texts: list[str]) -> None:
+    assert lead_junk(texts, [TITLE])[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("LIMA (Austral Wire) — Peru", "LIMA"),
+        ("QUITO/BOGOTÁ — Ecuador said", "QUITO/BOGOTÁ"),
+        ("New Delhi: India and Indonesia", "New Delhi"),
+        ("Jakarta, 12 May: Indonesia said", "Jakarta"),
+        ("SEOUL, Aug 14 (PWS) - South Korea", "SEOUL"),
+        ("WASHINGTON, D.C. — The", "WASHINGTON"),
+        ("BRASÍLIA — Lula received", "BRASÍLIA"),
+        ("UPDATED — the story", None),
+        ("Analysis: the story", None),
+        ("Meanwhile - the story", None),
+    ],
+)
+def test_datelines(text: str, place: str | None) -> None:
+    found = find_dateline(text)
+    assert (found.place if found else None) == place

@@ -148,9 +148,10 @@ def main() -> int:
     parser.add_argument("--details", action="store_true", help="list tuning-half misses")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--no-real", action="store_true", help="skip the 91 real pages")
+    parser.add_argument("--half", choices=HALVES, help="only this half (default: both)")
     args = parser.parse_args()
     results: dict[str, dict[str, object]] = {}
-    for half in HALVES:
+    for half in [args.half] if args.half else HALVES:
         path = OUTLETS / half
         if not any(path.glob("*/labels.json")):
             print(f"{half}: no outlets", file=sys.stderr)

@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, PageElement
 
 from ingest.lead import LOOK_AHEAD, lead_junk
+from ingest.tail import tail_start
 
 BLOCK_TAGS = frozenset(
     [
@@ -180,26 +181,6 @@ _POINTER = re.compile(r"^(?:read more|read also|related|see also|also read|more)
 _RELATED_HEAD = re.compile(
     r"^(?:related|see also|read also|you (?:may|might) also like|more (?:from|on) |most read)",
     re.I,
-)
-_INTERVIEW = re.compile(r"^(?:an? )?(?:exclusive )?interview with\b", re.I)
-_QA_TURN = re.compile(
-    r"^(?:editor|interviewer|host|moderator|reporter|q|question|time\.news|dr\.? [A-Z][\w.'-]*"
-    r"(?: [A-Z][\w.'-]*)?)\s*:",
-    re.I,
-)
-_SEO_HEAD = re.compile(
-    r"^(?:frequently asked questions|faqs?|keywords?|key ?words|meta description|seo\b"
-    r"|disclaimer|people also ask|key takeaways|related (?:searches|questions)|conclusion)\b\s*:?",
-    re.I,
-)
-_QUESTION = re.compile(
-    r"^(?:what|how|why|who|whom|whose|when|where|which|is|are|was|were|will|would|can|could|"
-    r"should|do|does|did|has|have)\b[^.!?\"“”]{8,300}\?$",
-    re.I,
-)
-MIN_STORY_WORDS = 50  # appended blocks follow a story; before this many words it is the story
-_BYLINE = re.compile(
-    r"^(?:by|von|par|por)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von)){0,5}$"
 )
 _PARA = "\ue000"  # paragraph break marker while flattening to text
 _LINE = "\ue001"  # line break marker
@@ -437,46 +418,8 @@ def _quote(text: str, limit: int = 60) -> str:
 
 def appended_start(texts: list[str]) -> tuple[int, str] | None:
     """Index of the first block after the story's end, with a note; None when the story runs
-    to the last block.  ``texts`` are the plain texts of the body's blocks in order.
-
-    Real interviews ("Q: ... A: ...") are stories too, so Q&A turns never start the cut on
-    their own: only a generated question whose tail is all junk, an "Interview with ..."
-    heading after a story of some length and followed by Q&A turns, or an FAQ/SEO heading.
-    """
-    words_before = 0
-    for i, raw in enumerate(texts):
-        text = _plain(raw)
-        if i > 0:
-            kind = _junk_kind(text, [_plain(t) for t in texts[i + 1 :]], words_before)
-            if kind:
-                return (
-                    i,
-                    f"removed {kind} {_quote(text)} and {len(texts) - i - 1} block(s) after it",
-                )
-        words_before += len(text.split())
-    return None
-
-
-def _junk_kind(text: str, after: list[str], words_before: int) -> str | None:
-    words = len(text.split())
-    turns = sum(1 for t in after if _QA_TURN.match(t))
-    if _INTERVIEW.match(text) and words <= 25 and words_before >= MIN_STORY_WORDS and turns >= 2:
-        return "appended interview"
-    if _SEO_HEAD.match(text) and words <= 40 and words_before >= MIN_STORY_WORDS:
-        return "appended SEO/FAQ block"
-    if _QUESTION.match(text) and words <= 40 and all(_is_junk_tail(t) for t in after):
-        return "generated question"
-    return None
-
-
-def _is_junk_tail(text: str) -> bool:
-    return bool(
-        _INTERVIEW.match(text)
-        or _QA_TURN.match(text)
-        or _SEO_HEAD.match(text)
-        or _QUESTION.match(text)
-        or _BOILERPLATE_TEXT.match(text)
-    )
+    to the last block (``ingest.tail``)."""
+    return tail_start([_plain(t) for t in texts])
 
 
 def cut_appended(root: Tag) -> list[str]:

@@ -268,11 +268,21 @@ def _title_text(entry: Any) -> str | None:
 def _web_link(link: str | None) -> str | None:
     """An http(s) link, else None: feedparser offers an Atom entry's ``urn:`` id as its link
     when it has none, and that is an identity, not a page."""
-    return link if link and urlsplit(link).scheme in ("http", "https") else None
+    try:
+        return link if link and urlsplit(link).scheme in ("http", "https") else None
+    except ValueError:
+        return None
 
 
-def _resolve(link: str | None, base: str) -> str | None:
-    return urljoin(base, link.strip()) if link and link.strip() else None
+def _resolve(link: object, base: str) -> str | None:
+    """``link`` made absolute against ``base``; None when it is no usable URL (feedparser
+    can hand a dict for a feed-level link, and "http://[" is not a URL)."""
+    if not isinstance(link, str) or not link.strip():
+        return None
+    try:
+        return urljoin(base, link.strip())
+    except ValueError:
+        return None
 
 
 def _detail_html(detail: Any, value: str | None) -> str | None:

@@ -131,8 +131,8 @@ def test_title_repeated_at_start_removed_once_or_twice() -> None:
 
 def test_title_inside_the_story_is_kept() -> None:
     title = "Dialogue"
-    text, _ = cleaned(story_html(f"<p>{title}</p>"), title)
-    assert text.endswith(title)
+    text, _ = cleaned(story_html(f"<p>{title}</p>", *(f"<p>{p}</p>" for p in STORY)), title)
+    assert f"\n\n{title}\n\n" in text and text.endswith(STORY[-1])
 
 
 # --- appended material, plain text and HTML ------------------------------------------------

@@ -1,0 +1,159 @@
+"""Where the story ends: what sites and aggregators append after it, and is not story.
+
+After the last paragraph of a story, pages and feeds append material of a few kinds, in
+any markup and wording: questions put to the reader or to a search engine ("What were the
+key results of ...?", "What does this mean for ...?") with a paragraph or two of fluff,
+FAQ blocks, invented interviews (speaker-labelled turns), "Also read" / "Related" / "More
+from" lists, newsletter, app and tip prompts, author bios, credit and copyright lines
+("Reporting by ...; Editing by ...", "[Editor: ...]"), disclaimers ("This article was
+generated / rewritten ..."), and comment-form remnants.
+
+The rule (pure, on the plain texts of the body's blocks): the tail starts at the earliest
+block, after some story, from which every block is either one of those kinds or an answer:
+prose after a question or a speaker turn, or a short item after a heading. A tail is never
+longer than the story before it, so a rhetorical question early in a story cuts nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
+MAX_ANSWER_AFTER_HEADING = 25  # words of one item under a heading ("Key facts", "Also read")
+
+_QUESTION = re.compile(r"\?[\"”’)]?\s*$")
+_LABEL = re.compile(r"^([A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,4})\s*(?::|—|–)\s+(?=\S)")
+_QA_MARK = re.compile(r"^(?:q|a|question|answer)\s*[:.)]\s*", re.I)
+_CREDIT = re.compile(
+    r"^[(\[]?\s*(?:(?:additional |further )?reporting|writing|editing|compiled|translated"
+    r"|produced|edited|contributing|research)(?: and \w+)? by\b"
+    r"|^[(\[]?\s*editors?\s*:|^(?:source|sources|via|distributed by|copyright\b|©)"
+    r"|^[(\[]\s*(?:[$€£¥₩₹]|[A-Z]{3})?\s*1\s*(?:[A-Za-z]{1,10}\s*)?=\s*[$€£¥₩₹]?\s*[\d.,]+"
+    r"|^this (?:report|story|article) (?:is|was) based on\b|\btrust principles\b"
+    r"|^our (?:editorial )?standards\b|^all rights reserved\b",
+    re.I,
+)
+_DISCLAIMER = re.compile(
+    r"^(?:disclaimer\b|note\s*:|editor'?s note\b)"
+    r"|^this (?:post|article|story|report|piece|content|summary|text)\b.{0,60}\b(?:generated|"
+    r"rewritten|auto-?generated|written with|produced with|compiled from|created with|"
+    r"assisted by|based on (?:wire|agency|news) (?:reports|copy))"
+    r"|\b(?:with the (?:help|assistance) of (?:ai|artificial intelligence)|ai[- ]assisted"
+    r"|ai[- ]generated|by an ai\b|using (?:ai|artificial intelligence|automated)\b"
+    r"|(?:ai|automated|machine)[- ](?:tools?|newsroom|system|writing|summary|rewrite))",
+    re.I,
+)
+_PROMPT = re.compile(
+    r"\b(?:subscribe|sign up|signup|newsletter|download (?:our|the) app|get the app"
+    r"|follow us|follow (?:him|her|them) on|have a (?:news )?tip|send us a tip|share your"
+    r"|scan the qr code|follow [\w .'-]{1,40} on (?:wechat|weibo|x|twitter|facebook|instagram"
+    r"|telegram|whatsapp|linkedin|youtube|tiktok|threads|bluesky)\b"
+    r"|\b(?:get|download|install|try) (?:the |our )?[\w' ]{0,30}\bapp\b"
+    r"|\bjoin (?:our|the) [\w'’ ]{0,30}(?:channel|community|group|mailing list)"
+    r"|thanks? (?:you )?for reading|stay (?:tuned|informed|updated)|check back (?:later|soon)"
+    r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\bwrite to (?:us|our|the) (?:newsroom|editors?|desk)\b"
+    r"|\bdo you have a (?:story|tip)\b|\bcontact (?:us|our newsroom)\b"
+    r"|comments? (?:are|is) closed|log in (?:or register )?to (?:post )?comment"
+    r"|leave an? (?:reply|replay|comment)|post a comment|cancel reply|join the conversation"
+    r"|your email address will not be published|required fields are marked)",
+    re.I,
+)
+_POINTER = re.compile(
+    r"^(?:also read|read also|read more|related|see also|more from|more in|more on|you may also"
+    r"|you might also|recommended|trending|most read|popular|further reading|read next"
+    r"|read|watch|listen)\b\s*[:：|-]?",
+    re.I,
+)
+_INTERVIEW = re.compile(
+    r"^(?:an? )?(?:exclusive )?(?:interview|q\s*&\s*a|conversation|in conversation)\b"
+    r"|\b(?:interview|q\s*&\s*a) with\b",
+    re.I,
+)
+_FAQ = re.compile(
+    r"^(?:frequently asked questions|faqs?|people also ask|key (?:takeaways|facts|points)"
+    r"|quick facts|fast facts|at a glance|in brief|keywords?|tags?|conclusion|summary)\b",
+    re.I,
+)
+_BIO = re.compile(
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:(?:is|was)\b.{0,200}\b(?:correspondent|"
+    r"reporter|editor|writer|journalist|columnist|contributor|based in|has reported)\b"
+    r"|(?:covers|writes about|writes on|reports on|reports from)\b)",
+)
+_SENTENCE_END = re.compile(r"[.!?…\"”’)]\s*$")
+
+
+def tail_start(texts: list[str]) -> tuple[int, str] | None:
+    """The index of the first block after the story's end, with a note of what starts
+    there; None when the story runs to the last block."""
+    kinds = [block_kind(t) for t in texts]
+    words = [len(t.split()) for t in texts]
+    before, interview = 0, False
+    for i in range(len(texts)):
+        candidate = i > 0 and before >= MIN_STORY_WORDS and kinds[i] != "story"
+        if candidate and _all_tail(kinds[i:], words[i:], before, interview):
+            rest = len(texts) - i - 1
+            return i, f"removed {kinds[i]} {_quote(texts[i])} and {rest} block(s) after it"
+        before += words[i]
+        # Speaker turns within the story make it an interview: its turns are the story.
+        interview = interview or (i > 0 and kinds[i] == "turn")
+    return None
+
+
+def _all_tail(kinds: list[str], words: list[int], story_words: int, interview: bool) -> bool:
+    """Every block is appended material or answers a question, turn or heading before it,
+    and the answers together are shorter than the story. In an interview, more turns are
+    more of the story."""
+    answered, under_heading, prose = False, False, 0
+    for kind, n in zip(kinds, words, strict=True):
+        if interview and kind in ("turn", "generated question"):
+            return False
+        if kind in ("generated question", "turn", "appended interview", "appended FAQ block"):
+            answered, under_heading = True, False
+        elif kind in ("heading", "pointer"):
+            under_heading = True
+        elif kind == "story":
+            if not (answered or (under_heading and n <= MAX_ANSWER_AFTER_HEADING)):
+                return False
+            prose += n
+    return prose <= max(120, story_words * 0.6)
+
+
+def block_kind(text: str) -> str:
+    """What one block is, seen from the end of a story: "story" for prose."""
+    flat = " ".join(re.sub(r"[*_#]+", "", text).split())
+    n = len(flat.split())
+    if not flat:
+        return "empty"
+    if n <= 60 and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
+        return "credit or disclaimer"
+    if n <= 40 and _PROMPT.search(flat):
+        return "prompt"
+    if n <= 25 and _INTERVIEW.search(flat):
+        return "appended interview"
+    if n <= 12 and _FAQ.match(flat):
+        return "appended FAQ block"
+    if n <= 60 and _BIO.match(flat):
+        return "author bio"
+    if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat)):
+        return "turn"
+    if n <= 45 and _QUESTION.search(flat) and not flat.startswith(("“", '"', "‘", "'")):
+        return "generated question"
+    if n <= 20 and _POINTER.match(flat) and not _SENTENCE_END.search(flat):
+        return "pointer"
+    if n <= 8 and not _SENTENCE_END.search(flat):
+        return "heading"
+    return "story"
+
+
+def _is_turn(text: str) -> bool:
+    """ "Editor: ...", "Dr. Ortiz: ...": a speaker label of a few capitalised words (not a
+    dateline: "LIMA — ..." is all capitals)."""
+    match = _LABEL.match(text)
+    if not match or re.search(r"\d", match.group(1)):
+        return False
+    return not (match.group(1).isupper() and len(match.group(1)) > 2)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return f"'{flat if len(flat) <= limit else flat[: limit - 1].rstrip() + '…'}'"

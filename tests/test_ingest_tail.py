@@ -1,0 +1,63 @@
+"""The story's end: appended material goes in any of its forms, the story stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.tail import block_kind, tail_start
+
+STORY = [
+    "LIMA (Austral Wire) — Peru and Bolivia agreed on Tuesday to set up a joint fund to clean "
+    "up Lake Titicaca, the environment ministers of both countries said after talks in Lima.",
+    "The fund will start with sewage plants in Puno and El Alto, which discharge most of the "
+    "untreated water that reaches the lake, officials said in a joint statement.",
+    "Both governments will put in $20 million over five years, and the Inter-American "
+    "Development Bank is expected to match that sum, according to the statement.",
+]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ["What were the key results of the Peru–Bolivia meeting in Lima?"],
+        ["What does this mean for the Andean region?",
+         "It could change a great deal, or very little. Time will tell, as it always does."],
+        ["Why does this matter?", "Interview with Dr. Ana Flores, water policy expert",
+         "Editor: Thank you for joining us. Is this a turning point?",
+         "Dr. Flores: It is a start. The money is small for a lake this size."],
+        ["Frequently asked questions", "Who pays for the fund?", "Both governments do.",
+         "When will work start?", "Next year, officials said."],
+        ["Also read", "Lima's water crisis explained", "Bolivia's new environment minister"],
+        ["Key facts", "Lake Titicaca lies 3,812 metres above sea level.",
+         "It is shared by Peru and Bolivia."],
+        ["(Reporting by Ana Quispe in Lima; Editing by Tom Hale)", "($1 = 3.71 soles)"],
+        ["[Editor: Zhou Min]", "Scan the QR code to follow Xinhe Daily on WeChat"],
+        ["This article was rewritten from agency reports with the help of AI tools."],
+        ["Want more news from the Andes? Subscribe to our free evening bulletin."],
+        ["Ana Quispe covers the Andes for the Austral Wire.", "Follow her on X @anaquispe"],
+        ["Leave a Replay", "Your email address will not be published.", "Cancel reply"],
+        ["Get the Andes Post app for breaking news alerts"],
+    ],
+)  # fmt: skip
+def test_appended_material_goes(tail: list[str]) -> None:
+    found = tail_start([*STORY, *tail])
+    assert found is not None and found[0] == len(STORY), [block_kind(t) for t in tail]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        STORY,
+        # A rhetorical question early in a story cuts nothing.
+        [STORY[0], "So why now?", STORY[1], STORY[2], STORY[1], STORY[2]],
+        # A real interview: its turns are the story.
+        [STORY[0], "Q: Is this a turning point?", "A: It is a start, and a good one.",
+         "Q: What comes next?", "A: The plants, then the villages along the shore."],
+        # A subheading with full paragraphs under it is the story's.
+        [*STORY, "Background", STORY[1], STORY[2]],
+        # A quoted question ends many stories.
+        [*STORY, "“Who will pay for the villages?” asked the mayor of Puno."],
+    ],
+)  # fmt: skip
+def test_the_story_stays(texts: list[str]) -> None:
+    assert tail_start(texts) is None

@@ -31,7 +31,7 @@ _DATELINE = re.compile(
     rf"^\s*(?:(?P<caps>{_PLACE_CAPS})(?:, {_REGION})??"
     rf"(?:,? (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\))?\s*{_DASH}\s*"
     rf"|(?P<title>{_PLACE_TITLE})(?:, {_REGION})??(?P<date>,? (?:{_DATE}))?\s*"
-    rf"(?:\((?P<agency2>[^()]{{2,40}})\))?\s*(?P<tdash>{_DASH})\s*)"
+    rf"(?:\((?P<agency2>[^()]{{2,40}})\)\s*{_DASH}?|{_DASH})\s*)"
 )
 # Capitalised words that open wire copy but are labels, not places ("UPDATED —").
 _NOT_PLACES = frozenset(

@@ -20,8 +20,9 @@ from ingest.dates import choose_published, clamp_date, has_time, parse_date, sou
 from ingest.errors import ParseError
 from ingest.language import detect_language, normalize_tag
 from ingest.model import Article, RawItem, SourceSpec, Story
+from ingest.parties import parties as find_parties
 from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, xml_safe
-from ingest.tags import default_tagger
+from ingest.tags import Mention, Tagger, default_tagger
 from ingest.urls import canonical_url, prefer_canonical
 
 SUMMARY_ONLY_WORDS = 150  # feed content shorter than this is a summary, not the story
@@ -77,8 +78,8 @@ def normalize(
     title = title or _first_words(body.text)
     text_all = f"{title}\n\n{body.text}"
     tagger = default_tagger()
-    countries = tagger.countries(text_all)
     hits = tagger.topic_hits(text_all)
+    tags = _tags(tagger, title, body.text, political=tagger.political(hits))
     return Story(
         source=source.name,
         key=key,
@@ -100,10 +101,11 @@ def normalize(
         word_count=len(re.findall(r"\w+", body.text)),
         dateline=body.dateline,
         attributions=_attributions(body),
-        countries=countries,
-        mentions=countries,
+        countries=tags.parties,
+        mentions=tags.mentions,
+        organizations=tags.organizations,
         topics=tuple(sorted(hits)),
-        score=tagger.score(hits, len(countries)),
+        score=tagger.score(hits, len(tags.mentions)),
         removed=body.removed,
     )
 
@@ -192,6 +194,35 @@ def _linkless(body: _Body) -> _Body:
         body,
         html=f"{body.html}<p><em>{LINKLESS_NOTE}</em></p>",
         text=f"{body.text}\n\n{LINKLESS_NOTE}",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Tags:
+    parties: tuple[str, ...]
+    mentions: tuple[str, ...]
+    organizations: tuple[str, ...]
+
+
+def _tags(tagger: Tagger, title: str, text: str, *, political: bool) -> _Tags:
+    """Countries named, blocs named, and the states (or the EU) that are parties."""
+    title_countries, body_countries = tagger.mentions(title), tagger.mentions(text)
+    title_bodies, body_bodies = tagger.bodies(title), tagger.bodies(text)
+
+    def with_eu(countries: list[Mention], bodies: list[Mention]) -> list[Mention]:
+        eu = [m for m in bodies if m.code == "EU"]
+        return sorted(countries + eu, key=lambda m: m.start)
+
+    return _Tags(
+        parties=find_parties(
+            title,
+            text,
+            with_eu(title_countries, title_bodies),
+            with_eu(body_countries, body_bodies),
+            political=political,
+        ),
+        mentions=tuple(sorted({m.code for m in title_countries + body_countries})),
+        organizations=tuple(sorted({m.code for m in title_bodies + body_bodies})),
     )
 
 

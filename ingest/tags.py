@@ -74,6 +74,46 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """One naming of a country: where, which, and how (a name, a demonym, a leader...)."""
+
+    start: int
+    end: int
+    code: str
+    kind: str  # the gazetteer key of the alias: names, demonyms, capitals, leaders, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Organizations:
+    """Blocs and international bodies: one alternation of every alias, longest first."""
+
+    pattern: re.Pattern[str] | None
+    code_of: dict[str, tuple[str, str]]  # alias -> (canonical name, "names" or "leaders")
+
+    @classmethod
+    def from_data(cls, data: dict) -> Organizations:
+        code_of: dict[str, tuple[str, str]] = {}
+        for name, spec in data["organizations"].items():
+            for alias in spec.get("names", []):
+                code_of.setdefault(alias, (name, "names"))
+            for alias in spec.get("acting", []):
+                code_of.setdefault(alias, (name, "leaders"))
+        if not code_of:
+            return cls(None, {})
+        ordered = sorted(code_of, key=len, reverse=True)
+        alternation = "|".join(map(re.escape, ordered))
+        return cls(re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)"), code_of)
+
+    def find(self, text: str) -> list[Mention]:
+        if self.pattern is None:
+            return []
+        return [
+            Mention(m.start(), m.end(), *self.code_of[m.group(0)])
+            for m in self.pattern.finditer(text)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     name: str
     weight: float  # share of the diplomacy score; 0 for a context topic
@@ -91,49 +131,72 @@ class Tagger:
 
     candidates: dict[str, tuple[str, ...]]  # first word -> aliases, longest first
     alias_country: dict[str, str]  # alias -> code; "" for a not-a-country phrase
+    alias_kind: dict[str, str]  # alias -> its gazetteer key: names, demonyms, leaders, ...
     ambiguous: frozenset[str]
     metonyms: frozenset[str]
     metonym_verbs: frozenset[str]
     not_first_names: frozenset[str]
     topics: tuple[Topic, ...]
+    organizations: Organizations
     country_weight: tuple[float, float]  # (one country, two or more)
     saturation: tuple[float, ...]  # share of a topic's weight after 1, 2, 3... hits
 
     @classmethod
-    def from_data(cls, gazetteer: dict, topics: dict) -> Tagger:
+    def from_data(cls, gazetteer: dict, topics: dict, organizations: dict | None = None) -> Tagger:
         alias_country = _aliases(gazetteer)
         weights = topics.get("country_weight", {})
         return cls(
             candidates=_candidates(alias_country),
             alias_country=alias_country,
+            alias_kind=_alias_kinds(gazetteer),
             ambiguous=frozenset(_entry_lists(gazetteer, "ambiguous")),
             metonyms=frozenset(_entry_lists(gazetteer, "metonyms")),
             metonym_verbs=frozenset(gazetteer.get("metonym_verbs", [])),
             not_first_names=frozenset(gazetteer.get("not_first_names", [])),
             topics=tuple(_topic(name, spec) for name, spec in topics["topics"].items()),
+            organizations=Organizations.from_data(organizations or {"organizations": {}}),
             country_weight=(weights.get("one", 0.05), weights.get("two_or_more", 0.2)),
             saturation=tuple(topics.get("saturation", [1 / 3, 2 / 3, 1.0])),
         )
 
     def countries(self, text: str) -> tuple[str, ...]:
-        """ISO alpha-2 codes of the countries ``text`` involves, sorted."""
-        strong: set[str] = set()
-        weak: set[str] = set()
+        """ISO alpha-2 codes of the countries ``text`` names, sorted."""
+        return tuple(sorted({m.code for m in self.mentions(text)}))
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every naming of a country in ``text``, in order. An ambiguous alias counts only
+        when the same country is also named unambiguously (or it is a metonym at work)."""
+        strong: list[Mention] = []
+        weak: list[Mention] = []
         for start, alias in self._aliases_in(text):
             code = self.alias_country[alias]
             if not code or (" " not in alias and self._inside_name(text, start)):
                 continue
+            mention = Mention(start, start + len(alias), code, self.alias_kind.get(alias, "names"))
             if alias not in self.ambiguous or self._metonym(text, start + len(alias), alias):
-                strong.add(code)
+                strong.append(mention)
             else:
-                weak.add(code)
-        return tuple(sorted(strong | (weak & strong)))
+                weak.append(mention)
+        named = {m.code for m in strong}
+        return sorted(strong + [m for m in weak if m.code in named], key=lambda m: m.start)
+
+    def bodies(self, text: str) -> list[Mention]:
+        """Every naming of a bloc or international body (EU, NATO, UN, ...), in order."""
+        return self.organizations.find(text)
 
     def topic_hits(self, text: str) -> dict[str, int]:
         """Matches per topic, for the topics matched at least their ``min_hits`` times."""
         lowered = text.lower()
         hits = {t.name: (t.count(text, lowered), t.min_hits) for t in self.topics}
         return {name: n for name, (n, least) in hits.items() if n and n >= least}
+
+    def political(self, hits: dict[str, int]) -> bool:
+        """The topics say the story is about states: some topic with a weight matched, and
+        none of the context topics (sport, weather, markets, entertainment)."""
+        by_name = {t.name: t for t in self.topics}
+        if any(by_name[name].damping > 0 for name in hits):
+            return False
+        return any(by_name[name].weight > 0 for name in hits)
 
     def score(self, hits: dict[str, int], n_countries: int) -> float:
         """Diplomacy score in 0..1: each matched topic closes part of the gap to 1 (more so
@@ -201,6 +264,15 @@ def _aliases(gazetteer: dict) -> dict[str, str]:
     for phrase in gazetteer.get("not_countries", []):
         alias_country[phrase] = ""
     return alias_country
+
+
+def _alias_kinds(gazetteer: dict) -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for entry in gazetteer["countries"]:
+        for key in ALIAS_KEYS:
+            for alias in entry.get(key, []):
+                kinds.setdefault(alias, key)
+    return kinds
 
 
 def _entry_lists(gazetteer: dict, key: str) -> set[str]:
@@ -308,7 +380,8 @@ def default_tagger() -> Tagger:
     data = resources.files("ingest") / "data"
     gazetteer = json.loads((data / "gazetteer.json").read_text(encoding="utf-8"))
     topics = json.loads((data / "topics.json").read_text(encoding="utf-8"))
-    return Tagger.from_data(gazetteer, topics)
+    orgs = json.loads((data / "organizations.json").read_text(encoding="utf-8"))
+    return Tagger.from_data(gazetteer, topics, orgs)
 
 
 def known_countries() -> frozenset[str]:

@@ -89,7 +89,9 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
     words = [len(t.split()) for t in texts]
     before, interview = 0, False
     for i in range(len(texts)):
-        candidate = i > 0 and before >= MIN_STORY_WORDS and kinds[i] != "story"
+        # A short story may end in appended material too, if none of it is prose.
+        enough = before >= MIN_STORY_WORDS or not {"story", "turn"} & set(kinds[i:])
+        candidate = i > 0 and enough and kinds[i] != "story"
         if candidate and _all_tail(kinds[i:], words[i:], before, interview):
             rest = len(texts) - i - 1
             return i, f"removed {kinds[i]} {_quote(texts[i])} and {rest} block(s) after it"

@@ -1,0 +1,179 @@
+"""The states that are parties to a story, told from the countries it merely names.
+
+A country is a party when its government, leaders, ministries or military act or are acted
+on in the story: "Peru's Congress voted", "Chinese President Xi", "the government of Chile",
+"Kenya and Ethiopia signed", "visits Paraguay", "sanctions on Venezuela". A country named
+as a place ("talks in Lima, Peru"), a market or in passing ("runners from Britain") is a
+mention only. Where the evidence sits matters: the headline and the lead say what the
+story is about; a line of background further down does not make a party.
+
+Pure: it takes the title, the body text and the country mentions ``ingest.tags`` found, and
+returns codes. The European Union counts as a party like a state (``EU``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.tags import Mention
+
+# Words for a state's organs and officials, after a country's name or demonym.
+_CUE = (
+    r"(?:government|govt|president|presidency|vice[- ]president|prime minister|premier|"
+    r"chancellor|king|queen|emir|crown prince|sultan|monarch|head of state|"
+    r"(?:foreign|defen[cs]e|trade|interior|finance|economy|energy|environment|health|"
+    r"agriculture|justice|mining|commerce|transport) minist(?:er|ers|ry|ries)|"
+    r"minist(?:er|ers|ry|ries)|fm|secretary of state|foreign secretary|officials?|authorities|"
+    r"administration|cabinet|parliament|parliamentarians|congress|senate|senators|"
+    r"lawmakers|legislators|legislature|national assembly|assembly|"
+    r"military|army|navy|air force|armed forces|forces|troops|soldiers|coast ?guard|"
+    r"embassy|embassies|ambassador|envoys?|diplomats?|delegation|negotiators?|"
+    r"spokes(?:man|woman|person)|leaders?|leadership|regime|junta|state media|"
+    r"central bank|customs|regulators?|police|counterparts?|side|presidential palace|"
+    r"national [\w ]{0,30}(?:institute|agency|authority|council|service)|disaster agency|"
+    r"emergency services|rescue teams?|rescuers|health ministry)"
+)
+_AFTER_CUE = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?{_CUE}\b", re.I)
+_BEFORE_CUE = re.compile(rf"\b{_CUE}\s+(?:of|to|from|for|in|at)\s+(?:the\s+)?$", re.I)
+# Verbs of a state acting, right after its name ("Peru agreed", "Sudan bans").
+_VERB = re.compile(
+    r"^(?:['’]s\s+\w+\s+)?\s*(?:has|have|had|will|would|is|was|on \w+day)?\s*"
+    r"(?:agree[sd]?|sign(?:s|ed)?|impos(?:e|es|ed)|ban(?:s|ned)?|lift(?:s|ed)?|expel(?:s|led)?|"
+    r"recall(?:s|ed)?|recogni[sz](?:e|es|ed)|ratif(?:y|ies|ied)|join(?:s|ed)?|announc(?:e|es|ed)|"
+    r"accus(?:e|es|ed)|condemn(?:s|ed)?|summon(?:s|ed)?|pledg(?:e|es|ed)|approv(?:e|es|ed)|"
+    r"reject(?:s|ed)?|sanction(?:s|ed)?|threaten(?:s|ed)?|urg(?:e|es|ed)|call(?:s|ed)|"
+    r"demand(?:s|ed)?|warn(?:s|ed)?|vow(?:s|ed)?|welcom(?:e|es|ed)|launch(?:es|ed)?|"
+    r"deploy(?:s|ed)?|said|says|plan(?:s|ned)?|seek(?:s)?|sought|want(?:s|ed)?|offer(?:s|ed)?|"
+    r"protest(?:s|ed)?|retaliat(?:e|es|ed)|suspend(?:s|ed)?|restor(?:e|es|ed)|resum(?:e|es|ed)|"
+    r"reach(?:es|ed)?|conclud(?:e|es|ed)|host(?:s|ed)?|sent|send(?:s)?|order(?:s|ed)?|"
+    r"declar(?:e|es|ed)|open(?:s|ed)?|clos(?:e|es|ed)|creat(?:e|es|ed)|set up|cut(?:s)?|"
+    r"block(?:s|ed)?|halt(?:s|ed)?|tighten(?:s|ed)?|eas(?:e|es|ed)|strik(?:e|es)|struck|"
+    r"elect(?:s|ed)?|vot(?:e|es|ed)|back(?:s|ed)?|support(?:s|ed)?|oppos(?:e|es|ed)|"
+    r"deni(?:es|ed)|den(?:y)|confirm(?:s|ed)?|invit(?:e|es|ed)|receiv(?:e|es|ed)|"
+    r"held|hold(?:s)?|met|meet(?:s)?|talk(?:s|ed)?|negotiat(?:e|es|ed)|commit(?:s|ted)?|"
+    r"extend(?:s|ed)?|agreement|deal|pact|accord|treaty)\b",
+    re.I,
+)
+# What is done to a state, right before its name ("visits Paraguay", "sanctions on Syria").
+_OBJECT = re.compile(
+    r"\b(?:visit(?:s|ed|ing)?|arrived in|arrives in|travel(?:s|led|ed)? to|talks with|"
+    r"met with|meets?|meeting with|hosted by|summit with|deal with|agreement with|accord with|"
+    r"pact with|treaty with|relations with|relations between|ties with|ties between|"
+    r"sanctions (?:on|against)|tariffs? on|duties on|ban on|imports from|exports to|"
+    r"recogni[sz](?:e|es|ed|ing)|expel(?:s|led)?|recall(?:s|ed)? (?:its|their) \w+ (?:from|to)|"
+    r"between|against|accession of|admission of|delegation from|delegation of)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+# A state's organs named without the state: "the government", "authorities", "Congress".
+_BARE_STATE = re.compile(
+    r"\b(?:the (?:government|authorities|cabinet|presidency|military|army|(?:foreign |interior |"
+    r"defen[cs]e |health |environment )?ministry|president|prime minister|parliament|congress|"
+    r"senate|national assembly|police|coast ?guard)|authorities|lawmakers|officials)\b",
+    re.I,
+)
+_OFFICE_KINDS = frozenset(["leaders", "ministers", "institutions"])
+LEAD_WORDS = 70  # the lead: the body's first words, where a story says who acts
+PARTY_SCORE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    title: int = 0
+    lead: int = 0
+    body: int = 0
+
+
+def parties(
+    title: str,
+    body: str,
+    title_mentions: Sequence[Mention],
+    body_mentions: Sequence[Mention],
+    *,
+    political: bool = True,
+) -> tuple[str, ...]:
+    """The codes of the states (and the EU) that are parties to the story, sorted.
+
+    ``political``: the story is about states at all (a diplomatic or political topic, no
+    sport or weather). Otherwise a country in the headline is where it happens, not who
+    acts, and only its government's own acts make it a party."""
+    lead_end = _lead_end(body)
+    scores: dict[str, int] = {}
+    for m, acting in _acting(title, title_mentions):
+        gain = 3 if acting else (_title_name(m) if political else 1)
+        scores[m.code] = scores.get(m.code, 0) + gain
+    for m, acting in _acting(body, body_mentions):
+        in_lead = m.start < lead_end
+        if acting:
+            gain = 2 if in_lead else 1
+        else:
+            gain = 1 if in_lead and m.kind == "names" and political else 0
+        scores[m.code] = scores.get(m.code, 0) + gain
+    counts: dict[str, int] = {}
+    for m in body_mentions:
+        counts[m.code] = counts.get(m.code, 0) + 1
+    for code, n in counts.items():
+        if n >= 4 and political:
+            scores[code] = scores.get(code, 0) + 1
+    home = _home(title_mentions, counts)
+    if home and _BARE_STATE.search(body[: _lead_end(body, 2 * LEAD_WORDS)]):
+        scores[home] = scores.get(home, 0) + 2  # "the government declared": the home state's
+    return tuple(sorted(code for code, score in scores.items() if score >= PARTY_SCORE))
+
+
+def _home(title_mentions: Sequence[Mention], counts: dict[str, int]) -> str | None:
+    """The one country a story is set in: the only one its headline names, else the one
+    its body names most, by a margin."""
+    in_title = {m.code for m in title_mentions}
+    if len(in_title) == 1:
+        return next(iter(in_title))
+    ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+    if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]) and not in_title:
+        return ranked[0][0]
+    return None
+
+
+def _title_name(m: Mention) -> int:
+    # A country named in a headline by its name is likely what the story is about; a
+    # demonym there ("Ethiopian runners") says less.
+    return 2 if m.kind in ("names", "capitals") else 1
+
+
+def _lead_end(body: str, limit: int = LEAD_WORDS) -> int:
+    for n, match in enumerate(re.finditer(r"\S+", body), 1):
+        if n >= limit:
+            return match.end()
+    return len(body)
+
+
+def _acting(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, bool]]:
+    """Each mention with whether the text shows its state acting or acted on. A name joined
+    to the one before by "and" ("Peru and Bolivia agreed") shares its evidence."""
+    out = [(m, _is_acting(text, m)) for m in mentions]
+    for i in range(len(out) - 2, -1, -1):
+        m, acting = out[i]
+        nxt, nxt_acting = out[i + 1]
+        joined = re.fullmatch(r",?\s+(?:and|&)\s+(?:the\s+)?", text[m.end : nxt.start], re.I)
+        if joined and nxt_acting and not acting:
+            out[i] = (m, True)
+    for i in range(1, len(out)):
+        m, acting = out[i]
+        prev, prev_acting = out[i - 1]
+        joined = re.fullmatch(r",?\s+(?:and|&)\s+(?:the\s+)?", text[prev.end : m.start], re.I)
+        if joined and prev_acting and not acting and _OBJECT.search(text[: prev.start]):
+            out[i] = (m, True)
+    return out
+
+
+def _is_acting(text: str, m: Mention) -> bool:
+    if m.kind in _OFFICE_KINDS:
+        return True  # a leader, minister or institution is the state at work
+    after = text[m.end : m.end + 60]
+    before = text[max(0, m.start - 60) : m.start]
+    if _AFTER_CUE.match(after) or _BEFORE_CUE.search(before):
+        return True
+    if m.kind in ("names", "capitals") and _VERB.match(after):
+        return True
+    return m.kind == "names" and bool(_OBJECT.search(before))

@@ -79,7 +79,7 @@ def normalize(
     text_all = f"{title}\n\n{body.text}"
     tagger = default_tagger()
     hits = tagger.topic_hits(text_all)
-    tags = _tags(tagger, title, body.text, political=tagger.political(hits))
+    tags = _tags(tagger, title, body.text, hits)
     return Story(
         source=source.name,
         key=key,
@@ -104,7 +104,7 @@ def normalize(
         countries=tags.parties,
         mentions=tags.mentions,
         organizations=tags.organizations,
-        topics=tuple(sorted(hits)),
+        topics=tags.topics,
         score=tagger.score(hits, len(tags.mentions)),
         removed=body.removed,
     )
@@ -202,9 +202,20 @@ class _Tags:
     parties: tuple[str, ...]
     mentions: tuple[str, ...]
     organizations: tuple[str, ...]
+    hits: dict[str, int]
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The topics matched, with "diplomacy" decided from them and the parties."""
+        tagger = default_tagger()
+        others = (*self.mentions, *self.organizations)
+        names = set(self.hits) - {"diplomacy"}
+        if tagger.diplomatic(self.hits, self.parties, others):
+            names.add("diplomacy")
+        return tuple(sorted(names))
 
 
-def _tags(tagger: Tagger, title: str, text: str, *, political: bool) -> _Tags:
+def _tags(tagger: Tagger, title: str, text: str, hits: dict[str, int]) -> _Tags:
     """Countries named, blocs named, and the states (or the EU) that are parties."""
     title_countries, body_countries = tagger.mentions(title), tagger.mentions(text)
     title_bodies, body_bodies = tagger.bodies(title), tagger.bodies(text)
@@ -219,10 +230,11 @@ def _tags(tagger: Tagger, title: str, text: str, *, political: bool) -> _Tags:
             text,
             with_eu(title_countries, title_bodies),
             with_eu(body_countries, body_bodies),
-            political=political,
+            political=tagger.political(hits),
         ),
         mentions=tuple(sorted({m.code for m in title_countries + body_countries})),
         organizations=tuple(sorted({m.code for m in title_bodies + body_bodies})),
+        hits=hits,
     )
 
 

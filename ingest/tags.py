@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -40,6 +41,30 @@ _NEXT_WORD = re.compile(r"\s+(\w+)")
 _LEADING_LITERAL = re.compile(r"([\w '’-]+)")
 _QUANTIFIER = re.compile(r"[?*+{]")
 _WORD_CHAR = re.compile(r"\w")
+# Topics of relations between states; "diplomacy" itself is decided from them.
+DIPLOMATIC_TOPICS = frozenset(
+    [
+        "diplomacy",
+        "summit",
+        "bilateral-talks",
+        "sanctions",
+        "treaty",
+        "trade-dispute",
+        "economic-cooperation",
+        "consular",
+        "ceasefire",
+        "alliance",
+        "territorial-dispute",
+        "un",
+    ]
+)
+# Topics that also describe a state's own affairs (aid, a loan, a statement at the UN).
+WEAK_DIPLOMATIC_TOPICS = frozenset(["diplomacy", "un", "economic-cooperation"])
+# Blocs a single state deals with as with another state (accession, agreements, sanctions).
+BLOCS = frozenset(
+    ["EU", "NATO", "ASEAN", "AU", "Mercosur", "BRICS", "SCO", "GCC", "Arab League", "OAS",
+     "ECOWAS", "Quad", "AUKUS", "CELAC", "APEC", "G7", "G20", "OPEC", "Commonwealth"]
+)  # fmt: skip
 ALIAS_KEYS = (
     "names",
     "demonyms",
@@ -189,6 +214,31 @@ class Tagger:
         lowered = text.lower()
         hits = {t.name: (t.count(text, lowered), t.min_hits) for t in self.topics}
         return {name: n for name, (n, least) in hits.items() if n and n >= least}
+
+    def diplomatic(
+        self, hits: dict[str, int], parties: Sequence[str], others: Sequence[str]
+    ) -> bool:
+        """Relations between states' governments: a diplomatic topic (talks, summits,
+        agreements, trade measures, sanctions, alliances, ...) between a party and another
+        state or bloc (``others``: countries named, organizations). One state's election or
+        disaster is domestic news, whatever else it names."""
+        diplomatic = {n for n in hits if n in DIPLOMATIC_TOPICS}
+        strong = diplomatic - WEAK_DIPLOMATIC_TOPICS
+        if not diplomatic or not parties:
+            return False
+        if "election" in hits and len(parties) < 2:
+            return False
+        by_name = {t.name: t for t in self.topics}
+        context = sum(n for name, n in hits.items() if by_name[name].damping > 0)
+        if context >= 2 and len(strong) < 2:
+            return False
+        if len(parties) >= 2:
+            return True
+        # One state: it deals with a bloc, or the topics leave no doubt about another state.
+        blocs = set(others) & BLOCS
+        return (
+            bool(strong) and (bool(blocs) or len(strong) >= 2) and bool(set(others) - set(parties))
+        )
 
     def political(self, hits: dict[str, int]) -> bool:
         """The topics say the story is about states: some topic with a weight matched, and

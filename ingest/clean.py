@@ -282,6 +282,32 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[*_#]+", "", text).split())
 
 
+def wrap_loose_text(soup: BeautifulSoup, root: Tag) -> None:
+    """Text standing loose beside blocks ("<div><span>WORLD</span><p>...</p></div>") becomes
+    a ``<p>`` of its own, so the rules that work block by block see it."""
+    for holder in [root, *(t for t in root.find_all(True) if t.name in BLOCK_TAGS)]:
+        children = list(holder.children)
+        if not any(isinstance(c, Tag) and c.name in BLOCK_TAGS for c in children):
+            continue
+        run: list[PageElement] = []
+        for child in [*children, None]:
+            if child is None or (isinstance(child, Tag) and child.name in BLOCK_TAGS):
+                if any(str(n).strip() for n in run) and any(_visible(n) for n in run):
+                    para = soup.new_tag("p")
+                    run[0].insert_before(para)
+                    for node in run:
+                        para.append(node.extract())
+                run = []
+            elif not isinstance(child, Comment):
+                run.append(child)
+
+
+def _visible(node: PageElement) -> bool:
+    if isinstance(node, Tag):
+        return node.name not in ("script", "style", "template") and bool(node.get_text(strip=True))
+    return bool(str(node).strip())
+
+
 def split_double_breaks(soup: BeautifulSoup, root: Tag) -> None:
     """Paragraphs written as text separated by ``<br><br>`` (older CMSs) become ``<p>``s, so
     each is a block of its own for the rules that work block by block."""
@@ -503,6 +529,7 @@ def clean_body(
     soup = soup_of(source)
     root = soup.body or soup
     split_double_breaks(soup, root)
+    wrap_loose_text(soup, root)
     notes = strip_boilerplate(root)
     notes += cut_appended(root)
     notes += drop_lead(root, [t for t in (title, *more_titles) if t])

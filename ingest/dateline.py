@@ -69,6 +69,22 @@ _NOT_PLACES = frozenset(
         "REVIEW",
         "PREVIEW",
         "OBITUARY",
+        "READ",
+        "WATCH",
+        "LISTEN",
+        "SEE",
+        "ALSO",
+        "RELATED",
+        "MORE",
+        "PHOTO",
+        "PHOTOS",
+        "GALLERY",
+        "ADVERTISEMENT",
+        "SPONSORED",
+        "LIST",
+        "FACT",
+        "CHECK",
+        "OPINION",
     ]
 )
 _BEFORE_CUES = re.compile(

@@ -108,14 +108,15 @@ def _after_header(head: list[str], kinds: list[str | None]) -> int:
 def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
     """The index of the first block that opens with a dateline, when what stands before it
     is short furniture; None when there is none (or it starts the body already)."""
-    words = 0
+    words, prose = 0, 0
     for i, text in enumerate(head):
         if i > 0 and find_dateline(text) is not None:
             return i
         n = len(text.split())
         words += n
-        if words > MAX_LEAD_WORDS or (n > 45 and kinds[i] is None):
-            return None  # a paragraph of prose: the story has started already
+        prose += kinds[i] is None
+        if words > MAX_LEAD_WORDS or prose > MAX_DEK_BLOCKS or (n > 45 and kinds[i] is None):
+            return None  # paragraphs of prose: the story has started already
     return None
 
 

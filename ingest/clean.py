@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, PageElement
 
-from ingest.lead import LOOK_AHEAD, lead_junk
+from ingest.lead import LOOK_AHEAD, lead_junk, lead_kind
 from ingest.tail import tail_start
 
 BLOCK_TAGS = frozenset(
@@ -332,6 +332,35 @@ def split_double_breaks(soup: BeautifulSoup, root: Tag) -> None:
                 holder.append(para)
 
 
+def _split_lead_lines(root: Tag, titles: Sequence[str]) -> None:
+    """A first block whose lines (``<br>``) begin with furniture ("PRESS RELEASE<br>Headline
+    <br>20 August 2025") becomes one block per line, so each line can go or stay."""
+    for block in leaf_blocks(root)[:3]:
+        if block.find("br", recursive=False) is None:
+            continue
+        lines: list[list[PageElement]] = [[]]
+        for child in list(block.children):
+            if isinstance(child, Tag) and child.name == "br":
+                lines.append([])
+            else:
+                lines[-1].append(child)
+        texts = [" ".join("".join(_node_text(n) for n in line).split()) for line in lines]
+        if lead_kind(next((t for t in texts if t), ""), titles) is None:
+            continue
+        for line, text in zip(lines, texts, strict=True):
+            if not text:
+                continue
+            para = Tag(name="p")
+            for node in line:
+                para.append(node.extract())
+            block.insert_before(para)
+        block.decompose()
+
+
+def _node_text(node: PageElement) -> str:
+    return node.get_text(" ") if isinstance(node, Tag) else str(node)
+
+
 def _has_double_break(tag: Tag) -> bool:
     prev_br = False
     for child in tag.children:
@@ -472,6 +501,7 @@ def _cut_from(start: Tag) -> None:
 
 def drop_lead(root: Tag, titles: Sequence[str]) -> list[str]:
     """Remove what stands before the story's first paragraph (``ingest.lead``)."""
+    _split_lead_lines(root, titles)
     blocks = leaf_blocks(root)
     count, notes = lead_junk([_plain(_block_text(b)) for b in blocks[:LOOK_AHEAD]], titles)
     if count >= len(blocks):

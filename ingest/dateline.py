@@ -151,16 +151,14 @@ def _looks_like_place(place: str) -> bool:
 
 @functools.cache
 def known_places() -> frozenset[str]:
-    """Capitals and country names from the gazetteer: places a Title Case dateline may
-    name without an agency or a date."""
-    path = resources.files("ingest") / "data" / "gazetteer.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(
-        p
-        for entry in data["countries"]
-        for key in ("capitals", "names")
-        for p in entry.get(key, [])
-    )
+    """Capitals and country names from the gazetteer, and cities often in datelines: places
+    a Title Case dateline may name without an agency or a date."""
+    data = resources.files("ingest") / "data"
+    gazetteer = json.loads((data / "gazetteer.json").read_text(encoding="utf-8"))
+    cities = json.loads((data / "cities.json").read_text(encoding="utf-8"))["cities"]
+    keys = ("capitals", "names")
+    countries = [p for entry in gazetteer["countries"] for key in keys for p in entry.get(key, [])]
+    return frozenset([*countries, *cities])
 
 
 def find_attributions(text: str, agencies: Agencies | None = None) -> tuple[str, ...]:

@@ -63,6 +63,11 @@ _NEWSLETTER = re.compile(
     re.I,
 )
 _LEADING_MARKS = re.compile(r"^[\W_]+(?=\w)")  # "· 4 min read", "🎧 Listen"
+_SUMMARY = re.compile(
+    r"^(?:key (?:points|takeaways|facts)|highlights|story highlights|at a glance|in brief"
+    r"|in short|summary|tl;? ?dr|quick read|the big picture|what we know|the gist)\b",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?…\"”’)]\s*$")
 _WORD = re.compile(r"\w+")
 
@@ -71,7 +76,7 @@ _WORD = re.compile(r"\w+")
 # captions and labels, which also sit between paragraphs).
 _HEADER_ONLY = frozenset(
     ["the title repeated", "byline", "date line", "listen line", "newsletter line",
-     "editor's note"]
+     "editor's note", "summary box", "summary point"]
 )  # fmt: skip
 MAX_DEK_BLOCKS = 2  # a standfirst between headline and byline: a sentence or two
 
@@ -79,13 +84,27 @@ MAX_DEK_BLOCKS = 2  # a standfirst between headline and byline: a sentence or tw
 def lead_junk(texts: list[str], titles: Sequence[str]) -> tuple[int, list[str]]:
     """How many of the leading ``texts`` are not story, and a note for each."""
     head = [" ".join(t.split()) for t in texts[:LOOK_AHEAD]]
-    kinds = [_kind(t, titles) for t in head]
+    kinds = _with_summary_points(head, [_kind(t, titles) for t in head])
     start = _dateline_start(head, kinds)
     if start is None:
         start = _after_header(head, kinds)
         while start < len(head) and kinds[start] is not None:
             start += 1
     return start, [f"removed {kinds[i] or 'standfirst'} {_quote(head[i])}" for i in range(start)]
+
+
+def _with_summary_points(head: list[str], kinds: list[str | None]) -> list[str | None]:
+    """The short items under a "Key points" heading belong to that box, not the story."""
+    out = list(kinds)
+    inside = False
+    for i, text in enumerate(head):
+        if kinds[i] == "summary box":
+            inside = True
+        elif inside and kinds[i] is None and len(text.split()) <= 30 and not find_dateline(text):
+            out[i] = "summary point"
+        elif kinds[i] is None:
+            inside = False
+    return out
 
 
 def _after_header(head: list[str], kinds: list[str | None]) -> int:
@@ -120,14 +139,20 @@ def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
     return None
 
 
-def _kind(text: str, titles: Sequence[str]) -> str | None:
+def lead_kind(text: str, titles: Sequence[str]) -> str | None:
     """What a leading block is, when it is not story; None for prose."""
+    return _kind(text, titles)
+
+
+def _kind(text: str, titles: Sequence[str]) -> str | None:
     flat = _LEADING_MARKS.sub("", text)
     words = len(flat.split())
     if not flat:
         return "empty block"
     if any(_repeats(flat, t) for t in titles if t):
         return "the title repeated"
+    if words <= 6 and _SUMMARY.match(flat):
+        return "summary box"
     if words <= 16 and _LISTEN.match(flat):
         return "listen line"
     if words <= 12 and (_UPDATED.match(flat) or _AGO.search(flat) or _is_date_line(flat)):

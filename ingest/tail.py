@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.dateline import known_places
+
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
 MAX_ANSWER_AFTER_HEADING = 25  # words of one item under a heading ("Key facts", "Also read")
 
@@ -79,6 +81,11 @@ _BIO = re.compile(
     r"reporter|editor|writer|journalist|columnist|contributor|based in|has reported)\b"
     r"|(?:covers|writes about|writes on|reports on|reports from)\b)",
 )
+_FAQ_ITEM = re.compile(
+    r"^(?:what|why|who|how|when|where|which|is|are|can|will|does|do|did)\b[^.?!\"“”]{5,150}"
+    r"\?\s+\S",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"[.!?…\"”’)]\s*$")
 
 
@@ -87,7 +94,7 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
     there; None when the story runs to the last block."""
     kinds = [block_kind(t) for t in texts]
     words = [len(t.split()) for t in texts]
-    before, interview = 0, False
+    before, turns, interview = 0, 0, False
     for i in range(len(texts)):
         # A short story may end in appended material too, if none of it is prose.
         enough = before >= MIN_STORY_WORDS or not {"story", "turn"} & set(kinds[i:])
@@ -97,7 +104,8 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
             return i, f"removed {kinds[i]} {_quote(texts[i])} and {rest} block(s) after it"
         before += words[i]
         # Speaker turns within the story make it an interview: its turns are the story.
-        interview = interview or (i > 0 and kinds[i] == "turn")
+        turns += i > 0 and kinds[i] == "turn"
+        interview = turns >= 2
     return None
 
 
@@ -142,8 +150,10 @@ def block_kind(text: str) -> str:
         return "generated question"
     if n <= 20 and _POINTER.match(flat) and not _SENTENCE_END.search(flat):
         return "pointer"
-    if n <= 8 and not _SENTENCE_END.search(flat):
-        return "heading"
+    if n <= 15 and not _SENTENCE_END.search(flat):
+        return "heading"  # also a sign-off: "Press Service of the Ministry of ..."
+    if n <= 80 and _FAQ_ITEM.match(flat):
+        return "generated question"  # a question and its answer run together
     return "story"
 
 
@@ -153,7 +163,9 @@ def _is_turn(text: str) -> bool:
     match = _LABEL.match(text)
     if not match or re.search(r"\d", match.group(1)):
         return False
-    return not (match.group(1).isupper() and len(match.group(1)) > 2)
+    label = match.group(1)
+    # "Beijing: China has ..." opens a story with its dateline; nobody speaks.
+    return not ((label.isupper() and len(label) > 2) or label in known_places())
 
 
 def _quote(text: str, limit: int = 60) -> str:

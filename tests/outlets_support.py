@@ -251,10 +251,15 @@ def junk_left(junk: list[str], body: str) -> list[str]:
 
 
 def starts_with_junk(label: Label, body: str) -> bool:
-    """The body begins with the headline again or with something labelled junk_head."""
-    start = _fold(body)[:400]
-    heads = [label.title, *label.junk_head]
-    return any(_fold(h) and start.startswith(_fold(h)) for h in heads)
+    """The body begins with the headline again or with something labelled junk_head: its
+    first paragraph is one of them, or begins with a long one (a short kicker such as
+    "Hurricane Erin" may well begin the story's first sentence too)."""
+    first = _fold(next((p for p in re.split(r"\n+", body) if p.strip()), ""))
+    for head in (label.title, *label.junk_head):
+        h = _fold(head)
+        if h and (first == h or (len(h.split()) >= 5 and first.startswith(h))):
+            return True
+    return False
 
 
 def _norm_place(place: str | None) -> str:

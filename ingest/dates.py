@@ -113,11 +113,21 @@ def parse_date(raw: str | None, zone: tzinfo | None = None) -> datetime | None:
 
 
 def _tidy(raw: str) -> str:
-    # "Nov. 16" and "10:30 a.m." trip dateutil; "Published:" and "at" are noise.
+    # "Nov. 16" and "10:30 a.m." trip dateutil; "Published:" and "at" are noise. dateutil
+    # reads "GMT+5" the POSIX way, as five hours *behind*; pages mean UTC+5.
     text = " ".join(raw.split())
+    text = _GMT_OFFSET.sub(_iso_offset, text)
     text = re.sub(r"\b([ap])\.m\.", r"\1m", text, flags=re.I)
     text = re.sub(r"^(?:published|posted|updated|date)\s*(?:on)?\s*:?\s*", "", text, flags=re.I)
     return text.replace(" at ", " ")
+
+
+_GMT_OFFSET = re.compile(r"\(?\b(?:GMT|UTC)\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?\)?")
+
+
+def _iso_offset(match: re.Match[str]) -> str:
+    sign = "-" if match.group(1) in "-−" else "+"
+    return f"{sign}{int(match.group(2)):02d}:{match.group(3) or '00'}"
 
 
 def find_date_line(text: str) -> str | None:

@@ -22,7 +22,7 @@ import lxml.html
 import trafilatura
 
 from ingest.clean import clean_body, html_to_text, select_body, soup_of
-from ingest.dates import find_date_line
+from ingest.dates import SAME_DAY, find_date_line, has_time, parse_date
 from ingest.errors import ExtractError
 from ingest.model import Article, ArticleRules, Fetched
 from ingest.scrape import select_value
@@ -274,11 +274,22 @@ def _rules_meta(html: str, rules: ArticleRules, meta: PageMeta) -> PageMeta:
     return PageMeta(
         title=pick(rules.title, meta.title),
         canonical=meta.canonical,
-        published_raw=pick(rules.date, meta.published_raw),
+        published_raw=_precise(pick(rules.date, meta.published_raw), meta.published_raw),
         author=pick(rules.author, meta.author),
         language=meta.language,
         site_name=meta.site_name,
     )
+
+
+def _precise(chosen: str | None, declared: str | None) -> str | None:
+    """The operator's date selector, unless it shows only the day and the page declares
+    (meta, JSON-LD, <time>) a time on that day: the most precise date wins."""
+    if not chosen or has_time(chosen) or not declared or not has_time(declared):
+        return chosen
+    day, precise = parse_date(chosen), parse_date(declared)
+    if day is None or precise is None or abs(precise - day) > SAME_DAY:
+        return chosen
+    return declared
 
 
 def _check_article(

@@ -58,3 +58,16 @@ def test_a_listing_day_gives_way_to_the_page_time_on_that_day() -> None:
     assert choose_published([feed], NOW, page=page, page_precise=True) == feed
     assert choose_published([None], NOW, page=page, page_precise=True) == page
     assert choose_published([], NOW) == NOW
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Published: 14 August 2025, 10:20 (GMT+5)", utc(2025, 8, 14, 5, 20)),
+        ("3 May 2025 10:00 UTC-3", utc(2025, 5, 3, 13, 0)),
+        ("3 May 2025 10:00 GMT+05:30", utc(2025, 5, 3, 4, 30)),
+    ],
+)
+def test_gmt_offsets_mean_ahead_of_utc(raw: str, expected: datetime) -> None:
+    # dateutil reads "GMT+5" the POSIX way (behind UTC); news pages never mean that.
+    assert parse_date(raw) == expected

@@ -148,22 +148,22 @@ def _lead_end(body: str, limit: int = LEAD_WORDS) -> int:
     return len(body)
 
 
+_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|\s*/\s*|-)(?:the\s+)?", re.I)
+
+
 def _acting(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, bool]]:
-    """Each mention with whether the text shows its state acting or acted on. A name joined
-    to the one before by "and" ("Peru and Bolivia agreed") shares its evidence."""
+    """Each mention with whether the text shows its state acting or acted on. Names listed
+    together ("Kazakhstan, Kyrgyzstan and Uzbekistan signed", "leaders of Peru and Chile")
+    share the evidence of any of them."""
     out = [(m, _is_acting(text, m)) for m in mentions]
-    for i in range(len(out) - 2, -1, -1):
-        m, acting = out[i]
-        nxt, nxt_acting = out[i + 1]
-        joined = re.fullmatch(r",?\s+(?:and|&)\s+(?:the\s+)?", text[m.end : nxt.start], re.I)
-        if joined and nxt_acting and not acting:
-            out[i] = (m, True)
-    for i in range(1, len(out)):
-        m, acting = out[i]
-        prev, prev_acting = out[i - 1]
-        joined = re.fullmatch(r",?\s+(?:and|&)\s+(?:the\s+)?", text[prev.end : m.start], re.I)
-        if joined and prev_acting and not acting and _OBJECT.search(text[: prev.start]):
-            out[i] = (m, True)
+    start = 0
+    for end in range(1, len(out) + 1):
+        joined = end < len(out) and _JOINER.fullmatch(text[out[end - 1][0].end : out[end][0].start])
+        if joined:
+            continue
+        if end - start > 1 and any(acting for _, acting in out[start:end]):
+            out[start:end] = [(m, True) for m, _ in out[start:end]]
+        start = end
     return out
 
 

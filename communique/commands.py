@@ -20,7 +20,7 @@ from rich.table import Table
 
 from communique.cli import store
 from communique.settings import Settings, load_settings
-from ingest import pipeline
+from ingest import lead, pipeline, tail
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
@@ -254,7 +254,9 @@ def _check_item(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -
         "language": story.language,
         "dateline": story.dateline,
         "sources": ", ".join(story.attributions),
-        "countries": ", ".join(story.countries),
+        "parties": ", ".join(story.countries),
+        "mentions": ", ".join(story.mentions),
+        "orgs": ", ".join(story.organizations),
         "topics": f"{', '.join(story.topics) or '-'}  (diplomacy score {story.score:.2f})",
     }
     for name, value in fields.items():
@@ -262,9 +264,18 @@ def _check_item(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -
     out.print(f"  words:     {story.word_count}")
     for line in [p for p in story.body_text.split("\n") if p.strip()][:lines]:
         out.print(f"  | {shown(line[:140])}")
-    for note in story.removed:
-        out.print(f"  removed: {shown(note)}")
+    _print_cuts(story.removed)
     return True
+
+
+def _print_cuts(notes: tuple[str, ...]) -> None:
+    """What cleaning cut, grouped: before the story, after it, and boilerplate between."""
+    groups = {"cut at start": lead.START, "cut at end": tail.END}
+    for label, prefix in groups.items():
+        for note in (n for n in notes if n.startswith(prefix)):
+            out.print(f"  {label + ':':<14}{shown(note.removeprefix(prefix).strip())}")
+    for note in (n for n in notes if not n.startswith(tuple(groups.values()))):
+        out.print(f"  {'cut:':<14}{shown(note)}")
 
 
 def _source_or_url(settings: Settings, name: str) -> SourceSpec:

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from ingest.dateline import find_dateline
 from ingest.dates import DATE_LINE
 
+START = "at the start:"  # how this module's notes begin, for `communique check`
 LOOK_AHEAD = 10  # blocks examined at the start
 MAX_LEAD_WORDS = 160  # at most this much text stands before a dateline that starts a story
 
@@ -90,7 +91,8 @@ def lead_junk(texts: list[str], titles: Sequence[str]) -> tuple[int, list[str]]:
         start = _after_header(head, kinds)
         while start < len(head) and kinds[start] is not None:
             start += 1
-    return start, [f"removed {kinds[i] or 'standfirst'} {_quote(head[i])}" for i in range(start)]
+    notes = [f"{START} removed {kinds[i] or 'standfirst'} {_quote(head[i])}" for i in range(start)]
+    return start, notes
 
 
 def _with_summary_points(head: list[str], kinds: list[str | None]) -> list[str | None]:

@@ -20,6 +20,7 @@ import re
 
 from ingest.dateline import known_places
 
+END = "at the end:"  # how this module's notes begin, for `communique check`
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
 MAX_ANSWER_AFTER_HEADING = 25  # words of one item under a heading ("Key facts", "Also read")
 
@@ -101,7 +102,8 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
         candidate = i > 0 and enough and kinds[i] != "story"
         if candidate and _all_tail(kinds[i:], words[i:], before, interview):
             rest = len(texts) - i - 1
-            return i, f"removed {kinds[i]} {_quote(texts[i])} and {rest} block(s) after it"
+            note = f"{END} removed {kinds[i]} {_quote(texts[i])} and {rest} block(s) after it"
+            return i, note
         before += words[i]
         # Speaker turns within the story make it an interview: its turns are the story.
         turns += i > 0 and kinds[i] == "turn"

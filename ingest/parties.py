@@ -35,8 +35,8 @@ _CUE = (
     r"national [\w ]{0,30}(?:institute|agency|authority|council|service)|disaster agency|"
     r"emergency services|rescue teams?|rescuers|health ministry)"
 )
-_AFTER_CUE = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?{_CUE}\b", re.I)
-_BEFORE_CUE = re.compile(rf"\b{_CUE}\s+(?:of|to|from|for|in|at)\s+(?:the\s+)?$", re.I)
+_AFTER_CUE = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?{_CUE}s?\b", re.I)
+_BEFORE_CUE = re.compile(rf"\b{_CUE}s?\s+(?:of|to|from|for|in|at)\s+(?:the\s+)?$", re.I)
 # Verbs of a state acting, right after its name ("Peru agreed", "Sudan bans").
 _VERB = re.compile(
     r"^(?:['’]s\s+\w+\s+)?\s*(?:has|have|had|will|would|is|was|on \w+day)?\s*"
@@ -74,6 +74,14 @@ _BARE_STATE = re.compile(
     r"senate|national assembly|police|coast ?guard)|authorities|lawmakers|officials)\b",
     re.I,
 )
+# Outside politics, only the government itself acting makes the home state a party: police,
+# officials and authorities run races, storms and eruptions every day.
+_BARE_GOVERNMENT = re.compile(
+    r"\bthe (?:government|cabinet|presidency|(?:foreign |interior |defen[cs]e |health )?ministry"
+    r"|president|prime minister|parliament|congress|senate|national assembly)\b",
+    re.I,
+)
+_FORMER = re.compile(r"\b(?:former|ex-|late|then-)\s*(?:[\w-]+\s+){0,2}$", re.I)
 _OFFICE_KINDS = frozenset(["leaders", "ministers", "institutions"])
 LEAD_WORDS = 70  # the lead: the body's first words, where a story says who acts
 PARTY_SCORE = 3
@@ -107,7 +115,10 @@ def parties(
     for m, acting in _acting(body, body_mentions):
         in_lead = m.start < lead_end
         if acting:
-            gain = 2 if in_lead else 1
+            # A state's organ at work anywhere in the story ("Cuba's government said")
+            # makes it a party; a bare verb after its name counts for more in the lead.
+            organ = _is_organ(body, m)
+            gain = 3 if organ else (2 if in_lead else 1)
         else:
             gain = 1 if in_lead and m.kind == "names" and political else 0
         scores[m.code] = scores.get(m.code, 0) + gain
@@ -118,7 +129,8 @@ def parties(
         if n >= 4 and political:
             scores[code] = scores.get(code, 0) + 1
     home = _home(title_mentions, counts)
-    if home and _BARE_STATE.search(body[: _lead_end(body, 2 * LEAD_WORDS)]):
+    state_words = _BARE_STATE if political else _BARE_GOVERNMENT
+    if home and state_words.search(body[: _lead_end(body, 2 * LEAD_WORDS)]):
         scores[home] = scores.get(home, 0) + 2  # "the government declared": the home state's
     return tuple(sorted(code for code, score in scores.items() if score >= PARTY_SCORE))
 
@@ -167,7 +179,21 @@ def _acting(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, bool]
     return out
 
 
+def _is_organ(text: str, m: Mention) -> bool:
+    """The mention names a state's organ or office holder, not just the state."""
+    if m.kind in _OFFICE_KINDS:
+        return True
+    after = text[m.end : m.end + 60]
+    before = text[max(0, m.start - 60) : m.start]
+    cue = _AFTER_CUE.match(after)
+    if cue and _FORMER.search(cue.group(0) + " "):
+        return False
+    return bool(cue or _BEFORE_CUE.search(before))
+
+
 def _is_acting(text: str, m: Mention) -> bool:
+    if _FORMER.search(text[max(0, m.start - 40) : m.start]):
+        return False  # "Cambodia's former leader": history, not the state at work
     if m.kind in _OFFICE_KINDS:
         return True  # a leader, minister or institution is the state at work
     after = text[m.end : m.end + 60]

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from communique.cli import store
+from communique.lifetime import die_with_parent
 from communique.settings import Settings, load_settings
 from ingest import lead, pipeline, tail
 from ingest.errors import CommuniqueError, ConfigError
@@ -50,18 +51,22 @@ def policy(settings: Settings) -> SchedulePolicy:
 def cpu_pool() -> ProcessPoolExecutor:
     """Processes for extraction and normalization, one per core.
 
-    forkserver, because forking a process that runs fetch threads and holds database
-    connections copies them in whatever state they are in.  Workers ignore SIGINT and
-    SIGTERM: the parent decides when they stop, after in-flight items are stored.
+    spawn, because forking a process that runs fetch threads and holds database connections
+    copies them in whatever state they are in, and because a spawned worker is the daemon's
+    own child, which dies with it (``communique.lifetime``); forkserver's server and workers
+    outlived a ``kill -9``. Workers ignore SIGINT and SIGTERM: the parent decides when they
+    stop, after in-flight items are stored.
     """
     return ProcessPoolExecutor(
         max_workers=os.cpu_count() or 1,
-        mp_context=multiprocessing.get_context("forkserver"),
-        initializer=_ignore_signals,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     )
 
 
-def _ignore_signals() -> None:
+def _worker_start(parent: int) -> None:
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 

@@ -23,7 +23,7 @@ from ingest.model import Article, RawItem, SourceSpec, Story
 from ingest.parties import parties as find_parties
 from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, xml_safe
 from ingest.tags import Mention, Tagger, default_tagger
-from ingest.urls import canonical_url, prefer_canonical
+from ingest.urls import canonical_url, link_url, prefer_canonical
 
 SUMMARY_ONLY_WORDS = 150  # feed content shorter than this is a summary, not the story
 SUMMARY_CHARS = 300
@@ -275,10 +275,19 @@ def _url(item: RawItem, article: Article | None, source: SourceSpec) -> str:
     page = item.url or (article.url if article else None) or item.feed_link or source.url
     try:
         if article is not None:
-            return canonical_url(prefer_canonical(page, article.canonical_url))
-        return canonical_url(page)
+            return _linked(page, article.canonical_url)
+        return link_url(page)
     except ValueError as e:
         raise ParseError(f"item link is not a web URL: {e}") from e
+
+
+def _linked(page: str, declared: str | None) -> str:
+    """The link for a story: the page the outlet published (trailing slash and all), or the
+    canonical URL it declares when that is another page we trust (``prefer_canonical``)."""
+    chosen = prefer_canonical(page, declared)
+    if declared is None or canonical_url(page) == chosen:
+        return link_url(page)
+    return link_url(declared, base=page)
 
 
 def _published(

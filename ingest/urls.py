@@ -46,7 +46,14 @@ _FOLDED_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _AMP_QUERY = {("amp", ""), ("amp", "1"), ("amp", "true"), ("outputtype", "amp")}
 
 
-def canonical_url(url: str, base: str | None = None) -> str:
+def link_url(url: str, base: str | None = None) -> str:
+    """``url`` as we link it: normalized like ``canonical_url`` but with the outlet's own
+    trailing slash kept, since many sites answer the slash-less form with a redirect.
+    Canonical URLs are for identity; outputs link this."""
+    return canonical_url(url, base, keep_slash=True)
+
+
+def canonical_url(url: str, base: str | None = None, *, keep_slash: bool = False) -> str:
     """The canonical form of ``url`` (resolved against ``base``); ValueError if not web.
 
     Scheme and host lower-cased, host IDNA-encoded, default port, user info, fragment and
@@ -63,7 +70,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
     if not parts.hostname:
         raise ValueError(f"URL has no host: {url!r}")
     netloc = _netloc(scheme, parts.hostname, _port(parts), url)
-    path = _path(parts.path)
+    path = _path(parts.path, keep_slash)
     query = _query(parts.query)
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
 
@@ -172,8 +179,10 @@ def _bracket(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _path(path: str) -> str:
+def _path(path: str, keep_slash: bool = False) -> str:
     normal = _remove_dot_segments(_normalize_percent(path, _PATH_SAFE))
+    if keep_slash and normal.endswith("/"):
+        return normal.rstrip("/") + "/"
     return normal.rstrip("/") or "/"
 
 

@@ -183,7 +183,7 @@ def _stored(conn: sa.Connection) -> dict[str, Stored]:
     rows = conn.execute(sa.select(stories).join(sources, sources.c.id == stories.c.source_id))
     out = {}
     for r in rows.mappings():
-        out[r["url"]] = Stored(
+        out[canonical_url(r["url"])] = Stored(
             url=r["url"],
             title=r["title"],
             body=r["body_text"],

@@ -171,8 +171,9 @@ def test_a_stored_story_links_the_page_as_published() -> None:
     from ingest.model import RawItem, SourceSpec
     from ingest.normalize import normalize
 
+    body = "<p>Envoys met in Oslo on Tuesday for talks on trade.</p>"
     item = RawItem(source="s", guid="g", url="https://news.example.org/a/story/", title="Talks",
-                   content_html="<p>Envoys met in Oslo on Tuesday for talks on trade.</p>")  # fmt: skip
-    story = normalize(item, None, SourceSpec(name="s", url="https://news.example.org/feed"),
-                      now=datetime.now(UTC), key="g")  # fmt: skip
+                   content_html=body)  # fmt: skip
+    source = SourceSpec(name="s", url="https://news.example.org/feed")
+    story = normalize(item, None, source, now=datetime.now(UTC), key="g")
     assert story.url == "https://news.example.org/a/story/"

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 a run failed (every source failed, store unreachable, .
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -58,17 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="communique",
         description="Ingest diplomatic news, normalize and deduplicate it, republish it as feeds.",
     )
-    parser.add_argument(
-        "--config",
-        metavar="PATH",
-        help="config file (default: $COMMUNIQUE_CONFIG, else the bundled one)",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
+    _common_options(parser, None)
+    parser.add_argument("--version", action="version", version=f"communique {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: object, help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(handler=handler)
+        # Also after the command ("communique sources --config my.toml"); SUPPRESS keeps a
+        # value given before the command when none is given after it.
+        _common_options(p, argparse.SUPPRESS)
         return p
 
     from communique import commands
@@ -98,6 +98,25 @@ def build_parser() -> argparse.ArgumentParser:
     clusters_cli.register(sub)
     sub.choices["clusters"].set_defaults(handler=commands.clusters)
     return parser
+
+
+def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="config file (default: $COMMUNIQUE_CONFIG, else the bundled one)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="log at DEBUG level"
+    )
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("communique")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def store(settings: Settings) -> sa.Engine:

@@ -95,6 +95,8 @@ def cmd_split(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int
 
 def cmd_merge(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
     a, b = args.cluster_ids
+    if a == b:
+        return _fail(f"cluster {a} cannot be merged with itself")
     try:
         with engine.begin() as conn:
             keep = store.merge_clusters(conn, a, b, note=args.note)

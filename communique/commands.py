@@ -228,7 +228,8 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
         except CommuniqueError as e:
             err.print(shown(f"communique: source {spec.name!r}: {e}"))
             return 1
-        out.print(shown(spec.name), style="bold", end=" ")
+        if spec.name != spec.url:  # "check URL" names the URL once
+            out.print(shown(spec.name), style="bold", end=" ")
         out.print(
             shown(f"{fetched.final_url} — HTTP {fetched.status}, "
                   f"{len(fetched.body)} bytes, {len(parsed.items)} items")
@@ -286,10 +287,14 @@ def _print_cuts(notes: tuple[str, ...]) -> None:
 def _source_or_url(settings: Settings, name: str) -> SourceSpec:
     try:
         return settings.source(name)
-    except ConfigError:
+    except ConfigError as e:
         if name.startswith(("http://", "https://")):
             return SourceSpec(name=name, url=name)
-        raise
+        raise UnknownSource(str(e).removeprefix("sources: ")) from e
+
+
+class UnknownSource(CommuniqueError):
+    """A command named a source the configuration does not have."""
 
 
 # --- output --------------------------------------------------------------------------------

@@ -120,8 +120,9 @@ def status_page(site: SiteSpec, feeds: Sequence[FeedSpec], health: Sequence[Sour
     head = "".join(_alternates(site, f) for f in feeds)
     head += f'<link rel="alternate" type="text/x-opml" href="{_e(absolute(site, "feeds.opml"))}">'
     feed_list = "".join(
-        f'<li><a href="{_e(absolute(site, page_path(f.slug)))}">{_e(f.title)}</a> — '
-        f"{_e(f.description)}{_subscribe(site, f)}</li>"
+        f'<li><a href="{_e(absolute(site, page_path(f.slug)))}">{_e(f.title)}</a>'
+        + (f" — {_e(f.description)}" if f.description else "")
+        + f"{_subscribe(site, f)}</li>"
         for f in feeds
     )
     rows = "".join(_source_row(s) for s in health)

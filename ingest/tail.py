@@ -102,7 +102,8 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
         candidate = i > 0 and enough and kinds[i] != "story"
         if candidate and _all_tail(kinds[i:], words[i:], before, interview):
             rest = len(texts) - i - 1
-            note = f"{END} removed {kinds[i]} {_quote(texts[i])} and {rest} block(s) after it"
+            after = f" and {rest} block{'s' * (rest != 1)} after it" if rest else ""
+            note = f"{END} removed {kinds[i]} {_quote(texts[i])}{after}"
             return i, note
         before += words[i]
         # Speaker turns within the story make it an interview: its turns are the story.

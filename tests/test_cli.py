@@ -244,3 +244,33 @@ def test_check_prints_what_would_be_ingested(
     assert "Japan and South Korea agreed on Monday" in shown
     assert "2024-11-18T00:00:00+00:00" in shown  # 09:00 +0900 in UTC
     assert not (tmp_path / "store.db").exists()  # check never writes the store
+
+
+def test_config_after_the_command_and_version(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, news_site)
+    assert main(["sources", "--config", str(config)]) == 0
+    assert "Harbour Times" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("communique ")
+
+
+def test_check_of_an_unknown_source_lists_the_known_ones(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, news_site)
+    assert main(["--config", str(config), "check", "Nope"]) == 1
+    err = capsys.readouterr().err
+    assert "no source named 'Nope'" in err and "Harbour Times" in err
+    assert "configuration error" not in err
+
+
+def test_a_cluster_is_not_merged_with_itself(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, news_site)
+    assert main(["--config", str(config), "ingest"]) == 0
+    assert main(["--config", str(config), "clusters", "merge", "1", "1"]) != 0
+    assert "itself" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from rich.console import Console
@@ -297,6 +298,22 @@ class UnknownSource(CommuniqueError):
     """A command named a source the configuration does not have."""
 
 
+def _demo_site(site_cls: Any, workdir: Path, preferred: int) -> Any:
+    """The demo web on the port it had last time (else ``preferred``), so the URLs of its
+    stories stay the same across restarts and a second run stores nothing twice."""
+    saved = workdir / "site-port"
+    try:
+        port = int(saved.read_text())
+    except (OSError, ValueError):
+        port = preferred
+    try:
+        site = site_cls(port=port).start()
+    except OSError:  # taken by something else: any free port, remembered from now on
+        site = site_cls(port=0).start()
+    saved.write_text(site.base_url.rsplit(":", 1)[1])
+    return site
+
+
 # --- output --------------------------------------------------------------------------------
 
 
@@ -343,7 +360,7 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
     workdir = Path("data") / "demo"
     workdir.mkdir(parents=True, exist_ok=True)
     port = args.port or settings.server.port
-    with DemoSite() as site:
+    with _demo_site(DemoSite, workdir, port + 1) as site:
         config = workdir / "communique.toml"
         store_url = f"sqlite:///{(workdir / 'demo.db').resolve()}"
         config.write_text(demo_config(site.base_url, store_url, settings.server.host, port))

@@ -274,3 +274,22 @@ def test_a_cluster_is_not_merged_with_itself(
     assert main(["--config", str(config), "ingest"]) == 0
     assert main(["--config", str(config), "clusters", "merge", "1", "1"]) != 0
     assert "itself" in capsys.readouterr().err
+
+
+def test_the_demo_restarted_stores_nothing_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for _ in range(2):
+        assert main(["demo", "--once", "--port", str(port)]) == 0
+    capsys.readouterr()
+    engine = open_store(f"sqlite:///{tmp_path / 'data' / 'demo' / 'demo.db'}")
+    with engine.connect() as conn:
+        urls = list(conn.execute(sa.select(stories.c.url)).scalars())
+    engine.dispose()
+    assert urls and len(urls) == len(set(urls)) == 20, urls

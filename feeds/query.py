@@ -332,9 +332,26 @@ def _item(
         dateline=primary["dateline"],
         members=tuple(
             Member(r["id"], r["url"], r["outlet"], r["title"], _published(r))
-            for r in sorted(others, key=lambda r: (r["published_at"], r["id"]))
+            for r in _other_reports(primary, others)
         ),
     )
+
+
+def _other_reports(primary: sa.RowMapping, others: list[sa.RowMapping]) -> list[sa.RowMapping]:
+    """The other outlets' reports, oldest first: never the representative's own article
+    again (its outlet's copy under another URL), and each outlet's article once."""
+    seen = {(primary["outlet"], _fold(primary["title"]))}
+    out = []
+    for r in sorted(others, key=lambda r: (r["published_at"], r["id"])):
+        key = (r["outlet"], _fold(r["title"]))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
 
 
 def _cluster_item(

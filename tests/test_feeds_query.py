@@ -222,3 +222,16 @@ def test_store_version_separates_stories_from_source_health(engine: sa.Engine) -
     with engine.begin() as conn:
         add_cluster(conn, representative_id=sid)
     assert version().stories != v3.stories
+
+
+def test_also_reported_by_never_repeats_the_representatives_own_article(
+    engine: sa.Engine,
+) -> None:
+    with engine.begin() as conn:
+        un, aj = add_source(conn, "un"), add_source(conn, "aj")
+        a = add_story(conn, un, "Security Council meets on Sudan", minutes=1, outlet="UN News")
+        again = add_story(conn, un, "Security Council meets on Sudan", minutes=2, outlet="UN News")
+        b = add_story(conn, aj, "UN council discusses Sudan", minutes=3, outlet="Al Jazeera")
+        cluster_of(conn, [a, again, b], a)
+    [item] = items(engine, FeedSpec("c", "C"))
+    assert [m.outlet for m in item.members] == ["Al Jazeera"]

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from ingest.dateline import find_dateline
 from ingest.dates import DATE_LINE
+from ingest.wordcount import SENTENCE_END_CHARS, size
 
 START = "at the start:"  # how this module's notes begin, for `communique check`
 LOOK_AHEAD = 10  # blocks examined at the start
@@ -69,7 +70,7 @@ _SUMMARY = re.compile(
     r"|in short|summary|tl;? ?dr|quick read|the big picture|what we know|the gist)\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?…\"”’)]\s*$")
+_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 _WORD = re.compile(r"\w+")
 
 
@@ -102,7 +103,7 @@ def _with_summary_points(head: list[str], kinds: list[str | None]) -> list[str |
     for i, text in enumerate(head):
         if kinds[i] == "summary box":
             inside = True
-        elif inside and kinds[i] is None and len(text.split()) <= 30 and not find_dateline(text):
+        elif inside and kinds[i] is None and size(text) <= 30 and not find_dateline(text):
             out[i] = "summary point"
         elif kinds[i] is None:
             inside = False
@@ -114,14 +115,16 @@ def _after_header(head: list[str], kinds: list[str | None]) -> int:
     (a standfirst at most); 0 when there is none."""
     end, prose, words = 0, 0, 0
     for i, (text, kind) in enumerate(zip(head, kinds, strict=True)):
-        words += len(text.split())
+        words += size(text)
         if words > MAX_LEAD_WORDS:
             break
         if kind in _HEADER_ONLY:
             end = i + 1
         elif kind is None:
             prose += 1
-            if prose > MAX_DEK_BLOCKS or len(text.split()) > 45:
+            # A standfirst stands under a headline or label: prose before any of the
+            # header is the story itself, whatever follows it.
+            if i == 0 or prose > MAX_DEK_BLOCKS or size(text) > 45:
                 break
     return end
 
@@ -133,7 +136,9 @@ def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
     for i, text in enumerate(head):
         if i > 0 and find_dateline(text) is not None:
             return i
-        n = len(text.split())
+        n = size(text)
+        if i == 0 and kinds[0] is None and n > 25:
+            return None  # a paragraph first: the story (or its summary) has begun
         words += n
         prose += kinds[i] is None
         if words > MAX_LEAD_WORDS or prose > MAX_DEK_BLOCKS or (n > 45 and kinds[i] is None):
@@ -148,7 +153,7 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
 
 def _kind(text: str, titles: Sequence[str]) -> str | None:
     flat = _LEADING_MARKS.sub("", text)
-    words = len(flat.split())
+    words = size(flat)
     if not flat:
         return "empty block"
     if any(_repeats(flat, t) for t in titles if t):

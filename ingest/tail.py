@@ -19,10 +19,15 @@ from __future__ import annotations
 import re
 
 from ingest.dateline import known_places
+from ingest.wordcount import SENTENCE_END_CHARS, size
 
 END = "at the end:"  # how this module's notes begin, for `communique check`
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
-MAX_ANSWER_AFTER_HEADING = 25  # words of one item under a heading ("Key facts", "Also read")
+MAX_TAIL_BLOCKS = 40  # appended material is a few blocks; a table of 288 cells is content
+MAX_TAIL_QUESTIONS = 8  # generated Q&A asks a handful; a real interview asks more
+MIN_TAIL_WORDS = 150  # a tail may always be this long, even after a short story
+MAX_ANSWER_AFTER_HEADING = 25
+MAX_BARE_LINES = 2  # short lines alone at the end (a sign-off, a credit) are appended
 
 _QUESTION = re.compile(r"\?[\"”’)]?\s*$")
 _LABEL = re.compile(r"^([A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,4})\s*(?::|—|–)\s+(?=\S)")
@@ -73,8 +78,13 @@ _INTERVIEW = re.compile(
     re.I,
 )
 _FAQ = re.compile(
-    r"^(?:frequently asked questions|faqs?|people also ask|key (?:takeaways|facts|points)"
-    r"|quick facts|fast facts|at a glance|in brief|keywords?|tags?|conclusion|summary)\b",
+    r"^(?:frequently asked questions|faqs?|people also ask|keywords?|tags?|conclusion)\b", re.I
+)
+# Sidebar boxes: a heading over a few short items, not over paragraphs.
+_SIDEBAR = re.compile(
+    r"^(?:key (?:takeaways|facts|points)|quick facts|fast facts|at a glance|in brief|summary"
+    r"|background|explainer|fact ?box|by the numbers|timeline|what you need to know"
+    r"|[\w' ]{0,40}: what you need to know|how (?:you can|to) help)\b",
     re.I,
 )
 _BIO = re.compile(
@@ -87,45 +97,62 @@ _FAQ_ITEM = re.compile(
     r"\?\s+\S",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?…\"”’)]\s*$")
+_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 
 
 def tail_start(texts: list[str]) -> tuple[int, str] | None:
     """The index of the first block after the story's end, with a note of what starts
     there; None when the story runs to the last block."""
     kinds = [block_kind(t) for t in texts]
-    words = [len(t.split()) for t in texts]
+    words = [size(t) for t in texts]
+    asks = [bool(_QUESTION.search(t)) for t in texts]
     before, turns, interview = 0, 0, False
     for i in range(len(texts)):
         # A short story may end in appended material too, if none of it is prose.
         enough = before >= MIN_STORY_WORDS or not {"story", "turn"} & set(kinds[i:])
-        candidate = i > 0 and enough and kinds[i] != "story"
-        if candidate and _all_tail(kinds[i:], words[i:], before, interview):
+        candidate = i > 0 and enough and kinds[i] not in ("story", "empty")
+        if candidate and _all_tail(kinds[i:], words[i:], asks[i:], before, interview):
             rest = len(texts) - i - 1
             after = f" and {rest} block{'s' * (rest != 1)} after it" if rest else ""
             note = f"{END} removed {kinds[i]} {_quote(texts[i])}{after}"
             return i, note
         before += words[i]
-        # Speaker turns within the story make it an interview: its turns are the story.
-        turns += i > 0 and kinds[i] == "turn"
+        # Speaker turns or question subheads within the story make it an interview or a
+        # Q&A explainer: more of them are more of the story.
+        turns += i > 0 and kinds[i] in ("turn", "generated question")
         interview = turns >= 2
     return None
 
 
-def _all_tail(kinds: list[str], words: list[int], story_words: int, interview: bool) -> bool:
-    """Every block is appended material or answers a question, turn or heading before it,
-    and the answers together are shorter than the story. In an interview, more turns are
-    more of the story."""
+def _all_tail(
+    kinds: list[str], words: list[int], asks: list[bool], story_words: int, interview: bool
+) -> bool:
+    """Every block is appended material or answers a question, turn or heading before it;
+    the tail is shorter than the story, holds a few questions at most, and a plain heading
+    leads short items only where something else marks the tail as appended. In an
+    interview, more turns are more of the story."""
+    if len(kinds) > MAX_TAIL_BLOCKS or sum(words) > max(MIN_TAIL_WORDS, story_words):
+        return False  # a table, a long list, a real Q&A: content, not an appendix
+    if sum(k in ("generated question", "turn") for k in kinds) > MAX_TAIL_QUESTIONS:
+        return False
+    if "turn" in kinds and "generated question" not in kinds and not any(asks):
+        return False  # "Name: ..." lines that ask nothing are a list (a blotter), not Q&A
+    marked = any(k not in ("heading", "story", "empty") for k in kinds)
+    if not marked and len(kinds) > MAX_BARE_LINES:
+        return False  # a list of short lines (features, credits) ends many real pages
     answered, under_heading, prose = False, False, 0
     for kind, n in zip(kinds, words, strict=True):
         if interview and kind in ("turn", "generated question"):
             return False
         if kind in ("generated question", "turn", "appended interview", "appended FAQ block"):
             answered, under_heading = True, False
-        elif kind in ("heading", "pointer"):
+        elif kind in ("pointer", "sidebar"):
             under_heading = True
+        elif kind == "heading":
+            pass  # a plain heading leads the story's own items as often as an appendix
         elif kind == "story":
-            if not (answered or (under_heading and n <= MAX_ANSWER_AFTER_HEADING)):
+            headed = under_heading and n <= MAX_ANSWER_AFTER_HEADING
+            if not (answered or headed):
                 return False
             prose += n
     return prose <= max(120, story_words * 0.6)
@@ -134,7 +161,7 @@ def _all_tail(kinds: list[str], words: list[int], story_words: int, interview: b
 def block_kind(text: str) -> str:
     """What one block is, seen from the end of a story: "story" for prose."""
     flat = " ".join(re.sub(r"[*_#]+", "", text).split())
-    n = len(flat.split())
+    n = size(flat)
     if not flat:
         return "empty"
     if n <= 60 and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
@@ -145,6 +172,8 @@ def block_kind(text: str) -> str:
         return "appended interview"
     if n <= 12 and _FAQ.match(flat):
         return "appended FAQ block"
+    if n <= 12 and _SIDEBAR.match(flat):
+        return "sidebar"
     if n <= 60 and _BIO.match(flat):
         return "author bio"
     if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat)):

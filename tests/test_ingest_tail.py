@@ -61,3 +61,25 @@ def test_appended_material_goes(tail: list[str]) -> None:
 )  # fmt: skip
 def test_the_story_stays(texts: list[str]) -> None:
     assert tail_start(texts) is None
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # A real page's own list of short lines.
+        ["Dare to Play 3:", "Hundreds of tasks for two", "Dozens of tricky questions",
+         "A large variety of challenges", "Quizzes, surprises and bonuses"],
+        # A police blotter: "Name: charges" asks nothing.
+        ["Elizabeth A. Burton: Possession of methamphetamine, possession of paraphernalia.",
+         "John Roe: Driving under the influence, failure to maintain lane."],
+        # A table's cells.
+        ["Driver", *(f"Car {n}" for n in range(60))],
+    ],
+)  # fmt: skip
+def test_a_real_pages_own_ending_stays(tail: list[str]) -> None:
+    assert tail_start([*STORY, *tail]) is None
+
+
+def test_text_without_spaces_is_not_a_heading() -> None:
+    japanese = "Kindle書籍を読む場合は、一般的にスマホやタブレットなどのモバイル端末で読むことが多いと思います。"
+    assert block_kind(japanese) == "story"

@@ -111,6 +111,10 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
         # A short story may end in appended material too, if none of it is prose.
         enough = before >= MIN_STORY_WORDS or not {"story", "turn"} & set(kinds[i:])
         candidate = i > 0 and enough and kinds[i] not in ("story", "empty")
+        # Short lines at the end of a run of short lines are the run's (a list), not a
+        # sign-off appended after the story.
+        bare = set(kinds[i:]) <= {"heading", "empty"}
+        candidate = candidate and not (bare and kinds[i - 1] in ("heading", "empty"))
         if candidate and _all_tail(kinds[i:], words[i:], asks[i:], before, interview):
             rest = len(texts) - i - 1
             after = f" and {rest} block{'s' * (rest != 1)} after it" if rest else ""

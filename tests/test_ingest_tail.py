@@ -81,5 +81,8 @@ def test_a_real_pages_own_ending_stays(tail: list[str]) -> None:
 
 
 def test_text_without_spaces_is_not_a_heading() -> None:
-    japanese = "Kindle書籍を読む場合は、一般的にスマホやタブレットなどのモバイル端末で読むことが多いと思います。"
+    japanese = (
+        "Kindle書籍を読む場合は、一般的にスマホやタブレットなどの"
+        "モバイル端末で読むことが多いと思います。"
+    )
     assert block_kind(japanese) == "story"

@@ -58,12 +58,18 @@ def cpu_pool() -> ProcessPoolExecutor:
     outlived a ``kill -9``. Workers ignore SIGINT and SIGTERM: the parent decides when they
     stop, after in-flight items are stored.
     """
-    return ProcessPoolExecutor(
-        max_workers=os.cpu_count() or 1,
+    workers = os.cpu_count() or 1
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_start,
         initargs=(os.getpid(),),
     )
+    # Start the workers now: a spawned worker imports the pipeline first, which the first
+    # source should not wait for (nor a SIGTERM soon after start).
+    for _ in range(workers):
+        pool.submit(os.getpid)
+    return pool
 
 
 def _worker_start(parent: int) -> None:

@@ -268,6 +268,9 @@ class Daemon:
             self.fetcher.close()
         if self.cpu is not None:
             self.cpu.shutdown(wait=False, cancel_futures=True)
+        if self.ctx is not None:  # a claim that was committing while we stopped
+            with self.engine.begin() as conn:
+                source_rows.release_owned(conn, self.owner)
         _remove_log_filter(self._log_filter)
         self.lock.release()
         log.info("stopped")

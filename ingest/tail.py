@@ -25,7 +25,7 @@ END = "at the end:"  # how this module's notes begin, for `communique check`
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
 MAX_TAIL_BLOCKS = 40  # appended material is a few blocks; a table of 288 cells is content
 MAX_TAIL_QUESTIONS = 8  # generated Q&A asks a handful; a real interview asks more
-MIN_TAIL_WORDS = 150  # a tail may always be this long, even after a short story
+MIN_TAIL_WORDS = 300  # a tail may always be this long, even after a short story
 MAX_ANSWER_AFTER_HEADING = 25
 MAX_BARE_LINES = 2  # short lines alone at the end (a sign-off, a credit) are appended
 
@@ -135,7 +135,7 @@ def _all_tail(
     the tail is shorter than the story, holds a few questions at most, and a plain heading
     leads short items only where something else marks the tail as appended. In an
     interview, more turns are more of the story."""
-    if len(kinds) > MAX_TAIL_BLOCKS or sum(words) > max(MIN_TAIL_WORDS, story_words):
+    if len(kinds) > MAX_TAIL_BLOCKS or sum(words) > max(MIN_TAIL_WORDS, 2 * story_words):
         return False  # a table, a long list, a real Q&A: content, not an appendix
     if sum(k in ("generated question", "turn") for k in kinds) > MAX_TAIL_QUESTIONS:
         return False
@@ -153,7 +153,9 @@ def _all_tail(
         elif kind in ("pointer", "sidebar"):
             under_heading = True
         elif kind == "heading":
-            pass  # a plain heading leads the story's own items as often as an appendix
+            # A plain heading leads the story's own items as often as an appendix: only
+            # where something else marks the tail does it lead appended items.
+            under_heading = marked
         elif kind == "story":
             headed = under_heading and n <= MAX_ANSWER_AFTER_HEADING
             if not (answered or headed):

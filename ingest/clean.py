@@ -474,7 +474,7 @@ def _quote(text: str, limit: int = 60) -> str:
 def appended_start(texts: list[str]) -> tuple[int, str] | None:
     """Index of the first block after the story's end, with a note; None when the story runs
     to the last block (``ingest.tail``)."""
-    return tail_start([_plain(t) for t in texts])
+    return tail_start([" ".join(t.split()) for t in texts])  # block_kind drops markdown itself
 
 
 def cut_appended(root: Tag) -> list[str]:

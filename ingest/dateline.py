@@ -20,7 +20,7 @@ _LOW = "a-zß-öø-ÿ"
 _PLACE_CAPS = rf"[{_UP}][{_UP}.'’\-]+(?:[ /][{_UP}][{_UP}.'’\-]+){{0,4}}"
 _PLACE_TITLE = rf"[{_UP}][{_LOW}]+(?:[ -][{_UP}][{_LOW}]+){{0,2}}"
 _DATE = (
-    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?:,? \d{4})?"
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?:,? \d{4})?"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
 )
 _REGION = rf"[{_UP}][{_UP}{_LOW}.]+(?: [{_UP}][{_UP}{_LOW}.]+)?"
@@ -29,7 +29,8 @@ _REGION = rf"[{_UP}][{_UP}{_LOW}.]+(?: [{_UP}][{_UP}{_LOW}.]+)?"
 # 12 May:") or to be a known capital ("Brussels:"), or prose would match.
 _DATELINE = re.compile(
     rf"^\s*(?:(?P<caps>{_PLACE_CAPS})(?:, {_REGION})??"
-    rf"(?:,? (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\))?\s*{_DASH}\s*"
+    rf"(?:,? (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\)|/(?P<agency3>[^/\s][^/]{{1,39}})/)?"
+    rf"\s*{_DASH}\s*"
     rf"|(?P<title>{_PLACE_TITLE})(?:, {_REGION})??(?P<date>,? (?:{_DATE}))?\s*"
     rf"(?:\((?P<agency2>[^()]{{2,40}})\)\s*{_DASH}?|{_DASH})\s*)"
 )
@@ -131,7 +132,7 @@ def find_dateline(text: str, agencies: Agencies | None = None) -> Dateline | Non
     if not match:
         return None
     place = (match.group("caps") or match.group("title") or "").strip(" .")
-    raw_agency = match.group("agency1") or match.group("agency2")
+    raw_agency = match.group("agency1") or match.group("agency2") or match.group("agency3")
     if not place or len(place) < 2 or (match.group("caps") and not _looks_like_place(place)):
         return None
     if match.group("title") and not (raw_agency or match.group("date") or place in known_places()):

@@ -55,12 +55,13 @@ _NOTE = re.compile(
     r"^(?:\((?:updates?|adds?|recasts?|corrects?|changes?|rewrites?|refiles?|writes through)\b"
     r"|this (?:story|article|post|report|piece) (?:has been|was|is) (?:updated|corrected|amended)"
     r"|this is a (?:short |brief )?(?:update|follow-up)\b|part (?:one|two|three|\d+) of\b"
+    r"|(?:a )?(?:quick|short|brief) (?:follow-up|update|note|one)\b"
     r"|editor'?s note\b)",
     re.I,
 )
 _NEWSLETTER = re.compile(
-    r"^(?:you'?re reading|you are reading|forwarded this|welcome to|good (?:morning|afternoon|"
-    r"evening)|hola|hello|hi|greetings|bonjour)\b"
+    r"^(?:you'?re reading|you are reading|forwarded this|welcome to|(?:good )?(?:morning|"
+    r"afternoon|evening)|hola|hello|hi|hey|greetings|bonjour|dear (?:readers|subscribers))\b"
     r"|\b(?:subscribe|sign up|newsletter|free edition|paid edition|this edition|edition\b)",
     re.I,
 )

@@ -24,7 +24,7 @@ from ingest.wordcount import SENTENCE_END_CHARS, size
 END = "at the end:"  # how this module's notes begin, for `communique check`
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
 MAX_TAIL_BLOCKS = 40  # appended material is a few blocks; a table of 288 cells is content
-MAX_TAIL_QUESTIONS = 8  # generated Q&A asks a handful; a real interview asks more
+MAX_TAIL_QUESTIONS = 10  # generated Q&A asks a handful; a real interview asks more
 MIN_TAIL_WORDS = 300  # a tail may always be this long, even after a short story
 MAX_ANSWER_AFTER_HEADING = 25
 MAX_BARE_LINES = 2  # short lines alone at the end (a sign-off, a credit) are appended
@@ -68,6 +68,7 @@ _PROMPT = re.compile(
 )
 _POINTER = re.compile(
     r"^(?:also read|read also|read more|related|see also|more from|more in|more on|you may also"
+    r"|previous posts|earlier posts|recent posts|past issues|from the archive|in case you missed"
     r"|you might also|recommended|trending|most read|popular|further reading|read next"
     r"|read|watch|listen)\b\s*[:：|-]?",
     re.I,
@@ -97,6 +98,19 @@ _FAQ_ITEM = re.compile(
     r"\?\s+\S",
     re.I,
 )
+# Kinds whose next paragraphs, however long, belong to them: answers, an "About" paragraph.
+_LEADS_PROSE = frozenset(
+    ["generated question", "turn", "appended interview", "appended FAQ block", "boilerplate"]
+)
+_ABOUT = re.compile(r"^(?i:about) (?:the |us\b)?[A-Z\d][\w&'’ .()-]{0,60}(?::\s|$)")
+_END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,})$", re.I)
+_CONTACT = re.compile(
+    r"^(?:(?:media|press|news) (?:contacts?|inquiries|enquiries|office)|for (?:more|further) "
+    r"information|contacts?\s*:|editors'? notes?\b|notes to editors)",
+    re.I,
+)
+_SIGNED = re.compile(r"\s[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)?\.?$")
+_FOOTNOTE = re.compile(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])")
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 
 
@@ -106,6 +120,7 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
     kinds = [block_kind(t) for t in texts]
     words = [size(t) for t in texts]
     asks = [bool(_QUESTION.search(t)) for t in texts]
+    labels = [_speaker(t) for t in texts]
     before, turns, interview = 0, 0, False
     for i in range(len(texts)):
         # A short story may end in appended material too, if none of it is prose.
@@ -115,21 +130,25 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
         # sign-off appended after the story.
         bare = set(kinds[i:]) <= {"heading", "empty"}
         candidate = candidate and not (bare and kinds[i - 1] in ("heading", "empty"))
-        if candidate and _all_tail(kinds[i:], words[i:], asks[i:], before, interview):
+        if candidate and _all_tail(kinds[i:], words[i:], asks[i:], labels[i:], before, interview):
             rest = len(texts) - i - 1
             after = f" and {rest} block{'s' * (rest != 1)} after it" if rest else ""
             note = f"{END} removed {kinds[i]} {_quote(texts[i])}{after}"
             return i, note
         before += words[i]
-        # Speaker turns or question subheads within the story make it an interview or a
-        # Q&A explainer: more of them are more of the story.
-        turns += i > 0 and kinds[i] in ("turn", "generated question")
+        # Speaker turns within the story make it an interview: its turns are the story.
+        turns += i > 0 and kinds[i] == "turn"
         interview = turns >= 2
     return None
 
 
 def _all_tail(
-    kinds: list[str], words: list[int], asks: list[bool], story_words: int, interview: bool
+    kinds: list[str],
+    words: list[int],
+    asks: list[bool],
+    labels: list[str | None],
+    story_words: int,
+    interview: bool,
 ) -> bool:
     """Every block is appended material or answers a question, turn or heading before it;
     the tail is shorter than the story, holds a few questions at most, and a plain heading
@@ -137,9 +156,9 @@ def _all_tail(
     interview, more turns are more of the story."""
     if len(kinds) > MAX_TAIL_BLOCKS or sum(words) > max(MIN_TAIL_WORDS, 2 * story_words):
         return False  # a table, a long list, a real Q&A: content, not an appendix
-    if sum(k in ("generated question", "turn") for k in kinds) > MAX_TAIL_QUESTIONS:
+    if sum(asks) > MAX_TAIL_QUESTIONS:
         return False
-    if "turn" in kinds and "generated question" not in kinds and not any(asks):
+    if "turn" in kinds and not any(asks) and not _alternates(labels):
         return False  # "Name: ..." lines that ask nothing are a list (a blotter), not Q&A
     marked = any(k not in ("heading", "story", "empty") for k in kinds)
     if not marked and len(kinds) > MAX_BARE_LINES:
@@ -148,7 +167,7 @@ def _all_tail(
     for kind, n in zip(kinds, words, strict=True):
         if interview and kind in ("turn", "generated question"):
             return False
-        if kind in ("generated question", "turn", "appended interview", "appended FAQ block"):
+        if kind in _LEADS_PROSE:
             answered, under_heading = True, False
         elif kind in ("pointer", "sidebar"):
             under_heading = True
@@ -166,6 +185,8 @@ def _all_tail(
 
 def block_kind(text: str) -> str:
     """What one block is, seen from the end of a story: "story" for prose."""
+    if _END_MARK.match(text.strip()):
+        return "end mark"  # "###" before the markdown marks are dropped below
     flat = " ".join(re.sub(r"[*_#]+", "", text).split())
     n = size(flat)
     if not flat:
@@ -182,6 +203,16 @@ def block_kind(text: str) -> str:
         return "sidebar"
     if n <= 60 and _BIO.match(flat):
         return "author bio"
+    if n <= 100 and _ABOUT.match(flat):
+        return "boilerplate"  # a press release's "About <Org>" paragraph
+    if n <= 3 and _END_MARK.match(flat):
+        return "end mark"
+    if n <= 40 and _CONTACT.match(flat):
+        return "contact"
+    if n <= 30 and _SIGNED.search(flat):
+        return "sign-off"  # "Back on Friday with more. — Miriam"
+    if n <= 80 and _FOOTNOTE.match(flat):
+        return "footnote"
     if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat)):
         return "turn"
     if n <= 45 and _QUESTION.search(flat) and not flat.startswith(("“", '"', "‘", "'")):
@@ -193,6 +224,17 @@ def block_kind(text: str) -> str:
     if n <= 80 and _FAQ_ITEM.match(flat):
         return "generated question"  # a question and its answer run together
     return "story"
+
+
+def _speaker(text: str) -> str | None:
+    match = _LABEL.match(" ".join(re.sub(r"[*_#]+", "", text).split()))
+    return match.group(1) if match else None
+
+
+def _alternates(labels: list[str | None]) -> bool:
+    """Some speaker speaks twice: an exchange, not a list of names."""
+    named = [label for label in labels if label]
+    return len(set(named)) < len(named)
 
 
 def _is_turn(text: str) -> bool:

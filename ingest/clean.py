@@ -316,12 +316,7 @@ def split_double_breaks(soup: BeautifulSoup, root: Tag) -> None:
             continue
         if any(isinstance(c, Tag) and c.name in BLOCK_TAGS for c in holder.children):
             continue
-        runs: list[list[PageElement]] = [[]]
-        for child in list(holder.children):
-            if isinstance(child, Tag) and child.name == "br":
-                runs.append([])
-            else:
-                runs[-1].append(child.extract())
+        runs = _br_runs(holder)
         for child in list(holder.children):
             child.extract()
         for run in runs:
@@ -338,12 +333,7 @@ def _split_lead_lines(root: Tag, titles: Sequence[str]) -> None:
     for block in leaf_blocks(root)[:3]:
         if block.find("br", recursive=False) is None:
             continue
-        lines: list[list[PageElement]] = [[]]
-        for child in list(block.children):
-            if isinstance(child, Tag) and child.name == "br":
-                lines.append([])
-            else:
-                lines[-1].append(child)
+        lines = _br_runs(block)
         texts = [" ".join("".join(_node_text(n) for n in line).split()) for line in lines]
         if lead_kind(next((t for t in texts if t), ""), titles) is None:
             continue
@@ -355,6 +345,17 @@ def _split_lead_lines(root: Tag, titles: Sequence[str]) -> None:
                 para.append(node.extract())
             block.insert_before(para)
         block.decompose()
+
+
+def _br_runs(tag: Tag) -> list[list[PageElement]]:
+    """``tag``'s children split at its ``<br>`` children (which are left out)."""
+    runs: list[list[PageElement]] = [[]]
+    for child in list(tag.children):
+        if isinstance(child, Tag) and child.name == "br":
+            runs.append([])
+        else:
+            runs[-1].append(child)
+    return runs
 
 
 def _node_text(node: PageElement) -> str:

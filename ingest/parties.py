@@ -109,16 +109,15 @@ def parties(
     acts, and only its government's own acts make it a party."""
     lead_end = _lead_end(body)
     scores: dict[str, int] = {}
-    for m, acting in _acting(title, title_mentions):
-        gain = 3 if acting else (_title_name(m) if political else 1)
+    for m, strength in _evidence(title, title_mentions):
+        gain = 3 if strength else (_title_name(m) if political else 1)
         scores[m.code] = scores.get(m.code, 0) + gain
-    for m, acting in _acting(body, body_mentions):
+    for m, strength in _evidence(body, body_mentions):
         in_lead = m.start < lead_end
-        if acting:
-            # A state's organ at work anywhere in the story ("Cuba's government said")
-            # makes it a party; a bare verb after its name counts for more in the lead.
-            organ = _is_organ(body, m)
-            gain = 3 if organ else (2 if in_lead else 1)
+        if strength == ORGAN:
+            gain = 3  # a state's organ at work anywhere in the story: "Cuba's government said"
+        elif strength == ACT:
+            gain = 2 if in_lead else 1  # "Nigeria called for ..." counts most in the lead
         else:
             gain = 1 if in_lead and m.kind == "names" and political else 0
         scores[m.code] = scores.get(m.code, 0) + gain
@@ -163,20 +162,30 @@ def _lead_end(body: str, limit: int = LEAD_WORDS) -> int:
 _JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|\s*/\s*|-)(?:the\s+)?", re.I)
 
 
-def _acting(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, bool]]:
-    """Each mention with whether the text shows its state acting or acted on. Names listed
-    together ("Kazakhstan, Kyrgyzstan and Uzbekistan signed", "leaders of Peru and Chile")
-    share the evidence of any of them."""
-    out = [(m, _is_acting(text, m)) for m in mentions]
+NONE, ACT, ORGAN = 0, 1, 2  # how a mention shows its state: not at all, acting, by an organ
+
+
+def _evidence(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, int]]:
+    """Each mention with how the text shows its state acting or acted on. Names listed
+    together ("the foreign ministers of Kazakhstan, Kyrgyzstan and Uzbekistan") share the
+    strongest evidence of any of them."""
+    out = [(m, _strength(text, m)) for m in mentions]
     start = 0
     for end in range(1, len(out) + 1):
-        joined = end < len(out) and _JOINER.fullmatch(text[out[end - 1][0].end : out[end][0].start])
-        if joined:
+        gap = text[out[end - 1][0].end : out[end][0].start] if end < len(out) else ""
+        if end < len(out) and _JOINER.fullmatch(gap):
             continue
-        if end - start > 1 and any(acting for _, acting in out[start:end]):
-            out[start:end] = [(m, True) for m, _ in out[start:end]]
+        best = max((s for _, s in out[start:end]), default=NONE)
+        if end - start > 1 and best:
+            out[start:end] = [(m, best) for m, _ in out[start:end]]
         start = end
     return out
+
+
+def _strength(text: str, m: Mention) -> int:
+    if not _is_acting(text, m):
+        return NONE
+    return ORGAN if _is_organ(text, m) else ACT
 
 
 def _is_organ(text: str, m: Mention) -> bool:

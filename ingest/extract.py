@@ -10,17 +10,16 @@ precision mode without comments — measured best on the article-extraction corp
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import charset_normalizer
 import lxml.etree
 import lxml.html
 import trafilatura
 
+from ingest.charset import decode_html
 from ingest.clean import clean_body, html_to_text, select_body, soup_of
 from ingest.dates import SAME_DAY, find_date_line, has_time, parse_date
 from ingest.errors import ExtractError
@@ -29,13 +28,10 @@ from ingest.scrape import select_value
 
 MIN_WORDS = 40  # less than this is a teaser, a listing or an error page, not an article
 MAX_LINK_SHARE = 0.4  # more paragraphs than this that are link texts: a listing page
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _NOT_FOUND = re.compile(r"\b(?:404|page not found|not found|no longer available|error)\b", re.I)
 _UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
 # WHATWG: these labels mean windows-1252 in every browser.
-_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,33 +75,8 @@ def extract_article(fetched: Fetched, rules: ArticleRules | None) -> Article:
 
 
 def decode_page(body: bytes, content_type: str | None) -> str:
-    """The page's text; ExtractError when the bytes are not text in any encoding."""
-    if not body.strip():
-        raise ExtractError("page is empty")
-    if body.count(b"\x00") > len(body) // 100:
-        raise ExtractError("page is binary, not HTML")
-    for encoding in _encodings(body, content_type):
-        try:
-            return body.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    best = charset_normalizer.from_bytes(body).best()
-    if best is None:
-        raise ExtractError("page is not decodable text (no charset fits its bytes)")
-    return str(best)
-
-
-def _encodings(body: bytes, content_type: str | None) -> Iterator[str]:
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16")):
-        if body.startswith(bom):
-            yield name
-    yield "utf-8"
-    declared = [_HTTP_CHARSET.search(content_type or ""), _META_CHARSET.search(body[:4096])]
-    for match in declared:
-        if match:
-            label = match.group(1)
-            label = label.decode("ascii", "replace") if isinstance(label, bytes) else label
-            yield _ALIASES.get(label.strip().lower(), label.strip().lower())
+    """The page's text (``ingest.charset``, the one decoder of pages and listings)."""
+    return decode_html(body, content_type)
 
 
 def parse_page(html: str) -> lxml.html.HtmlElement:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import html
 import io
 import json
 import re
@@ -27,7 +26,7 @@ from xml.sax import SAXParseException
 
 import feedparser
 
-from ingest.clean import html_to_text
+from ingest.clean import html_to_text, text_to_html
 from ingest.dates import parse_date
 from ingest.errors import ParseError
 from ingest.feed_items import Split, newest, split_items
@@ -289,7 +288,7 @@ def _detail_html(detail: Any, value: str | None) -> str | None:
     if not value:
         return None
     if detail and detail.get("type") == "text/plain":
-        return _text_to_html(value)
+        return text_to_html(value)
     return str(value)
 
 
@@ -325,11 +324,6 @@ def _entry_language(entry: Any) -> str | None:
         if detail and detail.get("language"):
             return str(detail["language"])
     return None
-
-
-def _text_to_html(text: str) -> str:
-    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
 
 
 # --- JSON Feed 1.0 / 1.1 --------------------------------------------------------------------
@@ -396,7 +390,7 @@ def _json_item(
     ident = entry.get("id")
     content = _str(entry.get("content_html"))
     if content is None and _str(entry.get("content_text")):
-        content = _text_to_html(str(entry["content_text"]))
+        content = text_to_html(str(entry["content_text"]))
     summary = _str(entry.get("summary"))
     published_raw = _str(entry.get("date_published"))
     updated_raw = _str(entry.get("date_modified"))
@@ -405,7 +399,7 @@ def _json_item(
         guid=str(ident) if ident not in (None, "") else None,
         url=_web_link(_resolve(_str(entry.get("url")) or _str(entry.get("external_url")), base)),
         title=_str(entry.get("title")),
-        summary_html=_text_to_html(summary) if summary else None,
+        summary_html=text_to_html(summary) if summary else None,
         content_html=content,
         published_raw=published_raw or updated_raw,
         published=_rfc3339(published_raw),

@@ -15,10 +15,10 @@ from urllib.parse import urljoin, urlsplit
 
 import soupsieve
 from bs4 import BeautifulSoup, Tag
-from bs4.dammit import UnicodeDammit
 
+from ingest.charset import decode_html
 from ingest.dates import parse_date
-from ingest.errors import ParseError
+from ingest.errors import ExtractError, ParseError
 from ingest.model import Fetched, ParsedFeed, RawItem, ScrapeRules, SourceSpec
 
 _ATTR_SUFFIX = re.compile(r"^(?P<selector>.*?)@(?P<attr>[A-Za-z_:][-A-Za-z0-9_:.]*)$")
@@ -75,19 +75,13 @@ def _attr_text(element: Tag, attr: str) -> str:
 
 
 def parse_html(fetched: Fetched) -> BeautifulSoup:
-    """The page as a soup: a BOM wins, then the HTTP charset, then <meta charset>, then a
-    guess, so a page whose header lies about its charset is still read correctly."""
-    charset = _header_charset(fetched)
-    dammit = UnicodeDammit(fetched.body, user_encodings=[charset] if charset else [], is_html=True)
-    markup = dammit.unicode_markup
-    if markup is None:
-        markup = fetched.body.decode("utf-8", "replace")
+    """The page as a soup, decoded as article pages are (``ingest.charset``), so a listing
+    and its pages never read the same bytes two ways."""
+    try:
+        markup = decode_html(fetched.body, fetched.headers.get("content-type"))
+    except ExtractError as e:
+        raise ParseError(f"listing {fetched.final_url}: {e}") from e
     return BeautifulSoup(markup, "lxml")
-
-
-def _header_charset(fetched: Fetched) -> str | None:
-    match = re.search(r"charset\s*=\s*\"?([\w.:-]+)", fetched.headers.get("content-type", ""), re.I)
-    return match.group(1) if match else None
 
 
 # --- the listing --------------------------------------------------------------------------

@@ -162,3 +162,15 @@ def test_check_selector() -> None:
     check_selector("article.teaser > h2 a@href")
     with pytest.raises(ValueError, match="invalid CSS selector 'a\\[href'"):
         check_selector("a[href")
+
+
+def test_a_listing_and_its_pages_decode_the_same_bytes_alike() -> None:
+    from ingest.extract import decode_page
+    from ingest.model import Fetched
+    from ingest.scrape import parse_html
+
+    body = "<html><body><p>Café in Zürich</p></body></html>".encode()
+    label = "text/html; charset=iso-8859-1"  # wrong: the bytes are UTF-8
+    fetched = Fetched("https://x.example/", "https://x.example/", 200, {"content-type": label}, body)
+    assert "Café in Zürich" in parse_html(fetched).get_text()
+    assert "Café in Zürich" in decode_page(body, label)

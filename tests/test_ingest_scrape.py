@@ -171,6 +171,7 @@ def test_a_listing_and_its_pages_decode_the_same_bytes_alike() -> None:
 
     body = "<html><body><p>Café in Zürich</p></body></html>".encode()
     label = "text/html; charset=iso-8859-1"  # wrong: the bytes are UTF-8
-    fetched = Fetched("https://x.example/", "https://x.example/", 200, {"content-type": label}, body)
+    url = "https://x.example/"
+    fetched = Fetched(url, url, 200, {"content-type": label}, body)
     assert "Café in Zürich" in parse_html(fetched).get_text()
     assert "Café in Zürich" in decode_page(body, label)

@@ -435,14 +435,20 @@ def _write(
 ) -> None:
     now = ctx.clock()
     for p in prepared:
-        known = p.known or story_rows.find_article(conn, source_id, p.article_key)
+        known = (
+            p.known
+            or story_rows.find_article(conn, source_id, p.article_key)
+            or story_rows.find_moved(conn, source_id, p.story)
+        )
         if known is None:
             story_id = story_rows.insert_story(
                 conn, source_id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
             )
             report.new += 1
         elif story_rows.content_hash_of(conn, known.id) == p.story.content_hash:
-            story_rows.touch_raw_hash(conn, known.id, p.raw_hash)
+            story_rows.touch_raw_hash(
+                conn, known.id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
+            )
             report.seen += 1
             continue
         else:

@@ -244,3 +244,25 @@ def test_a_listing_selector_matching_nothing_is_a_source_error(
     with engine.connect() as conn:
         error = conn.execute(sa.select(sources.c.last_error)).scalar_one()
     assert "scrape.item" in error and "article.teaser" in error and "matched nothing" in error
+
+
+def test_the_same_article_at_a_new_url_is_a_revision(sqlite_url: str, site: FixtureSite) -> None:
+    engine = open_store(sqlite_url)
+    body = BODY + " " + BODY.replace("Monday", "Tuesday")
+    old = RSS_ITEM.format(
+        title="Armenia and Azerbaijan resume peace talks", link=site.url("/a/1"), guid="", body=body
+    )
+    site.add("/feed.xml", feed(old), content_type="application/rss+xml")
+    run(engine, one_source(site))
+    # The outlet moves its site (new path, edited slug): no GUID ties the two URLs.
+    moved = old.replace(site.url("/a/1"), site.url("/news/2024/armenia-azerbaijan-talks"))
+    site.add("/feed.xml", feed(moved), content_type="application/rss+xml")
+    reports = run(engine, one_source(site))
+    assert reports[0].new == 0, reports[0]
+    with engine.connect() as conn:
+        urls = list(conn.execute(sa.select(stories.c.url)).scalars())
+    assert urls == [site.url("/news/2024/armenia-azerbaijan-talks")]
+    # Known by its new URL from now on: the next poll does no work for it.
+    site.add("/feed.xml", feed(moved) + " ", content_type="application/rss+xml")
+    again = run(engine, one_source(site))
+    assert again[0].seen == 1 and again[0].new == 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -47,6 +47,31 @@ def find_article(conn: sa.Connection, source_id: int, key: str) -> Known | None:
         .where(stories.c.source_id == source_id, stories.c.article_key == key)
         .limit(1)
     ).first()
+    return Known(*row) if row else None
+
+
+MOVED_WITHIN = timedelta(hours=1)  # a moved article keeps its publication time
+
+
+def find_moved(conn: sa.Connection, source_id: int, story: Story) -> Known | None:
+    """The source's stored story that ``story`` is, published again at a new URL (a domain
+    move, http to https, an edited slug): the same text, or the same title published at
+    the same time. Daily columns share a title, but not a publication time."""
+    cols = (stories.c.id, stories.c.raw_hash, stories.c.revision)
+    same_text = sa.select(*cols).where(
+        stories.c.source_id == source_id, stories.c.content_hash == story.content_hash
+    )
+    # A short text (a teaser, an empty body) is no fingerprint of one article.
+    row = conn.execute(same_text.limit(1)).first() if story.word_count >= 30 else None
+    if row is None and story.title:
+        same_title = sa.select(*cols).where(
+            stories.c.source_id == source_id,
+            stories.c.published_at.between(
+                story.published - MOVED_WITHIN, story.published + MOVED_WITHIN
+            ),
+            stories.c.title == story.title,
+        )
+        row = conn.execute(same_title.limit(1)).first()
     return Known(*row) if row else None
 
 
@@ -118,6 +143,7 @@ def revise_story(
         )
     )
     values = _values(story) | {
+        "item_key": story.key,  # the same, or the new key of an article that moved
         "raw_hash": raw_hash,
         "revision": known.revision + 1,
         "updated_at": now,
@@ -127,9 +153,17 @@ def revise_story(
     _write_tags(conn, known.id, story)
 
 
-def touch_raw_hash(conn: sa.Connection, story_id: int, raw_hash: str) -> None:
-    """Remember a changed feed entry whose normalized content came out the same."""
-    conn.execute(sa.update(stories).where(stories.c.id == story_id).values(raw_hash=raw_hash))
+def touch_raw_hash(
+    conn: sa.Connection, story_id: int, story: Story, *, raw_hash: str, article_key: str
+) -> None:
+    """Remember a changed feed entry whose normalized content came out the same, under the
+    identity and URL it now has (a moved article keeps its text), so the next poll knows it
+    by its new key."""
+    conn.execute(
+        sa.update(stories)
+        .where(stories.c.id == story_id)
+        .values(raw_hash=raw_hash, url=story.url, item_key=story.key, article_key=article_key)
+    )
 
 
 def _write_tags(conn: sa.Connection, story_id: int, story: Story) -> None:

@@ -80,7 +80,7 @@ def _worker_start(parent: int) -> None:
 
 @contextmanager
 def context(
-    settings: Settings, engine: sa.Engine, on_change: object = None
+    settings: Settings, engine: sa.Engine, on_change: object = None, on_report: object = None
 ) -> Iterator[pipeline.Context]:
     with Fetcher(settings.fetch) as fetcher, cpu_pool() as cpu:
         yield pipeline.Context(
@@ -89,6 +89,7 @@ def context(
             dedupe=settings.dedupe,
             policy=policy(settings),
             on_change=on_change,  # type: ignore[arg-type]
+            on_report=on_report,  # type: ignore[arg-type]
             cpu=cpu,
         )
 
@@ -337,14 +338,19 @@ def export(args: argparse.Namespace, settings: Settings) -> int:
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     from communique.daemon import Daemon
 
-    Daemon(settings, store(settings)).serve(fetching=False)
+    engine = store(settings)
+    err.print(f"serving {settings.base_url} on {settings.server.host}:{settings.server.port}")
+    Daemon(settings, engine).serve(fetching=False)
     return 0
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from communique.daemon import Daemon
 
-    Daemon(settings, store(settings)).serve(fetching=True)
+    engine = store(settings)
+    err.print(f"serving {settings.base_url} on {settings.server.host}:{settings.server.port}"
+              f" and polling {sum(s.enabled for s in settings.sources)} sources")  # fmt: skip
+    Daemon(settings, engine).serve(fetching=True)
     return 0
 
 
@@ -373,7 +379,8 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
         demo_settings = load_settings(config)
         err.print(f"demo news site at {site.base_url}/ ; config written to {config}")
         engine = store(demo_settings)
-        with context(demo_settings, engine) as ctx:
+        daemon = Daemon(demo_settings, engine)  # its /metrics count this first pass too
+        with context(demo_settings, engine, on_report=daemon.metrics.record) as ctx:
             pipeline.sync(ctx, demo_settings.sources)
             _print_reports(pipeline.ingest_many(ctx, list(demo_settings.sources)))
         base = demo_settings.base_url
@@ -383,5 +390,5 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
         if args.once:
             return 0
         out.print(f"serving on {base} — Ctrl-C stops")
-        Daemon(demo_settings, engine).serve(fetching=True)
+        daemon.serve(fetching=True)
     return 0

@@ -152,6 +152,10 @@ class Daemon:
         now = datetime.now(UTC)
         free = self.workers.free()
         with self.engine.begin() as conn:
+            # Checked again with the write lock held: a stop that came while this tick waited
+            # for the lock must not be followed by a claim that shutdown's release misses.
+            if self.stop.is_set():
+                return []
             self.metrics.lag.set(source_rows.schedule_lag(conn, now))
             names = (
                 source_rows.claim_due(conn, self.owner, now, self.settings.schedule.lease, free)

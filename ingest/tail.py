@@ -25,7 +25,6 @@ END = "at the end:"  # how this module's notes begin, for `communique check`
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
 MAX_TAIL_BLOCKS = 40  # appended material is a few blocks; a table of 288 cells is content
 MAX_TAIL_QUESTIONS = 10  # generated Q&A asks a handful; a real interview asks more
-MIN_TAIL_WORDS = 300  # a tail may always be this long, even after a short story
 MAX_ANSWER_AFTER_HEADING = 25
 MAX_BARE_LINES = 2  # short lines alone at the end (a sign-off, a credit) are appended
 
@@ -151,10 +150,11 @@ def _all_tail(
     interview: bool,
 ) -> bool:
     """Every block is appended material or answers a question, turn or heading before it;
-    the tail is shorter than the story, holds a few questions at most, and a plain heading
-    leads short items only where something else marks the tail as appended. In an
-    interview, more turns are more of the story."""
-    if len(kinds) > MAX_TAIL_BLOCKS or sum(words) > max(MIN_TAIL_WORDS, 2 * story_words):
+    the tail has at most 40 blocks and a few questions, its answers are shorter than the
+    story (prose after a question near a real article's end is usually its own), and a
+    plain heading leads short items only where something else marks the tail as appended.
+    In an interview, more turns are more of the story."""
+    if len(kinds) > MAX_TAIL_BLOCKS:
         return False  # a table, a long list, a real Q&A: content, not an appendix
     if sum(asks) > MAX_TAIL_QUESTIONS:
         return False

@@ -163,7 +163,7 @@ def _print_reports(reports: list[pipeline.SourceReport]) -> None:
             str(r.revised),
             str(r.seen),
             str(r.clustered),
-            shown(r.error or "")[:120],
+            shown(r.error or ""),  # whole: the table wraps it
         )
     out.print(table)
     new = sum(r.new for r in reports)
@@ -190,7 +190,7 @@ def show_sources(args: argparse.Namespace, settings: Settings) -> int:
             str(h.last_status or "-"),
             str(h.stories),
             _when(h.next_fetch_at) if h.enabled else "-",
-            shown(h.disabled_reason or h.last_error or "")[:100],
+            shown(h.disabled_reason or h.last_error or ""),
         )
     out.print(table)
     return 0

@@ -293,3 +293,17 @@ def test_the_demo_restarted_stores_nothing_twice(
         urls = list(conn.execute(sa.select(stories.c.url)).scalars())
     engine.dispose()
     assert urls and len(urls) == len(set(urls)) == 20, urls
+
+
+def test_the_ingest_summary_shows_whole_error_messages(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, news_site)
+    private = "allow_private_networks = true"
+    config.write_text(config.read_text().replace(private, "allow_private_networks = false"))
+    main(["--config", str(config), "ingest"])
+    table = capsys.readouterr().out
+    words = " ".join(table.replace("│", " ").split())
+    # "[fetch]" is not taken for markup, and the message is not cut short.
+    for part in ("[fetch]", "allow_private_networks", "to allow"):
+        assert part in words, table

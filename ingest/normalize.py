@@ -41,15 +41,18 @@ _SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 def needs_full_text(item: RawItem, source: SourceSpec) -> bool:
     """Whether the pipeline should fetch the item's page for its full text.
 
-    "always" and "never" say so.  "auto" fetches when the feed gives only a summary: no
-    ``content_html`` (a ``summary_html`` alone is a teaser), content under 150 words, or
-    content that ends in an ellipsis, "Read more" or "Continue reading" (a cut-off teaser).
+    "always" and "never" say so.  "auto" fetches when the feed gives only a summary, judged
+    by its text, not by the element it came in: under 150 words, or ending in an ellipsis,
+    "Read more" or "Continue reading" (a cut-off teaser). An RSS <description> that holds
+    the whole story is the story: fetching its page would cost the outlet a request for
+    nothing.
     """
     if source.full_text != "auto":
         return source.full_text == "always"
-    if not item.content_html or not item.content_html.strip():
+    given = max((item.content_html or "", item.summary_html or ""), key=len)
+    if not given.strip():
         return True
-    text = html_to_text(item.content_html)
+    text = html_to_text(given)
     return len(text.split()) < SUMMARY_ONLY_WORDS or bool(_TRUNCATED.search(text))
 
 

@@ -197,3 +197,10 @@ def test_summary_two_sentences_and_limit() -> None:
     assert summarize("One. Two! Three?") == "One. Two!"
     long = summarize("word " * 200)
     assert len(long) <= 300 and long.endswith("…")
+
+
+def test_a_description_that_holds_the_whole_story_is_not_a_teaser() -> None:
+    source = dataclasses.replace(SOURCE, full_text="auto")
+    assert needs_full_text(item(content_html=None, summary_html=f"<p>{LONG}</p>"), source) is False
+    teaser = item(content_html=None, summary_html="<p>Ministers met in Oslo. Read more</p>")
+    assert needs_full_text(teaser, source) is True

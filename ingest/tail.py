@@ -60,6 +60,8 @@ _PROMPT = re.compile(
     r"|thanks? (?:you )?for reading|stay (?:tuned|informed|updated)|check back (?:later|soon)"
     r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\bwrite to (?:us|our|the) (?:newsroom|editors?|desk)\b"
     r"|\bdo you have a (?:story|tip)\b|\bcontact (?:us|our newsroom)\b"
+    r"|\b(?:got|have|has) (?:a|any) (?:news )?(?:tip|story)\b|\bsubscriptions?\b"
+    r"|\b(?:call|phone|whatsapp|text|sms)(?: us)?(?: on| at)? \+?\d[\d -]{5,}\d\b"
     r"|comments? (?:are|is) closed|log in (?:or register )?to (?:post )?comment"
     r"|leave an? (?:reply|replay|comment)|post a comment|cancel reply|join the conversation"
     r"|your email address will not be published|required fields are marked)",
@@ -99,7 +101,18 @@ _FAQ_ITEM = re.compile(
 )
 # Kinds whose next paragraphs, however long, belong to them: answers, an "About" paragraph.
 _LEADS_PROSE = frozenset(
-    ["generated question", "turn", "appended interview", "appended FAQ block", "boilerplate"]
+    ["generated question", "turn", "appended interview", "appended FAQ block", "boilerplate",
+     "appended analysis", "comment"]
+)  # fmt: skip
+_ANALYSIS = re.compile(
+    r"(?:^|\b)(?:what (?:does )?(?:this|it|that) means? for|here'?s what (?:this|it) means"
+    r"|why (?:this|it) matters|the bottom line|our take|what happens next|what'?s next)\b",
+    re.I,
+)
+_COMMENT = re.compile(
+    r"^(?:[\w .'’-]{1,40} (?:says|said|wrote|commented)\s*:?|reply|\d+ (?:comments?|replies)"
+    r"|comments?|responses?)$",
+    re.I,
 )
 _ABOUT = re.compile(r"^(?i:about) (?:the |us\b)?[A-Z\d][\w&'’ .()-]{0,60}(?::\s|$)")
 _END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,})$", re.I)
@@ -120,7 +133,8 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
     words = [size(t) for t in texts]
     asks = [bool(_QUESTION.search(t)) for t in texts]
     labels = [_speaker(t) for t in texts]
-    before, turns, interview = 0, 0, False
+    explainer = _qa_explainer(kinds)
+    before, turns, interview = 0, 0, explainer
     for i in range(len(texts)):
         # A short story may end in appended material too, if none of it is prose.
         enough = before >= MIN_STORY_WORDS or not {"story", "turn"} & set(kinds[i:])
@@ -137,8 +151,19 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
         before += words[i]
         # Speaker turns within the story make it an interview: its turns are the story.
         turns += i > 0 and kinds[i] == "turn"
-        interview = turns >= 2
+        interview = explainer or turns >= 2
     return None
+
+
+def _qa_explainer(kinds: list[str]) -> bool:
+    """A story told as questions and answers ("Where is it burning?" then a paragraph, three
+    times or more) from its first blocks on: its questions are its subheads, not an
+    appendix. Appended Q&A comes after a story told in prose."""
+    pairs = [
+        i for i in range(len(kinds) - 1)
+        if kinds[i] == "generated question" and kinds[i + 1] == "story"
+    ]  # fmt: skip
+    return len(pairs) >= 3 and pairs[0] <= 2
 
 
 def _all_tail(
@@ -160,15 +185,22 @@ def _all_tail(
         return False
     if "turn" in kinds and not any(asks) and not _alternates(labels):
         return False  # "Name: ..." lines that ask nothing are a list (a blotter), not Q&A
+    turn_words = sum(n for k, n in zip(kinds, words, strict=True) if k == "turn")
+    if turn_words > 2 * max(story_words, MIN_STORY_WORDS):
+        return False  # a short introduction, then the interview: the interview is the story
     marked = any(k not in ("heading", "story", "empty") for k in kinds)
     if not marked and len(kinds) > MAX_BARE_LINES:
         return False  # a list of short lines (features, credits) ends many real pages
-    answered, under_heading, prose = False, False, 0
+    answered, under_heading, prose, counted = False, False, 0, True
     for kind, n in zip(kinds, words, strict=True):
         if interview and kind in ("turn", "generated question"):
             return False
         if kind in _LEADS_PROSE:
             answered, under_heading = True, False
+            # Prose under a bare question may be a real article's own Q&A, so it must stay
+            # short; under an unmistakable appendix (an FAQ, "What does this mean for...",
+            # comments) it may run long.
+            counted = kind in ("generated question", "turn")
         elif kind in ("pointer", "sidebar"):
             under_heading = True
         elif kind == "heading":
@@ -179,7 +211,7 @@ def _all_tail(
             headed = under_heading and n <= MAX_ANSWER_AFTER_HEADING
             if not (answered or headed):
                 return False
-            prose += n
+            prose += n if counted else 0
     return prose <= max(120, story_words * 0.6)
 
 
@@ -195,6 +227,10 @@ def block_kind(text: str) -> str:
         return "credit or disclaimer"
     if n <= 40 and _PROMPT.search(flat):
         return "prompt"
+    if n <= 12 and _ANALYSIS.search(flat):
+        return "appended analysis"  # "What does this mean for ...?", "Why it matters"
+    if n <= 8 and _COMMENT.match(flat):
+        return "comment"  # "Maria K. says:", "Reply", "3 comments"
     if n <= 25 and _INTERVIEW.search(flat):
         return "appended interview"
     if n <= 12 and _FAQ.match(flat):

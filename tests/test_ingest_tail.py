@@ -36,6 +36,11 @@ STORY = [
         ["Want more news from the Andes? Subscribe to our free evening bulletin."],
         ["Ana Quispe covers the Andes for the Austral Wire.", "Follow her on X @anaquispe"],
         ["Leave a Replay", "Your email address will not be published.", "Cancel reply"],
+        ["Comments", "Maria K. says:", "Great article! Very informative.", "Reply",
+         "TomR says:", "Lithium is the new oil. Mark my words.", "Reply"],
+        ["What does this mean for the future of electric cars?", STORY[1], STORY[2], STORY[1]],
+        ["Got a news tip? Call 330 1234 or drop in at 14 Gordon Street.",
+         "Gazette subscriptions: pay at any post office or online."],
         ["Get the Andes Post app for breaking news alerts"],
     ],
 )  # fmt: skip
@@ -53,6 +58,13 @@ def test_appended_material_goes(tail: list[str]) -> None:
         # A real interview: its turns are the story.
         [STORY[0], "Q: Is this a turning point?", "A: It is a start, and a good one.",
          "Q: What comes next?", "A: The plants, then the villages along the shore."],
+        # An interview after a one-paragraph introduction, much longer than it.
+        [STORY[0], *[t for _ in range(4) for t in (
+            "Q: What did you ask for?", "A: " + STORY[1], "Q: Did you get it?", "A: " + STORY[2],
+        )]],
+        # A story told as questions and answers from the start.
+        [STORY[0], "Where is it?", STORY[1], "Why now?", STORY[2], "What next?", STORY[1],
+         "Who pays?", STORY[2]],
         # A subheading with full paragraphs under it is the story's.
         [*STORY, "Background", STORY[1], STORY[2]],
         # A quoted question ends many stories.

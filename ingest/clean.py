@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, PageElement
 
 from ingest.lead import LOOK_AHEAD, lead_junk, lead_kind
+from ingest.shown import quote
 from ingest.tail import tail_start
 
 BLOCK_TAGS = frozenset(
@@ -435,7 +436,7 @@ def _drop_boilerplate_blocks(root: Tag) -> list[str]:
             continue
         if _RELATED_HEAD.match(text):
             _drop_following_list(tag)
-        notes.append(f"removed {_quote(text)}")
+        notes.append(f"removed {quote(text)}")
         tag.decompose()
     return notes
 
@@ -462,11 +463,6 @@ def _drop_empty(root: Tag) -> None:
             continue
         if not tag.get_text(strip=True) and tag.find(["img", "video", "picture"]) is None:
             tag.decompose()
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    short = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-    return f"'{short}'"
 
 
 # --- appended material ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from ingest.dateline import find_dateline
 from ingest.dates import DATE_LINE
+from ingest.shown import quote
 from ingest.wordcount import SENTENCE_END_CHARS, size
 
 START = "at the start:"  # how this module's notes begin, for `communique check`
@@ -87,13 +88,13 @@ MAX_DEK_BLOCKS = 2  # a standfirst between headline and byline: a sentence or tw
 def lead_junk(texts: list[str], titles: Sequence[str]) -> tuple[int, list[str]]:
     """How many of the leading ``texts`` are not story, and a note for each."""
     head = [" ".join(t.split()) for t in texts[:LOOK_AHEAD]]
-    kinds = _with_summary_points(head, [_kind(t, titles) for t in head])
+    kinds = _with_summary_points(head, [lead_kind(t, titles) for t in head])
     start = _dateline_start(head, kinds)
     if start is None:
         start = _after_header(head, kinds)
         while start < len(head) and kinds[start] is not None:
             start += 1
-    notes = [f"{START} removed {kinds[i] or 'standfirst'} {_quote(head[i])}" for i in range(start)]
+    notes = [f"{START} removed {kinds[i] or 'standfirst'} {quote(head[i])}" for i in range(start)]
     return start, notes
 
 
@@ -149,10 +150,6 @@ def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
 
 def lead_kind(text: str, titles: Sequence[str]) -> str | None:
     """What a leading block is, when it is not story; None for prose."""
-    return _kind(text, titles)
-
-
-def _kind(text: str, titles: Sequence[str]) -> str | None:
     flat = _LEADING_MARKS.sub("", text)
     words = size(flat)
     if not flat:
@@ -203,8 +200,3 @@ def _is_date_line(text: str) -> bool:
 
 def _ends(text: str) -> bool:
     return bool(_SENTENCE_END.search(text))
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return f"'{flat if len(flat) <= limit else flat[: limit - 1].rstrip() + '…'}'"

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ingest.tags import Mention
 
@@ -85,13 +84,6 @@ _FORMER = re.compile(r"\b(?:former|ex-|late|then-)\s*(?:[\w-]+\s+){0,2}$", re.I)
 _OFFICE_KINDS = frozenset(["leaders", "ministers", "institutions"])
 LEAD_WORDS = 70  # the lead: the body's first words, where a story says who acts
 PARTY_SCORE = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    title: int = 0
-    lead: int = 0
-    body: int = 0
 
 
 def parties(

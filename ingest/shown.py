@@ -17,6 +17,13 @@ _CONTROLS = re.compile(
 )
 
 
+def quote(text: str, limit: int = 60) -> str:
+    """``text`` on one line in quotes, cut at ``limit`` characters: how a note of what was
+    cut names the text it cut."""
+    flat = " ".join(text.split())
+    return f"'{flat if len(flat) <= limit else flat[: limit - 1].rstrip() + '…'}'"
+
+
 def redact(text: str) -> str:
     """``text`` with the user-info of every URL in it replaced by ``***``."""
     return _CREDENTIALS.sub(r"\1***@", text)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ingest.dateline import known_places
+from ingest.shown import quote
 from ingest.wordcount import SENTENCE_END_CHARS, size
 
 END = "at the end:"  # how this module's notes begin, for `communique check`
@@ -146,7 +147,7 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
         if candidate and _all_tail(kinds[i:], words[i:], asks[i:], labels[i:], before, interview):
             rest = len(texts) - i - 1
             after = f" and {rest} block{'s' * (rest != 1)} after it" if rest else ""
-            note = f"{END} removed {kinds[i]} {_quote(texts[i])}{after}"
+            note = f"{END} removed {kinds[i]} {quote(texts[i])}{after}"
             return i, note
         before += words[i]
         # Speaker turns within the story make it an interview: its turns are the story.
@@ -282,8 +283,3 @@ def _is_turn(text: str) -> bool:
     label = match.group(1)
     # "Beijing: China has ..." opens a story with its dateline; nobody speaks.
     return not ((label.isupper() and len(label) > 2) or label in known_places())
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return f"'{flat if len(flat) <= limit else flat[: limit - 1].rstrip() + '…'}'"

@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import combinations
 from pathlib import Path
@@ -359,7 +359,3 @@ def run_half(half: Path, workdir: Path) -> tuple[Scores, list[Label], dict[str, 
         stored = ingest_half(half, workdir, server.base)
         truth = labels(half, server.base)
     return score(truth, stored), truth, stored
-
-
-def now() -> datetime:
-    return datetime.now(UTC)

@@ -211,7 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def run_ours(workdir: Path, urls: list[str], workers: int) -> dict[str, object]:
-    from communique import commands
+    from communique import wiring
     from communique.settings import load_settings
     from ingest import pipeline
     from ingest.store.engine import open_store
@@ -221,7 +221,7 @@ def run_ours(workdir: Path, urls: list[str], workers: int) -> dict[str, object]:
         config.write_text(_config(workdir, urls, workers))
     settings = load_settings(config)
     engine = open_store(settings.store.url)
-    with commands.context(settings, engine) as ctx:
+    with wiring.context(settings, engine) as ctx:
         pipeline.sync(ctx, settings.sources)
         started = time.perf_counter()
         reports = pipeline.ingest_many(ctx, settings.sources, workers)

@@ -10,15 +10,14 @@ import argparse
 import importlib.metadata
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from communique import clusters_cli, logs
-from communique.settings import Settings, load_settings
+from communique.settings import load_settings
 from ingest.errors import CommuniqueError, ConfigError, StoreError
-from ingest.store.engine import damaged, open_store
+from ingest.store.engine import damaged
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,20 +116,6 @@ def _version() -> str:
         return importlib.metadata.version("communique")
     except importlib.metadata.PackageNotFoundError:
         return "unknown (not installed)"
-
-
-def store(settings: Settings) -> sa.Engine:
-    """Open (and migrate) the configured store."""
-    try:
-        return open_store(settings.store.url)
-    except sa.exc.ArgumentError as e:
-        raise ConfigError("store.url", str(e)) from e
-    except StoreError:
-        raise
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
-import signal
 import sys
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from communique.cli import store
-from communique.lifetime import die_with_parent
 from communique.settings import Settings, load_settings
+from communique.wiring import context, store
 from ingest import lead, pipeline, tail
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
 from ingest.model import RawItem, SourceSpec
-from ingest.schedule import SchedulePolicy
 from ingest.shown import shown
 from ingest.store import repair
 from ingest.store import sources as source_rows
@@ -37,61 +28,6 @@ from ingest.store import sources as source_rows
 # one must print as itself, not crash rich. Every remote string also goes through shown().
 out = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, markup=False)
-
-
-def policy(settings: Settings) -> SchedulePolicy:
-    s = settings.schedule
-    return SchedulePolicy(
-        jitter=s.jitter,
-        min_interval=s.min_interval,
-        max_interval=s.max_interval,
-        adaptive=s.adaptive,
-    )
-
-
-def cpu_pool() -> ProcessPoolExecutor:
-    """Processes for extraction and normalization, one per core.
-
-    spawn, because forking a process that runs fetch threads and holds database connections
-    copies them in whatever state they are in, and because a spawned worker is the daemon's
-    own child, which dies with it (``communique.lifetime``); forkserver's server and workers
-    outlived a ``kill -9``. Workers ignore SIGINT and SIGTERM: the parent decides when they
-    stop, after in-flight items are stored.
-    """
-    workers = os.cpu_count() or 1
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_worker_start,
-        initargs=(os.getpid(),),
-    )
-    # Start the workers now: a spawned worker imports the pipeline first, which the first
-    # source should not wait for (nor a SIGTERM soon after start).
-    for _ in range(workers):
-        pool.submit(os.getpid)
-    return pool
-
-
-def _worker_start(parent: int) -> None:
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-@contextmanager
-def context(
-    settings: Settings, engine: sa.Engine, on_change: object = None, on_report: object = None
-) -> Iterator[pipeline.Context]:
-    with Fetcher(settings.fetch) as fetcher, cpu_pool() as cpu:
-        yield pipeline.Context(
-            engine=engine,
-            fetcher=fetcher,
-            dedupe=settings.dedupe,
-            policy=policy(settings),
-            on_change=on_change,  # type: ignore[arg-type]
-            on_report=on_report,  # type: ignore[arg-type]
-            cpu=cpu,
-        )
 
 
 # --- ingest --------------------------------------------------------------------------------

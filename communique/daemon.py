@@ -30,7 +30,7 @@ import sqlalchemy as sa
 import uvicorn
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from communique import commands, observe
+from communique import observe, wiring
 from communique.http_limits import LimitedHttpToolsProtocol
 from communique.lock import DaemonLock
 from communique.settings import Settings
@@ -80,16 +80,15 @@ class Daemon:
         self.lock.acquire()
         _install_log_filter(self._log_filter)
         self.fetcher = Fetcher(self.settings.fetch)
-        self.cpu = commands.cpu_pool()
-        self.ctx = pipeline.Context(
-            engine=self.engine,
-            fetcher=self.fetcher,
-            dedupe=self.settings.dedupe,
-            policy=commands.policy(self.settings),
+        self.cpu = wiring.cpu_pool()
+        self.ctx = wiring.pipeline_context(
+            self.settings,
+            self.engine,
+            self.fetcher,
+            self.cpu,
             on_change=self._changed,
             on_report=self.metrics.record,
             stop=self.stop,
-            cpu=self.cpu,
         )
         pipeline.sync(self.ctx, self.settings.sources)
         if self.lock.path is not None:  # we alone own this store: leases left are orphans

@@ -16,9 +16,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
-from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -87,18 +86,6 @@ class Context:
     # one source's parsing never stalls the fetch threads and both cores are used.
     # None runs that work inline, on the calling thread.
     cpu: Executor | None = None
-    _writer: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @contextmanager
-    def transaction(self) -> Iterator[sa.Connection]:
-        """A store transaction.  SQLite has one writer at a time (and our engine begins
-        every transaction IMMEDIATE), so this process's threads queue here, in order, rather
-        than race SQLite's busy timeout while another thread's write holds the lock."""
-        lock: AbstractContextManager[object] = (
-            self._writer if self.engine.dialect.name == "sqlite" else nullcontext()
-        )
-        with lock, self.engine.begin() as conn:
-            yield conn
 
 
 @dataclass
@@ -232,7 +219,7 @@ def _run(
     report.found = len(parsed.items) + len(parsed.dropped)
     _record_unread(report, source_log(spec.name, state.url), parsed)
     prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
-    with timer("store"), ctx.transaction() as conn:
+    with timer("store"), ctx.engine.begin() as conn:
         _write(ctx, conn, state.id, prepared, report)
     slog = source_log(spec.name, state.url)
     if report.outcome == "interrupted":
@@ -500,7 +487,7 @@ def _succeed(
     if title:
         values["title"] = title
     values |= _redirect_values(state, fetched)
-    with ctx.transaction() as conn:
+    with ctx.engine.begin() as conn:
         source_rows.record_fetch(conn, state.id, values)
 
 
@@ -544,7 +531,7 @@ def _fail(
     if status == 410:
         values["disabled_reason"] = "410 Gone: the feed was removed; re-enable by changing its URL"
     source_log(state.name, state.url).warning("%s", message)
-    with ctx.transaction() as conn:
+    with ctx.engine.begin() as conn:
         source_rows.record_fetch(conn, state.id, values)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -50,12 +51,34 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
+    # SQLite has one writer at a time. This process's writers (ingest threads, the daemon's
+    # ticks, retention, the CLI) queue on this lock, in order, rather than race the busy
+    # timeout while one of them holds SQLite's lock. Reentrant, so a nested write on one
+    # thread waits on SQLite's timeout and fails instead of hanging for ever.
+    writer = threading.RLock()
+
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):  # type: ignore[no-untyped-def]
         # A writer takes the lock up front (IMMEDIATE), so two writers never deadlock on
         # upgrade; a reader (``reading``) begins DEFERRED and never waits for a writer (WAL).
-        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE"))
+        begin = conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE")
+        if begin != "BEGIN IMMEDIATE":
+            conn.exec_driver_sql(begin)
+            return
+        writer.acquire()
+        conn.info["writer"] = True
+        try:
+            conn.exec_driver_sql(begin)
+        except BaseException:
+            _release(conn)
+            raise
 
+    def _release(conn):  # type: ignore[no-untyped-def]
+        if conn.info.pop("writer", False):
+            writer.release()
+
+    sa.event.listen(engine, "commit", _release)
+    sa.event.listen(engine, "rollback", _release)
     return engine
 
 

@@ -1,0 +1,106 @@
+"""Builds what the commands and the daemon share: the store, the process pool, the pipeline's
+context. It imports neither of them, so the composition root has no import cycle."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from communique.lifetime import die_with_parent
+from communique.settings import Settings
+from ingest import pipeline
+from ingest.errors import ConfigError, StoreError
+from ingest.fetch import Fetcher
+from ingest.schedule import SchedulePolicy
+from ingest.store.engine import open_store
+
+
+def store(settings: Settings) -> sa.Engine:
+    """Open (and migrate) the configured store."""
+    try:
+        return open_store(settings.store.url)
+    except sa.exc.ArgumentError as e:
+        raise ConfigError("store.url", str(e)) from e
+    except StoreError:
+        raise
+
+
+def policy(settings: Settings) -> SchedulePolicy:
+    s = settings.schedule
+    return SchedulePolicy(
+        jitter=s.jitter,
+        min_interval=s.min_interval,
+        max_interval=s.max_interval,
+        adaptive=s.adaptive,
+    )
+
+
+def cpu_pool() -> ProcessPoolExecutor:
+    """Processes for extraction and normalization, one per core.
+
+    spawn, because forking a process that runs fetch threads and holds database connections
+    copies them in whatever state they are in, and because a spawned worker is the daemon's
+    own child, which dies with it (``communique.lifetime``); forkserver's server and workers
+    outlived a ``kill -9``. Workers ignore SIGINT and SIGTERM: the parent decides when they
+    stop, after in-flight items are stored.
+    """
+    workers = os.cpu_count() or 1
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
+    )
+    # Start the workers now: a spawned worker imports the pipeline first, which the first
+    # source should not wait for (nor a SIGTERM soon after start).
+    for _ in range(workers):
+        pool.submit(os.getpid)
+    return pool
+
+
+def _worker_start(parent: int) -> None:
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def pipeline_context(
+    settings: Settings,
+    engine: sa.Engine,
+    fetcher: Fetcher,
+    cpu: Executor | None,
+    *,
+    on_change: Callable[[], None] | None = None,
+    on_report: Callable[[pipeline.SourceReport], None] | None = None,
+    stop: threading.Event | None = None,
+) -> pipeline.Context:
+    """The pipeline's context: the one place that turns settings into it."""
+    return pipeline.Context(
+        engine=engine,
+        fetcher=fetcher,
+        dedupe=settings.dedupe,
+        policy=policy(settings),
+        on_change=on_change,
+        on_report=on_report,
+        stop=stop or threading.Event(),
+        cpu=cpu,
+    )
+
+
+@contextmanager
+def context(
+    settings: Settings,
+    engine: sa.Engine,
+    on_report: Callable[[pipeline.SourceReport], None] | None = None,
+) -> Iterator[pipeline.Context]:
+    """A context with its own fetcher and process pool, both closed on exit (one-shot
+    commands; the daemon manages their lifetime itself, see ``Daemon.shutdown``)."""
+    with Fetcher(settings.fetch) as fetcher, cpu_pool() as cpu:
+        yield pipeline_context(settings, engine, fetcher, cpu, on_report=on_report)

@@ -45,8 +45,9 @@ import sqlalchemy as sa
 from ingest import dedupe
 from ingest.dedupe import DedupeParams
 from ingest.model import Story
-from ingest.store.clusters import assign_cluster, band_keys
+from ingest.store.clusters import assign_cluster
 from ingest.store.engine import open_store
+from ingest.store.lsh import band_keys
 from ingest.store.schema import clusters, lsh_bands, sources, stories
 
 ROUNDS = 5  # interleaved rounds over the kept stores

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ingest.errors import StoreError
 from ingest.shown import shown
-from ingest.store import clusters as store
+from ingest.store import cluster_views, overrides
 from ingest.store.engine import reading
 
 
@@ -53,7 +53,7 @@ def _console() -> Console:
 
 def cmd_list(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
     with reading(engine) as conn:
-        rows = store.list_clusters(conn, limit=args.limit, min_size=args.min_size)
+        rows = cluster_views.list_clusters(conn, limit=args.limit, min_size=args.min_size)
     table = Table("id", "size", "updated", "outlet", "title", box=None, pad_edge=False)
     for c in rows:
         updated = c.updated_at.strftime("%Y-%m-%d %H:%M")
@@ -67,7 +67,7 @@ def cmd_list(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
 def cmd_show(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
     try:
         with reading(engine) as conn:
-            members = store.cluster_members(conn, args.cluster_id)
+            members = cluster_views.cluster_members(conn, args.cluster_id)
     except StoreError as e:
         return _fail(str(e))
     table = Table("", "story", "published", "outlet", "title", "url", box=None, pad_edge=False)
@@ -86,7 +86,7 @@ def cmd_show(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
 def cmd_split(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
     try:
         with engine.begin() as conn:
-            new = store.split_story(conn, args.story_id, note=args.note)
+            new = overrides.split_story(conn, args.story_id, note=args.note)
     except StoreError as e:
         return _fail(str(e))
     _console().print(f"story {args.story_id} is now alone in cluster {new}")
@@ -99,7 +99,7 @@ def cmd_merge(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int
         return _fail(f"cluster {a} cannot be merged with itself")
     try:
         with engine.begin() as conn:
-            keep = store.merge_clusters(conn, a, b, note=args.note)
+            keep = overrides.merge_clusters(conn, a, b, note=args.note)
     except StoreError as e:
         return _fail(str(e))
     _console().print(f"clusters {a} and {b} are now cluster {keep}")

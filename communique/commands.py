@@ -124,7 +124,7 @@ def show_sources(args: argparse.Namespace, settings: Settings) -> int:
             "yes" if h.enabled else "no",
             _when(h.last_fetch_at),
             str(h.last_status or "-"),
-            str(h.stories),
+            str(h.story_count),
             _when(h.next_fetch_at) if h.enabled else "-",
             shown(h.disabled_reason or h.last_error or ""),
         )

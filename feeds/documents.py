@@ -15,11 +15,12 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from feeds import pages
-from feeds.query import FeedItem, load_items, pick_all_oldest_first, pick_newest, source_health
+from feeds.query import FeedItem, load_items, pick_all_oldest_first, pick_newest
 from feeds.render import EPOCH, RENDERERS, FeedView
 from feeds.spec import FeedSpec, SiteSpec
 from feeds.urls import FORMATS, MEDIA_TYPES, archive_path, feed_path, page_path
 from ingest.store.engine import reading
+from ingest.store.sources import health as source_health
 
 FEED_MAX_AGE = 300
 ARCHIVE_MAX_AGE = 3600  # archive pages change only when clusters merge or retention trims

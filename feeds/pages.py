@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
-from feeds.query import FeedItem, SourceHealth
+from feeds.query import FeedItem
 from feeds.render import item_html, rfc3339
 from feeds.spec import FeedSpec, SiteSpec
 from feeds.urls import (
@@ -25,6 +25,7 @@ from feeds.urls import (
 )
 from ingest.sanitize import xml_safe
 from ingest.shown import redact, shown
+from ingest.store.sources import SourceHealth
 
 _CSS = """
 body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;

@@ -1,4 +1,4 @@
-"""Read queries on the store: the items of an output feed, its archive pages, source health.
+"""Read queries on the store: the items of an output feed and its archive pages.
 
 ``feeds`` only reads. A feed is chosen in two steps: a keyset-paginated scan of stories
 narrowed in SQL (sources, score, tags, language) and decided in Python (keywords, regexes),
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from feeds.filters import Filter, compile_filter, matches
 from feeds.spec import FeedSpec
 from ingest.dates import clamp_date
+from ingest.store.cluster_views import ClusterTree, chunks
 from ingest.store.schema import clusters, sources, stories, story_revisions, story_tags
 
 _BATCH = 500  # rows per scan step, and per IN (...) list
@@ -58,23 +59,6 @@ class FeedItem:
     topics: tuple[str, ...]
     dateline: str | None
     members: tuple[Member, ...]  # the other outlets' reports, oldest first
-
-
-@dataclass(frozen=True, slots=True)
-class SourceHealth:
-    name: str
-    url: str
-    title: str | None
-    enabled: bool
-    last_fetch_at: datetime | None
-    last_success_at: datetime | None
-    last_status: int | None
-    last_error: str | None
-    last_error_at: datetime | None
-    next_fetch_at: datetime | None
-    error_count: int
-    disabled_reason: str | None
-    story_count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,62 +157,15 @@ def _after(last: sa.RowMapping, newest_first: bool) -> sa.ColumnElement[bool]:
 # --- clusters ------------------------------------------------------------------------------
 
 
-def _chunks(values: Iterable[int]) -> Iterator[list[int]]:
-    items = sorted(set(values))
-    for i in range(0, len(items), _BATCH):
-        yield items[i : i + _BATCH]
-
-
-class _Clusters:
-    """Cluster ids resolved to their root, following ``merged_into``; memoized per query."""
-
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
-        self.parent: dict[int, int | None] = {}
-
-    def _load(self, ids: Iterable[int]) -> None:
-        pending = {i for i in ids if i not in self.parent}
-        while pending:
-            for chunk in _chunks(pending):
-                stmt = sa.select(clusters.c.id, clusters.c.merged_into)
-                for cid, merged in self.conn.execute(stmt.where(clusters.c.id.in_(chunk))):
-                    self.parent[cid] = merged
-            missing = pending - self.parent.keys()
-            self.parent.update(dict.fromkeys(missing))  # a dangling id is its own root
-            pending = {m for p in pending if (m := self.parent[p]) and m not in self.parent}
-
-    def root(self, cid: int) -> int:
-        self._load([cid])
-        seen = {cid}
-        while (nxt := self.parent.get(cid)) is not None and nxt not in seen:
-            self._load([nxt])
-            seen.add(nxt)
-            cid = nxt
-        return cid
-
-    def family(self, roots: Iterable[int]) -> dict[int, int]:
-        """Every cluster id that resolves into one of ``roots``, mapped to its root."""
-        out = {r: r for r in roots}
-        frontier = set(out)
-        while frontier:
-            found: dict[int, int] = {}
-            for chunk in _chunks(frontier):
-                stmt = sa.select(clusters.c.id, clusters.c.merged_into)
-                for cid, merged in self.conn.execute(stmt.where(clusters.c.merged_into.in_(chunk))):
-                    if cid not in out:
-                        found[cid] = out[merged]
-            out.update(found)
-            frontier = set(found)
-        return out
-
-
-def _group_key(row: sa.RowMapping, group: str, cl: _Clusters) -> str:
+def _group_key(row: sa.RowMapping, group: str, cl: ClusterTree) -> str:
     if group == "cluster" and row["cluster_id"] is not None:
         return f"cluster/{cl.root(row['cluster_id'])}"
     return f"story/{row['id']}"
 
 
-def _pick(rows: Iterable[sa.RowMapping], group: str, cl: _Clusters, limit: int | None) -> list[str]:
+def _pick(
+    rows: Iterable[sa.RowMapping], group: str, cl: ClusterTree, limit: int | None
+) -> list[str]:
     keys: dict[str, None] = {}
     for row in rows:
         keys.setdefault(_group_key(row, group, cl))
@@ -267,7 +204,7 @@ _FULL = (
 def _load_rows(conn: sa.Connection, column: Any, ids: Iterable[int]) -> list[sa.RowMapping]:
     out: list[sa.RowMapping] = []
     base = sa.select(*_FULL).join(sources, sources.c.id == stories.c.source_id)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         out += conn.execute(base.where(column.in_(chunk))).mappings().all()
     return out
 
@@ -276,7 +213,7 @@ def _revision_times(conn: sa.Connection, ids: Iterable[int]) -> dict[int, dateti
     """When each story last changed content, from its recorded earlier revisions."""
     out: dict[int, datetime] = {}
     sr = story_revisions.c
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         stmt = sa.select(sr.story_id, sa.func.max(sr.recorded_at)).where(sr.story_id.in_(chunk))
         for sid, when in conn.execute(stmt.group_by(sr.story_id)):
             out[sid] = when  # max() keeps the column's UTC-aware type
@@ -285,7 +222,7 @@ def _revision_times(conn: sa.Connection, ids: Iterable[int]) -> dict[int, dateti
 
 def _representatives(conn: sa.Connection, roots: Iterable[int]) -> dict[int, int | None]:
     out: dict[int, int | None] = {}
-    for chunk in _chunks(roots):
+    for chunk in chunks(roots):
         stmt = sa.select(clusters.c.id, clusters.c.representative_id)
         out.update({cid: rep for cid, rep in conn.execute(stmt.where(clusters.c.id.in_(chunk)))})
     return out
@@ -369,7 +306,7 @@ def _cluster_item(
 
 def load_items(conn: sa.Connection, spec: FeedSpec, keys: Sequence[str]) -> list[FeedItem]:
     """The items for ``keys`` (from ``pick_*``), newest first."""
-    flt, cl = compile_filter(spec), _Clusters(conn)
+    flt, cl = compile_filter(spec), ClusterTree(conn)
     story_ids = [int(k[6:]) for k in keys if k.startswith("story/")]
     roots = [int(k[8:]) for k in keys if k.startswith("cluster/")]
     family = cl.family(roots)
@@ -396,7 +333,7 @@ def pick_newest(conn: sa.Connection, spec: FeedSpec, limit: int | None = None) -
     """Keys of the newest items passing the feed's filters, at most ``limit`` of them."""
     flt = compile_filter(spec)
     return _pick(
-        _scan(conn, flt, newest_first=True), spec.group, _Clusters(conn), limit or spec.limit
+        _scan(conn, flt, newest_first=True), spec.group, ClusterTree(conn), limit or spec.limit
     )
 
 
@@ -404,38 +341,10 @@ def pick_all_oldest_first(conn: sa.Connection, spec: FeedSpec) -> list[str]:
     """Keys of every item passing the filters in arrival order (by first story id): the
     order RFC 5005 archive pages are cut from, so complete pages do not shift as news comes."""
     flt = compile_filter(spec)
-    return _pick(_scan(conn, flt, newest_first=False), spec.group, _Clusters(conn), None)
+    return _pick(_scan(conn, flt, newest_first=False), spec.group, ClusterTree(conn), None)
 
 
 # --- health and versions -------------------------------------------------------------------
-
-
-def source_health(conn: sa.Connection) -> list[SourceHealth]:
-    counts: dict[int, int] = dict(
-        conn.execute(
-            sa.select(stories.c.source_id, sa.func.count()).group_by(stories.c.source_id)
-        ).all()
-    )
-    s = sources.c
-    rows = conn.execute(sa.select(sources).order_by(s.name)).mappings()
-    return [
-        SourceHealth(
-            name=r["name"],
-            url=r["url"],
-            title=r["title"],
-            enabled=bool(r["enabled"]),
-            last_fetch_at=r["last_fetch_at"],
-            last_success_at=r["last_success_at"],
-            last_status=r["last_status"],
-            last_error=r["last_error"],
-            last_error_at=r["last_error_at"],
-            next_fetch_at=r["next_fetch_at"],
-            error_count=r["error_count"],
-            disabled_reason=r["disabled_reason"],
-            story_count=counts.get(r["id"], 0),
-        )
-        for r in rows
-    ]
 
 
 def store_version(conn: sa.Connection) -> StoreVersion:

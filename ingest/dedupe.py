@@ -30,8 +30,8 @@ import numpy as np
 from ingest.errors import ConfigError
 
 EVENT_BAND_BASE = 1000  # lsh_bands.band numbers of event bands start here
-_MAGIC_V1 = b"MH1"  # the two signatures
-_MAGIC_V2 = b"MH2"  # the two signatures, then four feature fields (no principals)
+# MH1 and MH2 blobs (fewer features) were only ever in stores made before migration 0001
+# last changed, which had to be recreated; a blob without this mark is unreadable.
 _MAGIC = b"MH3"  # the two signatures, then the scoring features (see pack_signatures)
 _FIELD, _ITEM = "\x1e", "\x1f"  # separators no feature can contain (they are not \w)
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -137,12 +137,6 @@ def actors(text: str) -> frozenset[str]:
     return frozenset(inner | {t for t in initial if t[0].isdigit()})
 
 
-def content_words(text: str) -> frozenset[str]:
-    """What a text talks about: its words of four letters or more, stopwords and bare
-    numbers left out, a plural "s" folded."""
-    return _content_of(words(text))
-
-
 def _content_of(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(
         w.removesuffix("s")
@@ -205,11 +199,6 @@ def _office_holders(text: str) -> set[frozenset[str]]:
                 found.add(frozenset(w for w in run if w and w not in _NOT_ACTORS))
             run = [] if office else None
     return {person for person in found if person}
-
-
-def event_terms(title: str, body: str, names: frozenset[str] | None = None) -> frozenset[str]:
-    """What an event signature is made of: the story's names and its title's content words."""
-    return (actors(body) if names is None else names) | _title_terms(words(title))
 
 
 def _title_terms(title_words: Iterable[str]) -> frozenset[str]:
@@ -354,14 +343,14 @@ def pack_signatures(fp: Fingerprint) -> bytes:
 @dataclass(frozen=True, slots=True)
 class Stored:
     """What a ``stories.minhash`` blob holds: the text signature (None when made with other
-    params) and the features (None in a blob written before all of them were stored)."""
+    params) and the features (None when the blob is missing or unreadable)."""
 
     text_sig: np.ndarray | None
     features: Features | None
 
 
 def unpack(blob: bytes | None, params: DedupeParams) -> Stored:
-    if not blob or blob[:3] not in (_MAGIC, _MAGIC_V2, _MAGIC_V1):
+    if not blob or blob[:3] != _MAGIC or len(blob) < 7:
         return Stored(None, None)
     return _unpack(blob, params.num_perm)
 
@@ -373,29 +362,28 @@ def unpack(blob: bytes | None, params: DedupeParams) -> Stored:
 @functools.lru_cache(maxsize=1024)
 def _unpack(blob: bytes, num_perm: int) -> Stored:
     n_text, n_event = struct.unpack("<HH", blob[3:7])
+    sigs_end = 7 + 4 * (n_text + n_event)
+    if len(blob) < sigs_end:
+        return Stored(None, None)  # cut short (a recovered store): read from the text
     sig = None
     if n_text == num_perm:
         sig = np.frombuffer(blob, dtype="<u4", count=n_text, offset=7).astype(np.uint32)
-    if blob[:3] != _MAGIC:
-        return Stored(sig, None)  # older features lack the principals: the caller recomputes
-    return Stored(sig, _unpack_features(blob[7 + 4 * (n_text + n_event) :]))
+    return Stored(sig, _unpack_features(blob[sigs_end:]))
 
 
-def _unpack_features(data: bytes) -> Features:
+def _unpack_features(data: bytes) -> Features | None:
+    try:
+        fields = data.decode().split(_FIELD)
+    except UnicodeDecodeError:
+        return None
+    if len(fields) != 5:
+        return None
     names, lead, title, content, heads = (
-        frozenset(f.split(_ITEM)) if f else frozenset() for f in data.decode().split(_FIELD)
+        frozenset(f.split(_ITEM)) if f else frozenset() for f in fields
     )
     return Features(
         actors=names, lead_actors=lead, terms=names | title, content=content, principals=heads
     )
-
-
-def unpack_text_signature(blob: bytes | None, params: DedupeParams) -> np.ndarray | None:
-    """The text signature of a stored blob, or None when absent or made with other params."""
-    return unpack(blob, params).text_sig
-
-
-# --- pair scores and decisions ----------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,21 +401,6 @@ class Profile:
     terms: frozenset[str]
     content: frozenset[str]
     principals: frozenset[str] = frozenset()
-
-
-def profile(
-    story_id: int,
-    cluster_id: int | None,
-    *,
-    title: str,
-    body_text: str,
-    published: datetime,
-    content_hash: str,
-    countries: Iterable[str],
-    text_sig: np.ndarray | None,
-) -> Profile:
-    feats = features(title, body_text)
-    return profile_of(story_id, cluster_id, published, content_hash, countries, text_sig, feats)
 
 
 def profile_of(

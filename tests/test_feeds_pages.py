@@ -11,9 +11,9 @@ import pytest
 from lxml import etree, html
 
 from feeds.pages import opml, status_page
-from feeds.query import SourceHealth
 from feeds.spec import FeedSpec
 from ingest.store.engine import open_store
+from ingest.store.sources import SourceHealth
 from tests.conftest import require_program
 from tests.feeds_support import SITE, T0, Served, add_source, add_story, cluster_of, serve
 

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from feeds.query import load_items, pick_all_oldest_first, pick_newest, source_health, store_version
+from feeds.query import load_items, pick_all_oldest_first, pick_newest, store_version
 from feeds.spec import FeedSpec
 from ingest.store.engine import open_store
 from ingest.store.schema import clusters, sources, stories
+from ingest.store.sources import health as source_health
 from tests.feeds_support import T0, add_cluster, add_source, add_story, cluster_of, revise_story
 
 

@@ -136,5 +136,9 @@ def test_health_lists_every_source_with_its_story_count(engine):
     with engine.connect() as conn:
         health = rows.health(conn)
     assert [h.name for h in health] == ["a", "b"]
-    assert (health[0].last_error, health[0].error_count, health[0].stories) == ("HTTP 503", 2, 0)
+    assert (health[0].last_error, health[0].error_count, health[0].story_count) == (
+        "HTTP 503",
+        2,
+        0,
+    )
     assert health[1].next_fetch_at == NOW

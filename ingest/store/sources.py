@@ -188,17 +188,21 @@ def record_fetch(conn: sa.Connection, source_id: int, values: dict[str, object])
 
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
+    """A source as the operator sees it: ``communique sources`` and the status page."""
+
     name: str
     url: str
+    title: str | None
     enabled: bool
     last_fetch_at: datetime | None
     last_success_at: datetime | None
     last_status: int | None
     last_error: str | None
-    error_count: int
+    last_error_at: datetime | None
     next_fetch_at: datetime | None
+    error_count: int
     disabled_reason: str | None
-    stories: int
+    story_count: int
 
 
 def health(conn: sa.Connection) -> list[SourceHealth]:
@@ -212,17 +216,19 @@ def health(conn: sa.Connection) -> list[SourceHealth]:
         sa.select(
             sources.c.name,
             sources.c.url,
+            sources.c.title,
             sources.c.enabled,
             sources.c.last_fetch_at,
             sources.c.last_success_at,
             sources.c.last_status,
             sources.c.last_error,
-            sources.c.error_count,
+            sources.c.last_error_at,
             sources.c.next_fetch_at,
+            sources.c.error_count,
             sources.c.disabled_reason,
-            sa.func.coalesce(counts.c.n, 0),
+            sa.func.coalesce(counts.c.n, 0).label("story_count"),
         )
         .select_from(sources.outerjoin(counts, counts.c.source_id == sources.c.id))
         .order_by(sources.c.name)
     )
-    return [SourceHealth(*row) for row in conn.execute(query)]
+    return [SourceHealth(**row) for row in conn.execute(query).mappings()]

@@ -1,0 +1,199 @@
+"""The LSH band index (``lsh_bands``): which rows a story is indexed under, and the
+candidate lookup that reads them.
+
+Candidates come only from index lookups: ``stories.content_hash`` (level 3) and
+``lsh_bands`` by ``(bucket, band, hash)`` (levels 4-5), never from a scan of ``stories``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from ingest import dedupe
+from ingest.dedupe import DedupeParams, Fingerprint
+from ingest.model import Story
+from ingest.store.schema import lsh_bands, stories
+
+# Statements run for every story, built once: building one cost more than running it.
+_id: sa.BindParameter[int] = sa.bindparam("key")
+
+_ids: sa.BindParameter[list[int]] = sa.bindparam("keys", expanding=True)
+
+_DROP_BANDS = sa.delete(lsh_bands).where(lsh_bands.c.story_id == _id)
+
+_CANDIDATES = sa.select(
+    stories.c.id,
+    stories.c.cluster_id,
+    stories.c.published_at,
+    stories.c.content_hash,
+    stories.c.countries,
+    stories.c.minhash,
+).where(stories.c.id.in_(_ids))
+
+
+def write_bands(
+    conn: sa.Connection, story_id: int, keys: Sequence[BandKey], *, replace: bool
+) -> None:
+    # Bands go in before the lookup: the story's own rows take their place in the capped
+    # buckets, as they do for every later lookup.
+    if replace:
+        drop_bands(conn, story_id)
+    if keys:
+        # Through the driver: SQLAlchemy's per-row parameter handling cost more than the rows.
+        p = _placeholder(conn)
+        sql = (
+            f"INSERT INTO {lsh_bands.name} (bucket, band, hash, story_id)"
+            f" VALUES ({p}, {p}, {p}, {p})"
+        )
+        conn.exec_driver_sql(sql, [(t, b, h, story_id) for t, b, h in keys])
+
+
+def drop_bands(conn: sa.Connection, story_id: int) -> None:
+    conn.execute(_DROP_BANDS, {"key": story_id})
+
+
+def _placeholder(conn: sa.Connection) -> str:
+    """The driver's positional parameter marker (SQLite's ``?``, psycopg's ``%s``)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+BandKey = tuple[int, int, int]  # (time bucket, band, hash): one lsh_bands row or lookup
+
+
+def band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
+    """The rows a story is indexed under: text bands in its bucket of
+    ``duplicate_window_hours``, event bands in its bucket of ``window_hours``."""
+    return _keys(story, fp, params, (0,))
+
+
+def _lookup_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
+    """What to look up: each band in the story's bucket and both neighbours, which hold
+    every story close enough in time to match by that band's kind of evidence."""
+    return _keys(story, fp, params, (-1, 0, 1))
+
+
+def _keys(
+    story: Story, fp: Fingerprint, params: DedupeParams, shifts: Sequence[int]
+) -> list[BandKey]:
+    """Text then event band keys, in the buckets ``shifts`` away from the story's own."""
+    text = dedupe.time_bucket(story.published, params.duplicate_window_hours)
+    event = dedupe.time_bucket(story.published, params.window_hours)
+    keys = [(text + d, i, h) for d in shifts for i, h in enumerate(fp.text_bands)]
+    base = dedupe.EVENT_BAND_BASE
+    keys += [(event + d, base + i, h) for d in shifts for i, h in enumerate(fp.event_bands)]
+    return keys
+
+
+def candidates(
+    conn: sa.Connection, story_id: int, story: Story, fp: Fingerprint, params: DedupeParams
+) -> list[dedupe.Profile]:
+    """Stories with the same text first (by id), then those sharing the most bands."""
+    keys = _lookup_keys(story, fp, params)
+    exact, hits = _lookup(conn, story_id, story.content_hash, keys, params.max_candidates)
+    ids = exact[: params.max_candidates]
+    ranked = sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))
+    ids += [i for i, _ in ranked[: params.max_candidates] if i not in ids]
+    return profiles(conn, ids[: params.max_candidates], params)
+
+
+BUCKET_CAP = 32  # newest stories read per (bucket, band, hash); see _lookup_sql
+
+_CHUNK = 64  # (band, hash) seeks per statement: SQLite runs one huge UNION ALL slower
+
+
+def _lookup(
+    conn: sa.Connection,
+    story_id: int,
+    content_hash: str,
+    keys: Sequence[BandKey],
+    limit: int,
+) -> tuple[list[int], Counter[int]]:
+    """Other stories with this content hash (lowest ids first, at most the candidate cap),
+    and how many of ``keys`` each other story shares, in a few statements."""
+    exact: list[int] = []
+    hits: Counter[int] = Counter()
+    first = True
+    for start in range(0, max(len(keys), 1), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        rows = _run_lookup(conn, content_hash if first else None, chunk, limit)
+        first = False
+        for kind, i in rows:
+            if i == story_id:
+                continue
+            if kind == 0:
+                exact.append(int(i))
+            else:
+                hits[int(i)] += 1
+    return sorted(exact), hits
+
+
+def _run_lookup(
+    conn: sa.Connection, content_hash: str | None, keys: Sequence[BandKey], limit: int
+) -> list[tuple[int, int]]:
+    """(0, id) rows of the exact-text seek, (1, id) rows of the band seeks.  Sent through
+    the driver directly: SQLAlchemy's parameter handling cost more than the seeks."""
+    params: list[object] = [content_hash] if content_hash is not None else []
+    for bucket, band, h in keys:
+        params += (bucket, band, h)
+    if not params:
+        return []
+    sql = _lookup_sql(_placeholder(conn), limit if content_hash is not None else 0, len(keys))
+    return [(int(k), int(i)) for k, i in conn.exec_driver_sql(sql, tuple(params))]
+
+
+@functools.lru_cache(maxsize=32)
+def _lookup_sql(p: str, exact: int, n: int) -> str:
+    """One index seek per (bucket, band, hash), each reading at most BUCKET_CAP newest rows.
+
+    The cap keeps the cost of a lookup flat as the store grows: a band hash that many
+    unrelated stories share (boilerplate, common phrases) would otherwise return a row per
+    story.  A real copy shares many bands, so losing it from one hot bucket does not lose it.
+    ``exact``: how many stories with the same content hash to read (0: none); one more is
+    read, as the story itself may be among them."""
+    parts = []
+    if exact:
+        parts.append(
+            f"SELECT * FROM (SELECT 0 AS kind, id FROM {stories.name} WHERE content_hash = {p}"
+            f" ORDER BY id LIMIT {exact + 1}) AS e"
+        )
+    one = (
+        f"SELECT * FROM (SELECT 1 AS kind, story_id FROM {lsh_bands.name} WHERE bucket = {p}"
+        f" AND band = {p} AND hash = {p} ORDER BY story_id DESC LIMIT {BUCKET_CAP}) AS q{{i}}"
+    )
+    parts += [one.format(i=i) for i in range(n)]
+    return " UNION ALL ".join(parts)
+
+
+def profiles(conn: sa.Connection, ids: Sequence[int], params: DedupeParams) -> list[dedupe.Profile]:
+    """Candidates as scoring sees them, from their stored signatures and features; a story
+    whose blob is missing or unreadable (as after a recovery) has them computed from its
+    text, which is then read for that story only."""
+    if not ids:
+        return []
+    rows = conn.execute(_CANDIDATES, {"keys": list(ids)}).all()
+    stored = {int(r.id): dedupe.unpack(r.minhash, params) for r in rows}
+    missing = [i for i, s in stored.items() if s.features is None]
+    computed = _features_from_text(conn, missing) if missing else {}
+    return [
+        dedupe.profile_of(
+            int(r.id),
+            r.cluster_id,
+            r.published_at,
+            r.content_hash,
+            r.countries or (),
+            stored[int(r.id)].text_sig,
+            stored[int(r.id)].features or computed[int(r.id)],
+        )
+        for r in rows
+    ]
+
+
+def _features_from_text(conn: sa.Connection, ids: Sequence[int]) -> dict[int, dedupe.Features]:
+    query = sa.select(stories.c.id, stories.c.title, stories.c.body_text).where(
+        stories.c.id.in_(ids)
+    )
+    return {int(r.id): dedupe.features(r.title, r.body_text) for r in conn.execute(query)}

@@ -274,7 +274,7 @@ def export(args: argparse.Namespace, settings: Settings) -> int:
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     from communique.daemon import Daemon
 
-    engine = store(settings)
+    engine = store(settings, writes=False)
     err.print(f"serving {settings.base_url} on {settings.server.host}:{settings.server.port}")
     Daemon(settings, engine).serve(fetching=False)
     return 0

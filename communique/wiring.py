@@ -10,26 +10,32 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from communique.lifetime import die_with_parent
 from communique.settings import Settings
 from ingest import pipeline
-from ingest.errors import ConfigError, StoreError
+from ingest.errors import ConfigError
 from ingest.fetch import Fetcher
 from ingest.schedule import SchedulePolicy
+from ingest.store import outputs
 from ingest.store.engine import open_store
 
 
-def store(settings: Settings) -> sa.Engine:
-    """Open (and migrate) the configured store."""
+def store(settings: Settings, *, writes: bool = True) -> sa.Engine:
+    """Open (and migrate) the configured store. A command that ``writes`` also records the
+    output feeds the configuration defines (their creation time is an empty feed's
+    `updated`); ``serve`` only reads."""
     try:
-        return open_store(settings.store.url)
+        engine = open_store(settings.store.url)
     except sa.exc.ArgumentError as e:
         raise ConfigError("store.url", str(e)) from e
-    except StoreError:
-        raise
+    if writes:
+        with engine.begin() as conn:
+            outputs.register(conn, [f.slug for f in settings.feeds], datetime.now(UTC))
+    return engine
 
 
 def policy(settings: Settings) -> SchedulePolicy:

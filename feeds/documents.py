@@ -10,7 +10,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -19,6 +19,7 @@ from feeds.query import FeedItem, load_items, pick_all_oldest_first, pick_newest
 from feeds.render import EPOCH, RENDERERS, FeedView
 from feeds.spec import FeedSpec, SiteSpec
 from feeds.urls import FORMATS, MEDIA_TYPES, archive_path, feed_path, page_path
+from ingest.store import outputs
 from ingest.store.engine import reading
 from ingest.store.sources import health as source_health
 
@@ -48,6 +49,7 @@ class _Snapshot:
     items: list[FeedItem]
     archive_keys: list[str]
     pages: int
+    created: datetime
 
 
 class Documents:
@@ -62,6 +64,9 @@ class Documents:
         self.feeds = {f.slug: f for f in feeds}
         self._snapshots: dict[str, _Snapshot] = {}
         self._lock = threading.Lock()
+        # A feed no writer has registered yet (a store only ever served) was created, as far
+        # as anyone can tell, when this server started.
+        self._started = datetime.now(UTC)
 
     def clear(self) -> None:
         with self._lock:
@@ -115,7 +120,8 @@ class Documents:
                 tail = keys[pages * size :] if pages else []
                 newest = pick_newest(conn, spec)
                 items = load_items(conn, spec, newest + [k for k in tail if k not in newest])
-            snap = self._snapshots[slug] = _Snapshot(items, keys, pages)
+                created = outputs.created(conn).get(slug, self._started)
+            snap = self._snapshots[slug] = _Snapshot(items, keys, pages, created)
         return snap
 
     def _feed(self, path: str, slug: str, fmt: str, page: int | None) -> Document | None:
@@ -124,12 +130,13 @@ class Documents:
             return None
         snap = self._snapshot(slug)
         if page is None:
-            view = FeedView(spec, self.site, snap.items, snap.pages)
+            view = FeedView(spec, self.site, snap.items, snap.pages, created=snap.created)
         elif page <= snap.pages:
             size = self.site.archive_page_size
             keys = snap.archive_keys[(page - 1) * size : page * size]
             with reading(self.engine) as conn:
-                view = FeedView(spec, self.site, load_items(conn, spec, keys), snap.pages, page)
+                items = load_items(conn, spec, keys)
+            view = FeedView(spec, self.site, items, snap.pages, page, snap.created)
         else:
             return None
         max_age = FEED_MAX_AGE if page is None else ARCHIVE_MAX_AGE
@@ -141,7 +148,7 @@ class Documents:
             return None
         snap = self._snapshot(slug)
         body = pages.feed_page(self.site, spec, snap.items, snap.pages)
-        updated = max((i.updated for i in snap.items), default=EPOCH)
+        updated = max((i.updated for i in snap.items), default=snap.created)
         return Document(path, body, "text/html", updated, FEED_MAX_AGE)
 
     def _status(self) -> Document:

@@ -44,6 +44,7 @@ class FeedView:
     items: Sequence[FeedItem]
     pages: int = 0
     page: int | None = None
+    created: datetime = EPOCH  # the feed's creation: an empty feed's `updated`
 
     def path(self, fmt: str) -> str:
         if self.page is None:
@@ -55,7 +56,7 @@ class FeedView:
 
     @property
     def updated(self) -> datetime:
-        return max((i.updated for i in self.items), default=EPOCH)
+        return max((i.updated for i in self.items), default=self.created)
 
     def history(self, fmt: str) -> dict[str, str]:
         """RFC 5005 links: rel → absolute URL of the neighbouring documents."""

@@ -3,8 +3,10 @@ real HTTP server on 127.0.0.1 and a real SQLite file."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -307,3 +309,27 @@ def test_the_ingest_summary_shows_whole_error_messages(
     # "[fetch]" is not taken for markup, and the message is not cut short.
     for part in ("[fetch]", "allow_private_networks", "to allow"):
         assert part in words, table
+
+
+def test_an_empty_feed_is_dated_from_its_creation_not_1970(
+    tmp_path: Path, news_site: FixtureSite
+) -> None:
+    config = write_config(tmp_path, news_site)
+    config.write_text(
+        config.read_text() + '[[feeds]]\nslug = "empty"\ntitle = "Nothing yet"\n'
+        'include = ["no-such-word-anywhere"]\n'
+    )
+    before = datetime.now(UTC).replace(microsecond=0)
+    assert main(["--config", str(config), "ingest"]) == 0
+    out = tmp_path / "out"
+    assert main(["--config", str(config), "export", str(out)]) == 0
+    first = feedparser.parse((out / "empty.atom").read_bytes())
+    assert not first.bozo and first.entries == []
+    created = datetime(*first.feed.updated_parsed[:6], tzinfo=UTC)
+    assert before <= created <= datetime.now(UTC)
+    assert json.loads((out / "empty.json").read_text())["items"] == []
+    # A later run keeps the feed's creation time: its `updated` does not move by itself.
+    assert main(["--config", str(config), "ingest"]) == 0
+    again = tmp_path / "again"
+    assert main(["--config", str(config), "export", str(again)]) == 0
+    assert (again / "empty.atom").read_bytes() == (out / "empty.atom").read_bytes()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
+from ingest.store import outputs
 from ingest.store.engine import MIGRATIONS, create_engine, open_store
+
+NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 
 
 def _at(engine: sa.Engine, revision: str) -> None:
@@ -49,3 +53,24 @@ def test_0001_store_upgrades_with_countries_as_mentions(store_url: str) -> None:
     parsed = [json.loads(v) if isinstance(v, str) else v for v in row]
     assert parsed == [["CN", "JP"], ["CN", "JP"], []]
     assert {("mention", "CN"), ("mention", "JP"), ("country", "CN")} <= tags
+
+
+def test_0002_store_upgrades_with_its_feeds_registered_on_the_next_command(
+    store_url: str,
+) -> None:
+    engine = create_engine(store_url)
+    _at(engine, "0002")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO sources (id, name, url, enabled, interval_s, error_count, seen_ratio,"
+            " redirect_count, stories_new_last) VALUES (1, 'wire', 'https://w.example/f', "
+            "true, 900, 0, 0, 0, 0)"
+        )
+    engine.dispose()
+    engine = open_store(store_url)
+    with engine.begin() as conn:
+        assert conn.exec_driver_sql("SELECT name FROM sources").scalars().all() == ["wire"]
+        outputs.register(conn, ["all", "asia"], NOW)
+        outputs.register(conn, ["all"], NOW + timedelta(days=1))  # known: keeps its time
+        assert outputs.created(conn) == {"all": NOW, "asia": NOW}
+    engine.dispose()

@@ -202,3 +202,12 @@ pruned_items = sa.Table(
     sa.Column("item_key", sa.Text, primary_key=True),
     sa.Column("pruned_at", UTC_DATETIME, nullable=False, index=True),
 )
+
+# The output feeds the configuration has defined, and since when: an empty feed's
+# `updated` is its creation, not 1970.
+output_feeds = sa.Table(
+    "output_feeds",
+    metadata,
+    sa.Column("slug", sa.String(200), primary_key=True),
+    sa.Column("created_at", UTC_DATETIME, nullable=False),
+)

@@ -11,6 +11,7 @@ import gzip
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -209,3 +210,33 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_processes() -> Iterator[None]:
+    """The suite (each xdist worker, for its own tests) ends with no process it started
+    still running: daemons, their workers, servers and browsers all stop with their tests."""
+    yield
+    if not Path("/proc").is_dir():
+        return
+    from tests.proc_support import alive, descendants
+
+    def left_running() -> set[int]:
+        # multiprocessing's resource tracker serves this test process itself (the spawned
+        # pools of in-process commands) and ends with it: not something a test left behind.
+        found = alive(descendants(os.getpid()))
+        return {p for p in found if "multiprocessing.resource_tracker" not in _cmdline(p)}
+
+    deadline = time.monotonic() + 10  # a process stopped at the very end may still be exiting
+    while (left := left_running()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if left:
+        names = {p: _cmdline(p) for p in sorted(left)}
+        pytest.fail(f"processes started by the tests are still running: {names}")
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+    except OSError:
+        return "?"

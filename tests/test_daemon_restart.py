@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from ingest.store.engine import create_engine
 from tests.conftest import FixtureSite
 from tests.daemon_support import free_port, items_for, rss, wait_for, write_config
+from tests.proc_support import alive, descendants
 
 pytestmark = pytest.mark.slow
 
@@ -184,33 +185,6 @@ def test_a_second_daemon_on_the_same_store_refuses_to_start(config, engine, tmp_
     assert second.returncode == 1
     message = second.stderr.decode()
     assert "another communique daemon" in message and f"pid {first.pid}" in message
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process below ``pid``, from /proc (children, their children, ...)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def alive(pids: set[int]) -> set[int]:
-    return {p for p in pids if Path(f"/proc/{p}").exists() and _not_zombie(p)}
-
-
-def _not_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")

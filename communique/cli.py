@@ -7,17 +7,16 @@ Exit codes: 0 success; 1 a run failed (every source failed, store unreachable, .
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.metadata
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from communique import clusters_cli, logs
-from communique.settings import load_settings
 from ingest.errors import CommuniqueError, ConfigError, StoreError
-from ingest.store.engine import damaged
+
+# Nothing heavy is imported here: `--help`, `--version` and argument errors answer at once;
+# a command imports what it uses (settings, the store, the pipeline, rich) when it runs.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,6 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    from communique import logs
+    from communique.settings import load_settings
+
     try:
         settings = load_settings(args.config)
     except ConfigError as e:
@@ -33,24 +35,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logs.configure(settings.log, verbose=args.verbose)
     try:
-        return int(args.handler(args, settings))
+        return int(_resolve(args.handler)(args, settings))
     except ConfigError as e:
         print(f"communique: configuration error: {e}", file=sys.stderr)
         return 2
     except StoreError as e:
         print(f"communique: store error: {e}", file=sys.stderr)
         return 1
-    except sa.exc.DatabaseError as e:  # SQLite found the file damaged mid-command
-        if not settings.store.url.startswith("sqlite"):
-            raise
-        print(f"communique: store error: {damaged(sa.make_url(settings.store.url), e)}",
-              file=sys.stderr)  # fmt: skip
-        return 1
     except CommuniqueError as e:
         print(f"communique: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as e:
+        if (message := _damaged_sqlite(e, settings.store.url)) is None:
+            raise
+        print(f"communique: store error: {message}", file=sys.stderr)
+        return 1
+
+
+def _damaged_sqlite(error: Exception, url: str) -> str | None:
+    """SQLite found the store file damaged mid-command: the one line that says so."""
+    if not url.startswith("sqlite"):
+        return None
+    import sqlalchemy as sa  # loaded already: the error came from it
+
+    from ingest.store.engine import damaged
+
+    if not isinstance(error, sa.exc.DatabaseError):
+        return None
+    return str(damaged(sa.make_url(url), error))
+
+
+def _resolve(handler: str) -> Callable[..., int]:
+    """``module:function`` to the function, imported only now."""
+    module, _, name = handler.partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,41 +82,71 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"communique {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, handler: object, help: str) -> argparse.ArgumentParser:
+    def command(name: str, handler: str, help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=f"communique.commands:{handler}")
         # Also after the command ("communique sources --config my.toml"); SUPPRESS keeps a
         # value given before the command when none is given after it.
         _common_options(p, argparse.SUPPRESS)
         return p
 
-    from communique import commands
-
-    command("run", commands.run, "run the scheduler and the HTTP server (Ctrl-C or SIGTERM stops)")
-    p = command("ingest", commands.ingest, "fetch every enabled source once now, then exit")
+    command(
+        "run",
+        "run",
+        "run the scheduler and the HTTP server (Ctrl-C or SIGTERM stops)",
+    )
+    p = command("ingest", "ingest", "fetch every enabled source once now, then exit")
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="only these sources (by name)")
-    command("serve", commands.serve, "serve the output feeds over HTTP, without fetching")
-    p = command("export", commands.export, "write every output feed as static files")
+    command("serve", "serve", "serve the output feeds over HTTP, without fetching")
+    p = command("export", "export", "write every output feed as static files")
     p.add_argument("dir", type=Path, metavar="DIR")
-    command("sources", commands.show_sources, "show each source's health and next fetch")
-    p = command("check", commands.check, "fetch one source once and show what would be ingested")
+    command("sources", "show_sources", "show each source's health and next fetch")
+    p = command(
+        "check",
+        "check",
+        "fetch one source once and show what would be ingested",
+    )
     p.add_argument("source", metavar="SOURCE", help="the source's name (or its URL)")
     p.add_argument("--lines", type=int, default=3, help="body lines to show per story")
-    p = command("demo", commands.demo, "serve a bundled fixture news site and run everything on it")
+    p = command(
+        "demo",
+        "demo",
+        "serve a bundled fixture news site and run everything on it",
+    )
     p.add_argument(
         "--port", type=int, default=None, help="HTTP port for communique (default from config)"
     )
     p.add_argument(
         "--once", action="store_true", help="ingest once, print where the feeds are, exit"
     )
-    p = command("store", commands.store_check, "check the store file; recover what can be read")
+    p = command("store", "store_check", "check the store file; recover what can be read")
     p.add_argument("action", choices=["check"], help="check: SQLite's integrity check")
     p.add_argument(
         "--recover", metavar="NEW.db", type=Path, help="copy what can be read into a new store"
     )
-    clusters_cli.register(sub)
-    sub.choices["clusters"].set_defaults(handler=commands.clusters)
+    _clusters(command("clusters", "clusters", "list, show, split and merge story clusters"))
     return parser
+
+
+def _clusters(parser: argparse.ArgumentParser) -> None:
+    """``clusters`` and its sub-commands; each sets ``func``, run by ``commands.clusters``."""
+    sub = parser.add_subparsers(dest="clusters_command", required=True)
+    where = "communique.clusters_cli:"
+    p = sub.add_parser("list", help="clusters, most recently changed first")
+    p.add_argument("--min-size", type=int, default=1, help="only clusters with this many stories")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=where + "cmd_list")
+    p = sub.add_parser("show", help="every story of one cluster")
+    p.add_argument("cluster_id", type=int, metavar="ID")
+    p.set_defaults(func=where + "cmd_show")
+    p = sub.add_parser("split", help="take a story out of its cluster, for good")
+    p.add_argument("story_id", type=int, metavar="STORY_ID")
+    p.add_argument("--note", help="why, kept with the override")
+    p.set_defaults(func=where + "cmd_split")
+    p = sub.add_parser("merge", help="join two clusters; the older id survives")
+    p.add_argument("cluster_ids", type=int, nargs=2, metavar="ID")
+    p.add_argument("--note", help="why, kept with the override")
+    p.set_defaults(func=where + "cmd_merge")
 
 
 def _common_options(parser: argparse.ArgumentParser, default: object) -> None:

@@ -1,4 +1,5 @@
-"""``communique clusters ...``: look at story clusters and correct them by hand.
+"""``communique clusters ...``: look at story clusters and correct them by hand (the
+arguments are defined in ``communique.cli``).
 
 Splits and merges are recorded as overrides that later ingests respect.
 """
@@ -17,31 +18,6 @@ from ingest.errors import StoreError
 from ingest.shown import shown
 from ingest.store import cluster_views, overrides
 from ingest.store.engine import reading
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``clusters`` and its sub-commands; each sets ``func(args, engine, settings)``."""
-    parser = subparsers.add_parser("clusters", help="list, show, split and merge story clusters")
-    sub = parser.add_subparsers(dest="clusters_command", required=True)
-
-    p = sub.add_parser("list", help="clusters, most recently changed first")
-    p.add_argument("--min-size", type=int, default=1, help="only clusters with this many stories")
-    p.add_argument("--limit", type=int, default=50)
-    p.set_defaults(func=cmd_list)
-
-    p = sub.add_parser("show", help="every story of one cluster")
-    p.add_argument("cluster_id", type=int, metavar="ID")
-    p.set_defaults(func=cmd_show)
-
-    p = sub.add_parser("split", help="take a story out of its cluster, for good")
-    p.add_argument("story_id", type=int, metavar="STORY_ID")
-    p.add_argument("--note", help="why, kept with the override")
-    p.set_defaults(func=cmd_split)
-
-    p = sub.add_parser("merge", help="join two clusters; the older id survives")
-    p.add_argument("cluster_ids", type=int, nargs=2, metavar="ID")
-    p.add_argument("--note", help="why, kept with the override")
-    p.set_defaults(func=cmd_merge)
 
 
 def _console() -> Console:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -294,7 +295,9 @@ def clusters(args: argparse.Namespace, settings: Settings) -> int:
     if not hasattr(args, "func"):
         err.print("communique clusters: say what to do (list, show, split, merge); see --help")
         return 2
-    return int(args.func(args, store(settings), settings))
+    module, _, name = args.func.partition(":")  # "module:function", as cli defines it
+    run = getattr(importlib.import_module(module), name)
+    return int(run(args, store(settings), settings))
 
 
 # --- demo ----------------------------------------------------------------------------------

@@ -48,6 +48,26 @@ def policy(settings: Settings) -> SchedulePolicy:
     )
 
 
+class OnDemandPool(Executor):
+    """A process pool started by its first task. A one-shot ``ingest`` whose sources all
+    answer 304 (cron's usual case) never pays for spawning workers that import the pipeline."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._pool is None:
+                self._pool = cpu_pool()
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def cpu_pool() -> ProcessPoolExecutor:
     """Processes for extraction and normalization, one per core.
 
@@ -107,6 +127,7 @@ def context(
     on_report: Callable[[pipeline.SourceReport], None] | None = None,
 ) -> Iterator[pipeline.Context]:
     """A context with its own fetcher and process pool, both closed on exit (one-shot
-    commands; the daemon manages their lifetime itself, see ``Daemon.shutdown``)."""
-    with Fetcher(settings.fetch) as fetcher, cpu_pool() as cpu:
+    commands; the daemon manages their lifetime itself, see ``Daemon.shutdown``, and starts
+    its pool at once)."""
+    with Fetcher(settings.fetch) as fetcher, OnDemandPool() as cpu:
         yield pipeline_context(settings, engine, fetcher, cpu, on_report=on_report)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from ingest.charset import decode_html
 from ingest.clean import clean_body, html_to_text, select_body, soup_of
@@ -207,6 +206,9 @@ def _ld_publisher(objects: list[dict[str, object]]) -> str | None:
 
 def generic_body(html: str, url: str | None = None) -> str:
     """The main text of ``html`` as HTML, by trafilatura (precision mode, no comments)."""
+    # Imported here: a tenth of a second that a run with no new article page never needs.
+    import trafilatura
+
     out = trafilatura.extract(
         html,
         url=url,

@@ -3,15 +3,15 @@ merges, operator overrides, retention, and the ``communique clusters`` commands.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import hashlib
+import importlib
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from communique import clusters_cli
+from communique.cli import build_parser
 from ingest import dedupe
 from ingest.dedupe import DedupeParams
 from ingest.errors import StoreError
@@ -368,10 +368,10 @@ def test_list_and_members(engine):
 
 
 def run_cli(engine, *argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    clusters_cli.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args, engine, None)
+    # The command line as `communique` parses it, run on this test's engine.
+    args = build_parser().parse_args(argv)
+    module, _, name = args.func.partition(":")
+    return getattr(importlib.import_module(module), name)(args, engine, None)
 
 
 def test_cli_list_show_split_merge(engine, capsys):

@@ -74,3 +74,12 @@ def test_0002_store_upgrades_with_its_feeds_registered_on_the_next_command(
         outputs.register(conn, ["all"], NOW + timedelta(days=1))  # known: keeps its time
         assert outputs.created(conn) == {"all": NOW, "asia": NOW}
     engine.dispose()
+
+
+def test_the_head_the_engine_checks_is_alembics_head() -> None:
+    # A store at HEAD opens without Alembic; a new revision must move HEAD with it.
+    from alembic.script import ScriptDirectory
+
+    from ingest.store.engine import HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_heads() == [HEAD]

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from ingest.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration. A store already there opens without importing Alembic (a tenth of a
+# second at every start); tests/test_store_migrations.py checks this is Alembic's head.
+HEAD = "0003"
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -93,13 +96,14 @@ def migrate(engine: sa.Engine) -> None:
 
     The revision is read first without the write lock, so a reader (``serve``) starts while
     another process holds that lock for a long write."""
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
     where = engine.url.render_as_string(hide_password=True)
     try:
-        if _is_current(engine, cfg):
+        if _revision(engine) == HEAD:
             return
+        from alembic import command  # only when there is something to upgrade
+
         with engine.begin() as conn:
+            cfg = alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except sa.exc.OperationalError as e:
@@ -108,11 +112,21 @@ def migrate(engine: sa.Engine) -> None:
         raise damaged(engine.url, e) from e
 
 
-def _is_current(engine: sa.Engine, cfg: AlembicConfig) -> bool:
-    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+def alembic_config() -> AlembicConfig:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _revision(engine: sa.Engine) -> str | None:
+    """The store's revision, read as Alembic keeps it (None: a new or foreign database)."""
     with reading(engine) as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
-    return current == heads
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def damaged(url: sa.URL, error: Exception) -> StoreError:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/quality.py [--details] [--json OUT]
 
-For each half of ``tests/fixtures/outlets`` (tuning, held-out): serves its outlets on
+For each half of ``tests/fixtures/outlets`` (tuning, held-out, fresh): serves its outlets on
 127.0.0.1, runs ``communique ingest`` on their ``source.toml`` blocks into a fresh SQLite
 store, and scores what was stored against the labels: body F1, appended junk fully removed,
 bodies that start clean, datelines found, publication time within 2 minutes, parties /
@@ -45,7 +45,7 @@ from tests.outlets_support import (  # noqa: E402
 )
 
 REAL = ROOT.parent / "shared" / "corpus" / "article-extraction"
-HALVES = ("tuning", "heldout")
+HALVES = ("tuning", "heldout", "fresh")
 
 
 def _fmt(value: object) -> str:

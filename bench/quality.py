@@ -65,10 +65,10 @@ def print_table(results: dict[str, dict[str, object]]) -> None:
 
 
 def details(truth: list[Label], stored: dict[str, Stored], scores: Scores) -> None:
-    from ingest.urls import canonical_url
+    from ingest.urls import article_identity
 
     for label in truth:
-        got = stored.get(canonical_url(label.url))
+        got = stored.get(article_identity(label.url))
         if got is None:
             print(f"MISSING {label.url}")
             continue
@@ -94,6 +94,27 @@ def details(truth: list[Label], stored: dict[str, Stored], scores: Scores) -> No
             print(f"{label.outlet}: {label.title[:60]}")
             for n in notes:
                 print(f"    {n}")
+    _cluster_details(truth, stored)
+
+
+def _cluster_details(truth: list[Label], stored: dict[str, Stored]) -> None:
+    """Stories split over clusters, and clusters that join different stories."""
+    from ingest.urls import article_identity
+
+    placed = [(label, got) for label in truth if (got := stored.get(article_identity(label.url)))]
+    by_story: dict[str, list[tuple[Label, Stored]]] = {}
+    by_cluster: dict[int | None, set[str]] = {}
+    for label, got in placed:
+        by_story.setdefault(label.story, []).append((label, got))
+        by_cluster.setdefault(got.cluster, set()).add(label.story)
+    for story, members in sorted(by_story.items()):
+        if len({got.cluster for _, got in members}) > 1:
+            print(f"SPLIT {story}:")
+            for label, got in sorted(members, key=lambda m: str(m[1].cluster)):
+                print(f"    [{got.cluster}] {label.outlet} ({label.kind}): {label.title[:60]}")
+    for cluster, stories in sorted(by_cluster.items(), key=lambda kv: str(kv[0])):
+        if cluster is not None and len(stories) > 1:
+            print(f"MERGED in cluster {cluster}: {sorted(stories)}")
 
 
 # --- the real pages -----------------------------------------------------------------------------

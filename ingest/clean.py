@@ -178,7 +178,13 @@ _BOILERPLATE_TEXT = re.compile(
     re.I,
 )
 # A paragraph that only points elsewhere: "Read more: <link>".
-_POINTER = re.compile(r"^(?:read more|read also|related|see also|also read|more)\s*[:：]", re.I)
+# "Also read: <headline>", "ALSO READ | <headline>", "Lire aussi / Read also : <headline>"
+_POINTER = re.compile(
+    r"^(?:read more|read also|related|see also|also read|also see|more|must read|don'?t miss"
+    r"|lire aussi|à lire aussi|voir aussi|lee también|leia também|siehe auch|lesen sie auch)"
+    r"(?:\s*/\s*[\w ]{2,20})?\s*[:：|›»–—]",
+    re.I,
+)
 _RELATED_HEAD = re.compile(
     r"^(?:related|see also|read also|you (?:may|might) also like|more (?:from|on) |most read)",
     re.I,
@@ -496,11 +502,12 @@ def _cut_from(start: Tag) -> None:
 # --- title and dateline at the start -------------------------------------------------------
 
 
-def drop_lead(root: Tag, titles: Sequence[str]) -> list[str]:
+def drop_lead(root: Tag, titles: Sequence[str], known: Sequence[str] = ()) -> list[str]:
     """Remove what stands before the story's first paragraph (``ingest.lead``)."""
     _split_lead_lines(root, titles)
     blocks = leaf_blocks(root)
-    count, notes = lead_junk([_plain(_block_text(b)) for b in blocks[:LOOK_AHEAD]], titles)
+    texts = [_plain(_block_text(b)) for b in blocks[:LOOK_AHEAD]]
+    count, notes = lead_junk(texts, titles, known)
     if count >= len(blocks):
         return []  # never the whole body: what is left would be nothing
     for tag in blocks[:count]:
@@ -547,11 +554,12 @@ def _consume(text: str, want: str) -> tuple[str | None, str]:
 
 
 def clean_body(
-    html: str, title: str | None = None, *more_titles: str | None
+    html: str, title: str | None = None, *more_titles: str | None, known: Sequence[str] = ()
 ) -> tuple[str, tuple[str, ...]]:
     """Body HTML (or plain text) without boilerplate, appended material and what precedes
     the story (``title`` and ``more_titles``, e.g. the page's own headline, are recognised
-    when repeated there); returns the cleaned HTML fragment and notes of what was cut."""
+    when repeated there; ``known``, the feed's own full text of a page's story, says where
+    it starts); returns the cleaned HTML fragment and notes of what was cut."""
     source = html if looks_like_html(html) else text_to_html(html)
     soup = soup_of(source)
     root = soup.body or soup
@@ -559,7 +567,7 @@ def clean_body(
     wrap_loose_text(soup, root)
     notes = strip_boilerplate(root)
     notes += cut_appended(root)
-    notes += drop_lead(root, [t for t in (title, *more_titles) if t])
+    notes += drop_lead(root, [t for t in (title, *more_titles) if t], known)
     return fragment_html(soup), tuple(notes)
 
 

@@ -15,10 +15,15 @@ from dataclasses import dataclass
 from importlib import resources
 
 _DASH = r"(?:—|–|--|-|:)"
-_UP = "A-ZÀ-ÖØ-Þ"  # capitals, accented ones too (BOGOTÁ, BRASÍLIA)
-_LOW = "a-zß-öø-ÿ"
+# Capitals and small letters, accented ones too (BOGOTÁ, BRASÍLIA, RĪGA, ŁÓDŹ, Kraków).
+_EXTENDED = [chr(c) for c in range(0x100, 0x250)]
+_UP = "A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXTENDED if c.isupper())
+_LOW = "a-zß-öø-ÿ" + "".join(c for c in _EXTENDED if c.islower())
 _PLACE_CAPS = rf"[{_UP}][{_UP}.'’\-]+(?:[ /][{_UP}][{_UP}.'’\-]+){{0,4}}"
-_PLACE_TITLE = rf"[{_UP}][{_LOW}]+(?:[ -][{_UP}][{_LOW}]+){{0,2}}"
+# "Kyiv", "N'Djamena", "Tallinn/Moscow", "São Paulo/Brasília"
+_PLACE_TITLE = rf"[{_UP}](?:['’][{_UP}])?[{_LOW}]+(?:(?: |-|/| ?/ ?)[{_UP}][{_LOW}]+){{0,3}}"
+# ", AFP |", ", BWB |": an agency after the place, and a bar where others put a dash.
+_BAR_AGENCY = r",\s*(?P<{}>[A-Z][\w.&-]{{1,15}}(?: [A-Z][\w.&-]+){{0,2}})\s*\|"
 _DATE = (
     r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?:,? \d{4})?"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
@@ -32,7 +37,8 @@ _DATELINE = re.compile(
     rf"(?:,? (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\)|/(?P<agency3>[^/\s][^/]{{1,39}})/)?"
     rf"\s*{_DASH}\s*"
     rf"|(?P<title>{_PLACE_TITLE})(?:, {_REGION})??(?P<date>,? (?:{_DATE}))?\s*"
-    rf"(?:\((?P<agency2>[^()]{{2,40}})\)\s*{_DASH}?|{_DASH})\s*)"
+    rf"(?:\((?P<agency2>[^()]{{2,40}})\)\s*{_DASH}?|{_BAR_AGENCY.format('agency4')}|{_DASH})\s*"
+    rf"|(?P<caps2>{_PLACE_CAPS}){_BAR_AGENCY.format('agency5')}\s*)"
 )
 # Capitalised words that open wire copy but are labels, not places ("UPDATED —").
 _NOT_PLACES = frozenset(
@@ -131,16 +137,31 @@ def find_dateline(text: str, agencies: Agencies | None = None) -> Dateline | Non
     match = _DATELINE.match(text[:200])
     if not match:
         return None
-    place = (match.group("caps") or match.group("title") or "").strip(" .")
-    raw_agency = match.group("agency1") or match.group("agency2") or match.group("agency3")
-    if not place or len(place) < 2 or (match.group("caps") and not _looks_like_place(place)):
+    caps = match.group("caps") or match.group("caps2")
+    place = (caps or match.group("title") or "").strip(" .")
+    raw_agency = next(
+        (a for a in match.group("agency1", "agency2", "agency3", "agency4", "agency5") if a), None
+    )
+    if not place or len(place) < 2 or (caps and not _looks_like_place(place)):
         return None
     if match.group("title") and not (raw_agency or match.group("date") or place in known_places()):
         return None  # "Analysis: ..." or "Meanwhile -" is prose, not a place
+    barred = match.group("agency4") or match.group("agency5")
+    if barred and not _known_agency(barred, agencies):
+        # "Jane Doe, CEO | ..." is a caption, not "Place, AFP | ...": an agency unknown to
+        # us needs a place we know, or a place in capitals and a name in capitals.
+        parts = [p.strip() for p in place.split("/")]
+        known = all(p in known_places() for p in parts)
+        if not (known or (caps and re.fullmatch(r"[A-Z]{2,6}", barred))):
+            return None
     agency = None
     if raw_agency:
         agency = (agencies or default_agencies()).name_of(raw_agency) or raw_agency.strip()
     return Dateline(place=place, agency=agency, text=match.group(0))
+
+
+def _known_agency(text: str, agencies: Agencies | None) -> bool:
+    return (agencies or default_agencies()).name_of(text) is not None
 
 
 def _looks_like_place(place: str) -> bool:

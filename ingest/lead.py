@@ -85,17 +85,48 @@ _HEADER_ONLY = frozenset(
 MAX_DEK_BLOCKS = 2  # a standfirst between headline and byline: a sentence or two
 
 
-def lead_junk(texts: list[str], titles: Sequence[str]) -> tuple[int, list[str]]:
-    """How many of the leading ``texts`` are not story, and a note for each."""
+def lead_junk(
+    texts: list[str], titles: Sequence[str], known: Sequence[str] = ()
+) -> tuple[int, list[str]]:
+    """How many of the leading ``texts`` are not story, and a note for each. ``known``: the
+    story's paragraphs as its feed gives them in full, when the text is from its page."""
     head = [" ".join(t.split()) for t in texts[:LOOK_AHEAD]]
     kinds = _with_summary_points(head, [lead_kind(t, titles) for t in head])
     start = _dateline_start(head, kinds)
     if start is None:
-        start = _after_header(head, kinds)
+        start = _known_start(head, known) or _after_header(head, kinds)
         while start < len(head) and kinds[start] is not None:
             start += 1
     notes = [f"{START} removed {kinds[i] or 'standfirst'} {quote(head[i])}" for i in range(start)]
     return start, notes
+
+
+OPENING_WORDS = 8  # a paragraph is recognised by its first words
+
+
+def _known_start(head: list[str], known: Sequence[str]) -> int | None:
+    """Where the feed's own full text starts on the page: the page's blocks before it that
+    the feed's text does not have (a standfirst, a deck, a kicker) are the page's, not the
+    story's. None when the feed says nothing, or the page starts where the feed does."""
+    if not known:
+        return None
+    whole = {_opening(p) for p in known}
+    firsts = {_opening(p) for p in known[:3]}
+    words = 0
+    for i, text in enumerate(head):
+        opening = _opening(text)
+        if opening in firsts:
+            return i or None
+        if opening in whole:
+            return None  # the page has a paragraph of the story first: it starts here
+        words += size(text)
+        if words > MAX_LEAD_WORDS:
+            return None
+    return None
+
+
+def _opening(text: str) -> str:
+    return " ".join(_words(text)[:OPENING_WORDS])
 
 
 def _with_summary_points(head: list[str], kinds: list[str | None]) -> list[str | None]:

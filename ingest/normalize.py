@@ -24,6 +24,7 @@ from ingest.parties import parties as find_parties
 from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, xml_safe
 from ingest.tags import Mention, Tagger, default_tagger
 from ingest.urls import canonical_url, link_url, prefer_canonical
+from ingest.wordcount import size
 
 SUMMARY_ONLY_WORDS = 150  # feed content shorter than this is a summary, not the story
 SUMMARY_CHARS = 300
@@ -171,7 +172,8 @@ def _first_words(text: str, limit: int = 12) -> str:
 def _body(item: RawItem, article: Article | None, title: str) -> _Body:
     raw = article.body_html if article else (item.content_html or item.summary_html or "")
     page_title = article.title if article else None
-    cleaned, notes = clean_body(raw, title, page_title) if raw.strip() else ("", ())
+    known = _feed_paragraphs(item) if article else ()
+    cleaned, notes = clean_body(raw, title, page_title, known=known) if raw.strip() else ("", ())
     html = sanitize_html(cleaned)
     text = xml_safe(html_to_text(html))
     found = find_dateline(text)
@@ -186,6 +188,14 @@ def _body(item: RawItem, article: Article | None, title: str) -> _Body:
         dateline_agency=found.agency if found else None,
         removed=tuple(dict.fromkeys(removed)),
     )
+
+
+def _feed_paragraphs(item: RawItem) -> tuple[str, ...]:
+    """The feed's own full text of the story, by paragraph; () when it gives a summary."""
+    text = html_to_text(item.content_html or "")
+    if size(text) < SUMMARY_ONLY_WORDS:
+        return ()
+    return tuple(p for p in text.split("\n\n") if p.strip())
 
 
 LINKLESS_NOTE = "This item has no link of its own; its link leads to the source's page."

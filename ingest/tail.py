@@ -38,7 +38,10 @@ _CREDIT = re.compile(
     r"|^[(\[]?\s*editors?\s*:|^(?:source|sources|via|distributed by|copyright\b|©)"
     r"|^[(\[]\s*(?:[$€£¥₩₹]|[A-Z]{3})?\s*1\s*(?:[A-Za-z]{1,10}\s*)?=\s*[$€£¥₩₹]?\s*[\d.,]+"
     r"|^this (?:report|story|article) (?:is|was) based on\b|\btrust principles\b"
-    r"|^our (?:editorial )?standards\b|^all rights reserved\b",
+    r"|^our (?:editorial )?standards\b|^all rights reserved\b"
+    r"|^[(\[]?\s*with (?:inputs|input|reporting|files) from\b|^provided by\b"
+    r"|\b(?:originally|first) (?:appeared|published|ran) (?:on|in|at|by)\b"
+    r"|^(?:suggested citation|cite (?:this|as)|how to cite)\b",
     re.I,
 )
 _DISCLAIMER = re.compile(
@@ -48,7 +51,11 @@ _DISCLAIMER = re.compile(
     r"assisted by|based on (?:wire|agency|news) (?:reports|copy))"
     r"|\b(?:with the (?:help|assistance) of (?:ai|artificial intelligence)|ai[- ]assisted"
     r"|ai[- ]generated|by an ai\b|using (?:ai|artificial intelligence|automated)\b"
-    r"|(?:ai|automated|machine)[- ](?:tools?|newsroom|system|writing|summary|rewrite))",
+    r"|(?:ai|automated|machine)[- ](?:tools?|newsroom|system|writing|summary|rewrite))"
+    r"|\b(?:views|opinions) (?:expressed )?(?:here |in this [a-z]+ )?(?:are|is) (?:solely )?"
+    r"(?:the (?:author|writer)s?'?s?|those of the (?:author|writer)s?|my|our) own\b"
+    r"|\bdo(?:es)? not necessarily (?:reflect|represent)\b"
+    r"|\b(?:has|have) not been edited by\b|\bauto-?generated from\b|\bfrom a syndicated feed\b",
     re.I,
 )
 _PROMPT = re.compile(
@@ -65,14 +72,24 @@ _PROMPT = re.compile(
     r"|\b(?:call|phone|whatsapp|text|sms)(?: us)?(?: on| at)? \+?\d[\d -]{5,}\d\b"
     r"|comments? (?:are|is) closed|log in (?:or register )?to (?:post )?comment"
     r"|leave an? (?:reply|replay|comment)|post a comment|cancel reply|join the conversation"
-    r"|your email address will not be published|required fields are marked)",
+    r"|your email address will not be published|required fields are marked"
+    r"|please consider (?:supporting|donating|a donation|subscribing|becoming)"
+    r"|\bsupport (?:our|independent|quality) (?:work|journalism|reporting)\b"
+    r"|\bmake a (?:donation|contribution)\b|\bbecome a (?:member|supporter|patron)\b"
+    r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
+    r"|will not be shown publicly|no html tags allowed|turn into links automatically"
+    r"|lines and paragraphs break automatically|allowed html tags)",
     re.I,
 )
 _POINTER = re.compile(
     r"^(?:also read|read also|read more|related|see also|more from|more in|more on|you may also"
     r"|previous posts|earlier posts|recent posts|past issues|from the archive|in case you missed"
     r"|you might also|recommended|trending|most read|popular|further reading|read next"
-    r"|read|watch|listen)\b\s*[:：|-]?",
+    r"|more for you|more stories|more news|up next|don'?t miss|must read|top stories"
+    r"|latest (?:news|stories)|sponsored(?: content| stories| links)?|promoted(?: content)?"
+    r"|from (?:our|the) partners|around the web|paid content|see all from|see more"
+    r"|lire aussi|à lire aussi|voir aussi|lea también|lee también|leia também|siehe auch"
+    r"|lesen sie auch|mehr zum thema|read|watch|listen)\b\s*[:：|/-]?",
     re.I,
 )
 _INTERVIEW = re.compile(
@@ -92,7 +109,8 @@ _SIDEBAR = re.compile(
 )
 _BIO = re.compile(
     r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:(?:is|was)\b.{0,200}\b(?:correspondent|"
-    r"reporter|editor|writer|journalist|columnist|contributor|based in|has reported)\b"
+    r"reporter|editor|writer|journalist|columnist|contributor|based in|has reported|fellow"
+    r"|analyst|researcher|professor|lecturer|scholar|director|author of)\b"
     r"|(?:covers|writes about|writes on|reports on|reports from)\b)",
 )
 _FAQ_ITEM = re.compile(
@@ -103,7 +121,7 @@ _FAQ_ITEM = re.compile(
 # Kinds whose next paragraphs, however long, belong to them: answers, an "About" paragraph.
 _LEADS_PROSE = frozenset(
     ["generated question", "turn", "appended interview", "appended FAQ block", "boilerplate",
-     "appended analysis", "comment"]
+     "appended analysis", "comment", "author bio"]
 )  # fmt: skip
 _ANALYSIS = re.compile(
     r"(?:^|\b)(?:what (?:does )?(?:this|it|that) means? for|here'?s what (?:this|it) means"
@@ -112,9 +130,16 @@ _ANALYSIS = re.compile(
 )
 _COMMENT = re.compile(
     r"^(?:[\w .'’-]{1,40} (?:says|said|wrote|commented)\s*:?|reply|\d+ (?:comments?|replies)"
-    r"|comments?|responses?)$",
+    r"|comments?(?: \(\d+\))?|responses?|[\w .'’-]{1,40} \(not verified\))$",
     re.I,
 )
+# "Topics: ...", "Tags:", "Share: Email · X", "Filed under ...": the page's lists, not prose.
+_TAG_LIST = re.compile(
+    r"^(?:topics?|tags?|tagged|filed under|categories|category|keywords?|posted in|share"
+    r"(?: this)?(?: article| story| page)?)\s*[:|]",
+    re.I,
+)
+_AUTHOR = re.compile(r"^(?:about the (?:author|authors|writer|contributor)s?\b|written by\b)", re.I)
 _ABOUT = re.compile(r"^(?i:about) (?:the |us\b)?[A-Z\d][\w&'’ .()-]{0,60}(?::\s|$)")
 _END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,})$", re.I)
 _CONTACT = re.compile(
@@ -123,7 +148,10 @@ _CONTACT = re.compile(
     re.I,
 )
 _SIGNED = re.compile(r"\s[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)?\.?$")
-_FOOTNOTE = re.compile(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])")
+# A note's number first ("[1] ...", "¹ ..."), or its link back to the text last ("... ↩").
+_FOOTNOTE = re.compile(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])|[↩⤴]\ufe0e?$")
+_NOTES = re.compile(r"^(?:notes?|foot ?notes|end ?notes|references|sources|bibliography)$", re.I)
+
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 
 
@@ -202,7 +230,7 @@ def _all_tail(
             # short; under an unmistakable appendix (an FAQ, "What does this mean for...",
             # comments) it may run long.
             counted = kind in ("generated question", "turn")
-        elif kind in ("pointer", "sidebar"):
+        elif kind in ("pointer", "sidebar", "notes heading"):
             under_heading = True
         elif kind == "heading":
             # A plain heading leads the story's own items as often as an appendix: only
@@ -238,8 +266,12 @@ def block_kind(text: str) -> str:
         return "appended FAQ block"
     if n <= 12 and _SIDEBAR.match(flat):
         return "sidebar"
-    if n <= 60 and _BIO.match(flat):
+    if n <= 2 and _NOTES.match(flat):
+        return "notes heading"
+    if (n <= 60 and _BIO.match(flat)) or (n <= 12 and _AUTHOR.match(flat)):
         return "author bio"
+    if n <= 40 and _TAG_LIST.match(flat):
+        return "pointer"  # a list of tags or share links
     if n <= 100 and _ABOUT.match(flat):
         return "boilerplate"  # a press release's "About <Org>" paragraph
     if n <= 3 and _END_MARK.match(flat):
@@ -248,9 +280,10 @@ def block_kind(text: str) -> str:
         return "contact"
     if n <= 30 and _SIGNED.search(flat):
         return "sign-off"  # "Back on Friday with more. — Miriam"
-    if n <= 80 and _FOOTNOTE.match(flat):
+    if n <= 80 and _FOOTNOTE.search(flat):
         return "footnote"
-    if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat)):
+    headline = n <= 15 and not _SENTENCE_END.search(flat)  # "Cricket: India A squad named"
+    if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat) and not headline):
         return "turn"
     if n <= 45 and _QUESTION.search(flat) and not flat.startswith(("“", '"', "‘", "'")):
         return "generated question"

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from communique.cli import main as cli
 from ingest.store.engine import open_store
 from ingest.store.schema import clusters, sources, stories
-from ingest.urls import canonical_url
+from ingest.urls import article_identity
 
 OUTLETS = Path(__file__).parent / "fixtures" / "outlets"
 TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
@@ -100,6 +100,7 @@ class Label:
     organizations: frozenset[str]
     diplomacy: bool
     story: str
+    kind: str
     junk_head: list[str]
     junk_tail: list[str]
 
@@ -136,6 +137,7 @@ def labels(half: Path, base: str) -> list[Label]:
                     organizations=frozenset(a["organizations"]),
                     diplomacy=bool(a["diplomacy"]),
                     story=a["story"],
+                    kind=a.get("kind", ""),
                     junk_head=a.get("junk_head", []),
                     junk_tail=a.get("junk_tail", []),
                 )
@@ -158,7 +160,8 @@ def config_text(half: Path, base: str, store: Path) -> str:
 
 
 def ingest_half(half: Path, workdir: Path, base: str) -> dict[str, Stored]:
-    """Run ``communique ingest`` on the half's config; the stored stories by canonical URL."""
+    """Run ``communique ingest`` on the half's config; the stored stories by article identity
+    (an AMP page is stored under the canonical article it names)."""
     store = workdir / "store.db"
     config = workdir / "communique.toml"
     config.write_text(config_text(half, base, store), encoding="utf-8")
@@ -183,7 +186,7 @@ def _stored(conn: sa.Connection) -> dict[str, Stored]:
     rows = conn.execute(sa.select(stories).join(sources, sources.c.id == stories.c.source_id))
     out = {}
     for r in rows.mappings():
-        out[canonical_url(r["url"])] = Stored(
+        out[article_identity(r["url"])] = Stored(
             url=r["url"],
             title=r["title"],
             body=r["body_text"],
@@ -321,7 +324,7 @@ def score(truth: list[Label], stored: dict[str, Stored]) -> Scores:
     s = Scores(articles=len(truth))
     matched: list[tuple[Label, Stored]] = []
     for label in truth:
-        got = stored.get(canonical_url(label.url))
+        got = stored.get(article_identity(label.url))
         if got is None:
             s.misses.append(label.url)
             continue

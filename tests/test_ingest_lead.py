@@ -78,3 +78,15 @@ def test_the_story_itself_stays(texts: list[str]) -> None:
 def test_datelines(text: str, place: str | None) -> None:
     found = find_dateline(text)
     assert (found.place if found else None) == place
+
+
+def test_a_standfirst_the_feed_does_not_have_goes() -> None:
+    # The page: headline, standfirst, then the story as the feed gives it in full.
+    deck = "Both governments say the fund is a start. The villages say it is late."
+    story = [PROSE, MORE, MORE + " More detail."]
+    page = [TITLE, deck, *story]
+    count, notes = lead_junk(page, [TITLE], known=story)
+    assert count == 2 and "standfirst" in notes[1]
+    # Without the feed's text, or where the page starts as the feed does, nothing more goes.
+    assert lead_junk(page, [TITLE])[0] == 1
+    assert lead_junk(story, [TITLE], known=story)[0] == 0

@@ -197,6 +197,11 @@ def test_every_pattern_but_a_few_is_gated() -> None:
         ("KYIV, Ukraine (AP) — Russian drones", "KYIV", "Associated Press"),
         ("NEW YORK, Nov 16, 2024 (Reuters) - Markets", "NEW YORK", "Reuters"),
         ("Hong Kong (CNN Business)A muddled view", "Hong Kong", "CNN"),
+        ("RĪGA, June 3 (BWB) — Latvia", "RĪGA", "BWB"),
+        ("ŁÓDŹ (PAP) - Polish", "ŁÓDŹ", "PAP"),
+        ("N'Djamena, 3 March (AFP) – Chad's", "N'Djamena", "AFP"),
+        ("Tallinn/Moscow, BWB | Russia expelled", "Tallinn/Moscow", "BWB"),
+        ("Kyiv/Moscow, AFP | Drones", "Kyiv/Moscow", "AFP"),
     ],
 )
 def test_datelines(text: str, place: str, agency: str | None) -> None:
@@ -207,8 +212,10 @@ def test_datelines(text: str, place: str, agency: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["The US-China talks", "AI-driven tools", "In Tokyo - the capital", "Officials said"]
-)
+    "text",
+    ["The US-China talks", "AI-driven tools", "In Tokyo - the capital", "Officials said",
+     "Jane Doe, CEO | said", "Some Town, XYZ | the"],
+)  # fmt: skip
 def test_no_dateline_in_prose(text: str) -> None:
     assert find_dateline(text) is None
 

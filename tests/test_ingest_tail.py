@@ -42,6 +42,27 @@ STORY = [
         ["Got a news tip? Call 330 1234 or drop in at 14 Gordon Street.",
          "Gazette subscriptions: pay at any post office or online."],
         ["Get the Andes Post app for breaking news alerts"],
+        # A think tank's end matter: notes, disclaimer, author, citation, tags, donation ask.
+        ["Notes", "Ministry of Environment, annual report 2025. ↩",
+         "The views expressed are the author's own.", "About the author",
+         "Ana Quispe is a senior fellow at the Andes Institute, where she leads its water "
+         "programme.",
+         "Suggested citation: Quispe, A. (2026) 'The Titicaca fund', Andes Review, 3 March.",
+         "Topics: Peru, Bolivia, Water", "Share: Email · X · LinkedIn",
+         "The Andes Review is free to read. Please consider supporting our work.", "Donate"],
+        # An aggregator's: provenance, reactions, sponsored links that look like turns.
+        ["This story originally appeared on Austral Wire.", "Like · Comment · Share",
+         "Sponsored content", "Doctors Stunned: Simple Morning Habit Helps Joint Pain",
+         "More for you", "Bolivia's new environment minister", "Austral Wire"],
+        # A syndicated story's: the unedited-feed disclaimer and "(With inputs from ...)".
+        ["(With inputs from PTI)", "(This story has not been edited by Andes Post staff and "
+         "is auto-generated from a syndicated feed.)", "Follow us on Google News"],
+        # A Drupal comment thread and its form.
+        ["Lire aussi / Read also:", "Bolivia's new environment minister", "Comments (1)",
+         "Wendkouni (not verified)", "Mercredi 14 janvier 2026 - 08:12",
+         "Bravo au gouvernement.", "reply", "Your name",
+         "The content of this field is kept private and will not be shown publicly.",
+         "No HTML tags allowed."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -69,6 +90,9 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "Background", STORY[1], STORY[2]],
         # A quoted question ends many stories.
         [*STORY, "“Who will pay for the villages?” asked the mayor of Puno."],
+        # A closing line that merely mentions views or a feed is story.
+        [*STORY, "Critics say the views of villagers were never sought, and the feed of "
+         "untreated water into the lake goes on."],
     ],
 )  # fmt: skip
 def test_the_story_stays(texts: list[str]) -> None:

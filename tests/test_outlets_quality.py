@@ -34,8 +34,10 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     assert got["organizations P/R/F1"][2] >= 0.97, got["organizations P/R/F1"]
     precision, recall, _ = got["diplomacy P/R/F1"]
     assert precision >= 0.96 and recall >= 0.93, got["diplomacy P/R/F1"]
+    # Re-based when the half grew by six outlets (150 articles) whose independent reports
+    # and analyses cluster less well; ingest order varies between runs, so a margin is kept.
     precision, recall, _ = got["cluster pairs P/R/F1"]
-    assert precision >= 0.84 and recall >= 0.85, got["cluster pairs P/R/F1"]
+    assert precision >= 0.86 and recall >= 0.80, got["cluster pairs P/R/F1"]
 
 
 def test_check_shows_parties_mentions_organizations_and_cuts(

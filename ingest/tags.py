@@ -55,6 +55,7 @@ DIPLOMATIC_TOPICS = frozenset(
         "ceasefire",
         "alliance",
         "territorial-dispute",
+        "recognition",
         "un",
     ]
 )

@@ -71,6 +71,25 @@ def test_topics_and_score() -> None:
     assert score == tagger.score(tagger.topic_hits(text), 3)  # deterministic
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("China suspended durian imports from the Philippines on Monday.", "trade-dispute"),
+        ("Manila protested the suspension of durian imports.", "trade-dispute"),
+        ("Singapore formally recognised the State of Palestine.", "recognition"),
+        ("Canada recognizes a Palestinian state, joining Britain.", "recognition"),
+        ("Few states have extended diplomatic recognition to the territory.", "recognition"),
+    ],
+)
+def test_trade_measures_and_recognition(text: str, topic: str) -> None:
+    assert topic in default_tagger().topic_hits(text)
+
+
+def test_recognising_a_state_of_affairs_is_not_recognition() -> None:
+    hits = default_tagger().topic_hits("The minister recognised the state of the roads was poor.")
+    assert "recognition" not in hits
+
+
 def test_score_low_for_unrelated_text() -> None:
     tagger = default_tagger()
     hits = tagger.topic_hits("The local bakery won a prize for its sourdough bread.")

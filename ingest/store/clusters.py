@@ -55,7 +55,7 @@ def assign_cluster(
         None,
         story.published,
         story.content_hash,
-        story.countries,
+        story.mentions,
         fp.text_sig,
         fp.features,
     )

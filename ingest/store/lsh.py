@@ -30,7 +30,7 @@ _CANDIDATES = sa.select(
     stories.c.cluster_id,
     stories.c.published_at,
     stories.c.content_hash,
-    stories.c.countries,
+    stories.c.mentions,
     stories.c.minhash,
 ).where(stories.c.id.in_(_ids))
 
@@ -184,7 +184,7 @@ def profiles(conn: sa.Connection, ids: Sequence[int], params: DedupeParams) -> l
             r.cluster_id,
             r.published_at,
             r.content_hash,
-            r.countries or (),
+            r.mentions or (),
             stored[int(r.id)].text_sig,
             stored[int(r.id)].features or computed[int(r.id)],
         )

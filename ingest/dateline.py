@@ -28,7 +28,7 @@ _DATE = (
     r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?:,? \d{4})?"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
 )
-_REGION = rf"[{_UP}][{_UP}{_LOW}.]+(?: [{_UP}][{_UP}{_LOW}.]+)?"
+_REGION = rf"[{_UP}][{_UP}{_LOW}.]+(?: [{_UP}][{_UP}{_LOW}.]+){{0,2}}"  # "United Arab Emirates"
 # Place in capitals (optionally ", Region" and ", Nov. 16"), an optional "(Agency)", a dash.
 # A place in Title Case needs the agency ("Hong Kong (CNN Business)"), a date ("Jakarta,
 # 12 May:") or to be a known capital ("Brussels:"), or prose would match.

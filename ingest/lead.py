@@ -49,7 +49,16 @@ _CREDIT = re.compile(
     r"\s*(?::|/|courtesy)|(?:^|[.)]\s+)(?:photo(?:graph)?|image|picture)s? by\b|©"
     r"|\bcourtesy of\b"
     r"|[/|]\s*(?:AFP|Reuters|AP|EPA|Getty Images|Xinhua|Bloomberg)\b"
-    r"|\b(?:REUTERS|AFP|AP|EPA|XINHUA|ANADOLU)\s*/\s*\w|\bGetty Images\b|\bShutterstock\b)",
+    r"|\b(?:REUTERS|AFP|AP|EPA|XINHUA|ANADOLU)\s*/\s*\w|\bGetty Images\b|\bShutterstock\b"
+    r"|\bin an? (?:undated |)(?:file|handout|archive) (?:photo|picture|image)\b"
+    r"|\((?:file|handout)\)\s*$)",
+    re.I,
+)
+# Where a republished story comes from, said before it: "This story originally appeared on X."
+_PROVENANCE = re.compile(
+    r"^(?:this (?:story|article|piece|post) (?:originally|first) (?:appeared|ran|was published)"
+    r"|(?:originally|first) published (?:on|in|by)|provided by\b|republished (?:from|with)"
+    r"|\(?with (?:inputs|input|reporting|files) from\b)",
     re.I,
 )
 _NOTE = re.compile(
@@ -80,7 +89,7 @@ _WORD = re.compile(r"\w+")
 # captions and labels, which also sit between paragraphs).
 _HEADER_ONLY = frozenset(
     ["the title repeated", "byline", "date line", "listen line", "newsletter line",
-     "editor's note", "summary box", "summary point"]
+     "editor's note", "summary box", "summary point", "provenance line"]
 )  # fmt: skip
 MAX_DEK_BLOCKS = 2  # a standfirst between headline and byline: a sentence or two
 
@@ -199,6 +208,8 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
         return "editor's note"
     if words <= 45 and _CREDIT.search(flat):
         return "image caption"
+    if words <= 25 and _PROVENANCE.match(flat):
+        return "provenance line"
     if words <= 24 and _NEWSLETTER.search(flat):
         return "newsletter line"
     if (words <= 8 and not _ends(flat)) or (words <= 16 and len(_SEPARATED.findall(flat)) >= 2):

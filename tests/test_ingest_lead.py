@@ -31,6 +31,8 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
         ["(Updates with reaction from Bolivia's government)"],
         ["You're reading The Dispatch Letter. Forwarded this? Sign up here."],
         ["February 16, 2025 by Staff Writer"],
+        ["This story originally appeared on Austral Wire."],
+        ["Ministers arrive for the talks in Lima in a file photo."],
         # A standfirst between the headline and the byline goes with them.
         [TITLE, "A fund to clean up the lake shared by the two neighbours", "By Ana Quispe"],
     ],

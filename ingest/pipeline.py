@@ -41,7 +41,6 @@ from ingest.store import stories as story_rows
 from ingest.store.clusters import assign_cluster
 from ingest.store.engine import reading
 from ingest.store.retention import pruned_keys
-from ingest.store.schema import stories
 
 log = logging.getLogger("communique.ingest")
 
@@ -442,17 +441,8 @@ def _write(
             story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=now)
             story_id = known.id
             report.revised += 1
-        cluster = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
-        if known is None and cluster_size(conn, cluster) > 1:
-            report.clustered += 1
-
-
-def cluster_size(conn: sa.Connection, cluster_id: int) -> int:
-    return int(
-        conn.execute(
-            sa.select(sa.func.count()).where(stories.c.cluster_id == cluster_id)
-        ).scalar_one()
-    )
+        placed = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
+        report.clustered += known is None and placed.joined
 
 
 # --- recording the outcome ---------------------------------------------------------------

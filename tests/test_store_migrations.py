@@ -83,3 +83,16 @@ def test_the_head_the_engine_checks_is_alembics_head() -> None:
     from ingest.store.engine import HEAD, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_heads() == [HEAD]
+
+
+def test_0003_store_upgrades_with_its_stories_indexed_by_source_and_time(
+    store_url: str,
+) -> None:
+    engine = create_engine(store_url)
+    _at(engine, "0003")
+    engine.dispose()
+    engine = open_store(store_url)
+    with engine.connect() as conn:
+        indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("stories")}
+    engine.dispose()
+    assert "ix_stories_source_id_published_at" in indexes

@@ -4,6 +4,8 @@ keeps its cluster consistent the same way."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import sqlalchemy as sa
 
 from ingest import dedupe
@@ -26,6 +28,13 @@ _PLACE = (
 )
 
 
+class Placement(NamedTuple):
+    """Where a story went: its cluster, and whether that cluster held other stories."""
+
+    cluster_id: int
+    joined: bool
+
+
 # --- assignment -----------------------------------------------------------------------------
 
 
@@ -35,8 +44,8 @@ def assign_cluster(
     story: Story,
     params: DedupeParams,
     fp: Fingerprint | None = None,
-) -> int:
-    """Index the (new or revised) story and put it in a cluster; returns the cluster id.
+) -> Placement:
+    """Index the (new or revised) story and put it in a cluster; returns where it went.
     ``fp`` is its fingerprint when already computed (the pipeline does so in its process
     pool, off the one writer).  A revised story keeps its cluster (operators' merges hold);
     a new one joins its best match's cluster or opens one, merging clusters its text proves
@@ -49,7 +58,7 @@ def assign_cluster(
     if current is not None:
         conn.execute(_SET_BLOB, {"key": story_id, "blob": blob})
         cluster_rows.refresh(conn, current)
-        return current
+        return Placement(current, joined=False)
     new = dedupe.profile_of(
         story_id,
         None,
@@ -106,19 +115,19 @@ def _state(conn: sa.Connection, story_id: int) -> tuple[int | None, bool]:
     return int(cluster_id), True
 
 
-def _apply(conn: sa.Connection, story_id: int, decision: dedupe.Decision, blob: bytes) -> int:
+def _apply(conn: sa.Connection, story_id: int, decision: dedupe.Decision, blob: bytes) -> Placement:
     """Put the story where ``decision`` says, writing its blob in the same statement."""
     if decision.target is None:
         cluster_id = cluster_rows.new_cluster(conn, story_id)
         conn.execute(_PLACE, {"key": story_id, "cluster": cluster_id, "blob": blob})
-        return cluster_id
+        return Placement(cluster_id, joined=False)
     cluster_id = decision.target
     merge = [c for c in decision.merge if not overrides.apart(conn, cluster_id, c)]
     if merge:
         cluster_id = cluster_rows.merge(conn, [cluster_id, *merge], recount=False)
     conn.execute(_PLACE, {"key": story_id, "cluster": cluster_id, "blob": blob})
     cluster_rows.refresh(conn, cluster_id)
-    return cluster_id
+    return Placement(cluster_id, joined=True)
 
 
 # --- retention ------------------------------------------------------------------------------

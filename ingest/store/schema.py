@@ -127,6 +127,8 @@ stories = sa.Table(
     sa.Column("minhash", sa.LargeBinary),  # the MinHash signature, for candidate scoring
     sa.UniqueConstraint("source_id", "item_key"),
     sa.Index("ix_stories_source_id_article_key", "source_id", "article_key"),
+    # One source's stories around a time: a moved article's lookup, per-source retention.
+    sa.Index("ix_stories_source_id_published_at", "source_id", "published_at"),
 )
 
 # Earlier versions of a story whose content changed between polls.

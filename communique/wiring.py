@@ -50,22 +50,41 @@ def policy(settings: Settings) -> SchedulePolicy:
 
 class OnDemandPool(Executor):
     """A process pool started by its first task. A one-shot ``ingest`` whose sources all
-    answer 304 (cron's usual case) never pays for spawning workers that import the pipeline."""
+    answer 304 (cron's usual case) never pays for spawning workers that import the pipeline.
+
+    The workers are spawned by a thread of this pool's own, alive until ``shutdown``: the
+    kernel's parent-death signal (``communique.lifetime``) follows the *thread* that started
+    a child, and the ingest thread that happens to submit first ends long before the pool."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._release = threading.Event()
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
         with self._lock:
             if self._pool is None:
-                self._pool = cpu_pool()
+                self._pool = self._start()
         return self._pool.submit(fn, *args, **kwargs)
+
+    def _start(self) -> ProcessPoolExecutor:
+        started: list[ProcessPoolExecutor] = []
+        ready = threading.Event()
+
+        def own() -> None:
+            started.append(cpu_pool())  # spawns every worker from this thread
+            ready.set()
+            self._release.wait()
+
+        threading.Thread(target=own, name="cpu-pool-owner", daemon=True).start()
+        ready.wait()
+        return started[0]
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
             if self._pool is not None:
                 self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+            self._release.set()
 
 
 def cpu_pool() -> ProcessPoolExecutor:

@@ -219,24 +219,14 @@ def _no_stray_processes() -> Iterator[None]:
     yield
     if not Path("/proc").is_dir():
         return
-    from tests.proc_support import alive, descendants
+    from tests.proc_support import cmdline, left_behind
 
     def left_running() -> set[int]:
-        # multiprocessing's resource tracker serves this test process itself (the spawned
-        # pools of in-process commands) and ends with it: not something a test left behind.
-        found = alive(descendants(os.getpid()))
-        return {p for p in found if "multiprocessing.resource_tracker" not in _cmdline(p)}
+        return left_behind(os.getpid())
 
     deadline = time.monotonic() + 10  # a process stopped at the very end may still be exiting
     while (left := left_running()) and time.monotonic() < deadline:
         time.sleep(0.2)
     if left:
-        names = {p: _cmdline(p) for p in sorted(left)}
+        names = {p: cmdline(p) for p in sorted(left)}
         pytest.fail(f"processes started by the tests are still running: {names}")
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
-    except OSError:
-        return "?"

@@ -30,3 +30,17 @@ def _not_zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+    except OSError:
+        return "?"
+
+
+def left_behind(pid: int) -> set[int]:
+    """What ``pid`` has running below it, less multiprocessing's resource tracker: that one
+    serves the process itself and ends with it."""
+    found = alive(descendants(pid))
+    return {p for p in found if "multiprocessing.resource_tracker" not in cmdline(p)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
@@ -34,6 +35,9 @@ FUTURE_TOLERANCE = timedelta(minutes=10)
 # its local day, which starts up to 14 hours before or after the UTC one.
 SAME_DAY = timedelta(hours=38)
 _DOTTED = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b")
+# A numeric date with the year last ("12/03/2026"): the only form whose order is in doubt
+# (dateutil would read an ISO "2026-03-12" day first too, if told to).
+_NUMERIC = re.compile(r"(?<![\d-])\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b")
 _CLOCK = re.compile(
     r"\d{1,2}[:h]\d{2}(?!\d)|\d{1,2}\.\d{2}\s*(?:[ap]\.?m\b|h\b)|\b\d{1,2}\s*[ap]\.?m\b", re.I
 )
@@ -43,15 +47,40 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 _YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d{2}(?!\d)")
 _DEFAULT = datetime(2000, 1, 1)  # fields a date leaves out never come from today
 
+# Month names in the languages news pages print them in besides English: the parser is told
+# them (``_Names``), and a date line may use them ("12 de marzo de 2026", "21 avril 2026").
+FOREIGN_MONTHS: tuple[tuple[str, ...], ...] = (
+    ("enero", "janvier", "januar", "gennaio", "janeiro", "januari", "stycznia"),
+    ("febrero", "février", "fevrier", "februar", "febbraio", "fevereiro", "februari", "lutego"),
+    ("marzo", "mars", "märz", "maerz", "março", "marco", "maart", "marca"),
+    ("abril", "avril", "aprile", "kwietnia"),
+    ("mayo", "mai", "maggio", "maio", "mei", "maja"),
+    ("junio", "juin", "juni", "giugno", "junho", "czerwca"),
+    ("julio", "juillet", "juli", "luglio", "julho", "lipca"),
+    ("agosto", "août", "aout", "augustus", "sierpnia"),
+    ("septiembre", "setiembre", "septembre", "settembre", "setembro", "września"),
+    ("octubre", "octobre", "oktober", "ottobre", "outubro", "października"),
+    ("noviembre", "novembre", "november", "novembro", "listopada"),
+    ("diciembre", "décembre", "decembre", "dezember", "dicembre", "dezembro", "december",
+     "grudnia"),
+)  # fmt: skip
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?"
+    + "".join(f"|{m}" for names in FOREIGN_MONTHS for m in names)
+    + r")\.?"
 )
-_TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,5}\b)?)?"
+# "12 de marzo de 2026", "21 avril 2026 à 15 h 10": the little words between a date's parts.
+_JOINERS = ("de", "del", "do", "da", "le", "à", "a", "às", "as", "um", "el", "à partir")
+_TIME = (
+    r"(?:\s*[,·|–-]?\s*(?:at\s+|à\s+|a las\s+|às\s+|um\s+)?\d{1,2}(?:[:.]|\s?h\s?)\d{2}"
+    r"(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*(?-i:[A-Z]{2,5})\b)?)?"
+)
 DATE_LINE = re.compile(
     r"(?:(?:Published|Posted|Updated|Date)\s*(?:on)?\s*:?\s*)?"
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th|er|º)?\.?"
+    rf"\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}"
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)"
     rf"{_TIME}",
     re.I,
@@ -95,10 +124,13 @@ def parse_date(raw: str | None, zone: tzinfo | None = None) -> datetime | None:
     try:
         value = dateparser.parse(
             text,
+            parserinfo=_NAMES,
             default=_DEFAULT,
             tzinfos=_tzinfos(zone),
             fuzzy=True,
-            dayfirst=bool(_DOTTED.search(text)),  # 12.05.2025 is 12 May wherever it is used
+            # 12.05.2025 is 12 May wherever it is used; 12/05/2025 too, except where the
+            # source's zone says the page is American (or Philippine): month first there.
+            dayfirst=bool(_DOTTED.search(text)) or (_NUMERIC.search(text) and _day_first(zone)),
         )
     except (ValueError, OverflowError, TypeError):
         return None
@@ -112,12 +144,42 @@ def parse_date(raw: str | None, zone: tzinfo | None = None) -> datetime | None:
         return None
 
 
+class _Names(dateparser.parserinfo):
+    """dateutil's names, with the foreign month names and the words between a date's parts."""
+
+    MONTHS: ClassVar[list[tuple[str, ...]]] = [
+        (*english, *foreign)
+        for english, foreign in zip(dateparser.parserinfo.MONTHS, FOREIGN_MONTHS, strict=True)
+    ]
+    JUMP: ClassVar[list[str]] = [*dateparser.parserinfo.JUMP, *_JOINERS]
+
+
+_NAMES = _Names()
+# Zones where a numeric date puts the month first (12/05/2025 is December 5).
+_MONTH_FIRST_ZONES = re.compile(
+    r"^(?:America/(?:New_York|Chicago|Denver|Los_Angeles|Phoenix|Anchorage|Detroit|Boise"
+    r"|Indiana/.*|Kentucky/.*|North_Dakota/.*|Juneau|Sitka|Nome|Adak|Menominee|Puerto_Rico)"
+    r"|US/.*|Pacific/Honolulu|Pacific/Guam|Asia/Manila)$"
+)
+
+
+def _day_first(zone: tzinfo | None) -> bool:
+    name = getattr(zone, "key", None)
+    return bool(name) and not _MONTH_FIRST_ZONES.match(str(name))
+
+
 def _tidy(raw: str) -> str:
     # "Nov. 16" and "10:30 a.m." trip dateutil; "Published:" and "at" are noise. dateutil
     # reads "GMT+5" the POSIX way, as five hours *behind*; pages mean UTC+5.
     text = " ".join(raw.split())
     text = _GMT_OFFSET.sub(_iso_offset, text)
     text = re.sub(r"\b([ap])\.m\.", r"\1m", text, flags=re.I)
+    text = re.sub(r"\b(\d{1,2})\s?h\s?(\d{2})\b", r"\1:\2", text)  # "15 h 10", "15h10"
+    text = re.sub(r"\b12 noon\b|\bnoon\b", "12:00 pm", text, flags=re.I)
+    text = re.sub(r"\bmidnight\b", "00:00", text, flags=re.I)
+    # "(hora de Lima)", "Hanoi time", "Doha time": the place's zone, which the source's
+    # `timezone` or a printed offset gives; the words only confuse the parser.
+    text = re.sub(r"\(?\bhora de [A-Z][\w ]{1,20}\)?|\b[A-Z][a-z]+ time\b", " ", text)
     text = re.sub(r"^(?:published|posted|updated|date)\s*(?:on)?\s*:?\s*", "", text, flags=re.I)
     return text.replace(" at ", " ")
 
@@ -163,8 +225,16 @@ def source_zone(source: SourceSpec) -> tzinfo | None:
 
 
 def has_time(raw: str | None) -> bool:
-    """Whether a printed date gives the time of day, not only the day."""
-    return bool(raw and _CLOCK.search(raw))
+    """Whether a printed date gives the time of day, not only the day. Midnight on the dot
+    ("00:00:00 +0500") is how feeds print a day without a time: it is not one."""
+    if not raw:
+        return False
+    text = _OFFSET.sub(" ", raw)  # "+05:00" is a zone, not a time of day
+    return any(not _MIDNIGHT.match(m.group(0)) for m in _CLOCK.finditer(text))
+
+
+_MIDNIGHT = re.compile(r"^0?0[:h.]00$")
+_OFFSET = re.compile(r"[+\-−]\d{2}:?\d{2}\b")
 
 
 def choose_published(

@@ -30,8 +30,20 @@ def utc(*parts: int) -> datetime:
         # No zone printed: the source's timezone, else UTC.
         ("20 June 2025, 17:00 h", "America/Lima", utc(2025, 6, 20, 22, 0)),
         ("20 June 2025, 17:00 h", None, utc(2025, 6, 20, 17, 0)),
+        # Month names in other languages, and the words between a date's parts.
+        ("12 de marzo de 2026 · 14:05 (hora de Lima)", "America/Lima", utc(2026, 3, 12, 19, 5)),
+        ("Publié le mardi 21 avril 2026 à 15 h 10", "Europe/Zurich", utc(2026, 4, 21, 13, 10)),
+        ("4 de março de 2026, às 10h30", "America/Sao_Paulo", utc(2026, 3, 4, 13, 30)),
+        ("Published at midnight, Thursday 2 April 2026", "Asia/Dubai", utc(2026, 4, 1, 20, 0)),
+        ("12 noon, 5 March 2026", "Asia/Dubai", utc(2026, 3, 5, 8, 0)),
+        ("Updated at 8:30 p.m. Hanoi time, March 9, 2026", "Asia/Ho_Chi_Minh",
+         utc(2026, 3, 9, 13, 30)),
+        # A numeric date with the year last: day first, except where the zone is American.
+        ("12/03/2026", "America/Lima", utc(2026, 3, 12, 5, 0)),
+        ("12/03/2026", "America/New_York", utc(2026, 12, 3, 5, 0)),
+        ("2026-03-12", "America/Lima", utc(2026, 3, 12, 5, 0)),
     ],
-)
+)  # fmt: skip
 def test_printed_dates(raw: str, zone: str | None, expected: datetime) -> None:
     assert parse_date(raw, ZoneInfo(zone) if zone else None) == expected
 
@@ -40,7 +52,8 @@ def test_printed_dates(raw: str, zone: str | None, expected: datetime) -> None:
     ("raw", "timed"),
     [("30 Jun 2025", False), ("2025-06-30", False), ("04.03.2025", False),
      ("30 Jun 2025 14:05", True), ("2025-06-30T14:05:00Z", True), ("4 pm", True),
-     ("20 June 2025, 17:00 h", True)],
+     ("20 June 2025, 17:00 h", True), ("Tue, 01 Apr 2026 00:00:00 +0500", False),
+     ("2026-04-01T00:00:00+05:00", False), ("2026-04-01T14:15:00-05:00", True)],
 )  # fmt: skip
 def test_has_time(raw: str, timed: bool) -> None:
     assert has_time(raw) is timed

@@ -41,7 +41,10 @@ _CREDIT = re.compile(
     r"|^our (?:editorial )?standards\b|^all rights reserved\b"
     r"|^[(\[]?\s*with (?:inputs|input|reporting|files) from\b|^provided by\b"
     r"|\b(?:originally|first) (?:appeared|published|ran) (?:on|in|at|by)\b"
-    r"|^(?:suggested citation|cite (?:this|as)|how to cite)\b",
+    r"|^(?:suggested citation|cite (?:this|as)|how to cite)\b"
+    r"|^translated (?:from [\w ]{2,20} )?by\b|^(?:con información de|com informações d[aeo]s?"
+    r"|avec (?:l'|les )?(?:afp|reuters|ap)\b|mit material von)\b"
+    r"|^(?:data|chart|graphic|figures|prices)\s*:",
     re.I,
 )
 _DISCLAIMER = re.compile(
@@ -55,7 +58,14 @@ _DISCLAIMER = re.compile(
     r"|\b(?:views|opinions) (?:expressed )?(?:here |in this [a-z]+ )?(?:are|is) (?:solely )?"
     r"(?:the (?:author|writer)s?'?s?|those of the (?:author|writer)s?|my|our) own\b"
     r"|\bdo(?:es)? not necessarily (?:reflect|represent)\b"
-    r"|\b(?:has|have) not been edited by\b|\bauto-?generated from\b|\bfrom a syndicated feed\b",
+    r"|\b(?:has|have) not been edited by\b|\bauto-?generated from\b|\bfrom a syndicated feed\b"
+    r"|^(?:corrections?|clarifications?|editor'?s note|update|note)\b[^.:]{0,40}[:.–—-]\s*"
+    r"an earlier version of this (?:article|story|report|update|piece|post)\b"
+    r"|^an earlier version of this (?:article|story)\b"
+    r"|^this (?:article|story|report|piece) (?:was|has been) (?:amended|corrected|updated) on\b"
+    r"|\bdoes not constitute (?:investment|financial|legal|tax) advice\b"
+    r"|\bfor information(?:al)? purposes only\b|^this article is for information only\b"
+    r"|\baffiliate links?\b|\bwe may earn a commission\b",
     re.I,
 )
 _PROMPT = re.compile(
@@ -78,7 +88,11 @@ _PROMPT = re.compile(
     r"|\bmake a (?:donation|contribution)\b|\bbecome a (?:member|supporter|patron)\b"
     r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
     r"|will not be shown publicly|no html tags allowed|turn into links automatically"
-    r"|lines and paragraphs break automatically|allowed html tags)",
+    r"|lines and paragraphs break automatically|allowed html tags"
+    r"|^republish (?:this|our) (?:article|story)|^see (?:the|our) (?:interactive|full|live)\b"
+    r"|\bno paywall\b|\bbecome a friend\b"
+    r"|commentaires sont fermés|comentarios (?:están )?cerrados|kommentare sind geschlossen)"
+    r"|\+\d{1,3}[\d ()-]{6,}\d",  # a telephone number: a contact line
     re.I,
 )
 _POINTER = re.compile(
@@ -135,7 +149,8 @@ _COMMENT = re.compile(
 )
 # "Topics: ...", "Tags:", "Share: Email · X", "Filed under ...": the page's lists, not prose.
 _TAG_LIST = re.compile(
-    r"^(?:topics?|tags?|tagged|filed under|categories|category|keywords?|posted in|share"
+    r"^(?:topics?|tags?|tagged|filed under|categories|category|keywords?|posted in|étiquettes"
+    r"|etiquetas|temas|schlagwörter|themen|share"
     r"(?: this)?(?: article| story| page)?)\s*[:|]",
     re.I,
 )

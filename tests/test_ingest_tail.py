@@ -63,6 +63,14 @@ STORY = [
          "Bravo au gouvernement.", "reply", "Your name",
          "The content of this field is kept private and will not be shown publicly.",
          "No HTML tags allowed."],
+        # A press release's end, and a newsroom's corrections, credits and disclaimers.
+        ["###", "About the Andes Institute", "The institute works on water policy in the "
+         "Andes.", "Media contacts", "In Lima: press office, +51 1 000 0000",
+         "Les commentaires sont fermés."],
+        ["Correction, 17 April 2026: An earlier version of this article said the fund was "
+         "$30 million.", "Translated from Spanish by Lucía Ferrer.",
+         "This article is for information only and does not constitute investment advice.",
+         "Data: INEI, BCRP; prices as of 16:00 Lima time."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -90,6 +98,9 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "Background", STORY[1], STORY[2]],
         # A quoted question ends many stories.
         [*STORY, "“Who will pay for the villages?” asked the mayor of Puno."],
+        # A story that reports on an earlier version of a report keeps its last paragraph.
+        [*STORY, "An earlier version of this report was leaked to the press in March, "
+         "officials in La Paz said."],
         # A closing line that merely mentions views or a feed is story.
         [*STORY, "Critics say the views of villagers were never sought, and the feed of "
          "untreated water into the lake goes on."],

@@ -21,10 +21,12 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     scores, _, _ = run_half(TUNING, tmp_path)
     got = scores.summary()
     assert got["stored"] == got["articles"], scores.misses[:3]
+    # Re-based when the half grew to 30 outlets (704 articles); each floor sits a little
+    # under what the rules score on it, so that only a step back fails.
     floors = {
         "body F1": 0.98,
-        "junk_tail removed": 0.97,
-        "starts clean": 0.98,
+        "junk_tail removed": 0.95,
+        "starts clean": 0.97,
         "dateline found": 0.97,
         "time within 2 min": 0.98,
     }
@@ -33,9 +35,8 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     assert got["parties P/R/F1"][2] >= 0.88, got["parties P/R/F1"]
     assert got["organizations P/R/F1"][2] >= 0.97, got["organizations P/R/F1"]
     precision, recall, _ = got["diplomacy P/R/F1"]
-    assert precision >= 0.96 and recall >= 0.93, got["diplomacy P/R/F1"]
-    # Re-based when the half grew by six outlets (150 articles) whose independent reports
-    # and analyses cluster less well; ingest order varies between runs, so a margin is kept.
+    assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]
+    # Independent reports and analyses of one event cluster less well than copies.
     precision, recall, _ = got["cluster pairs P/R/F1"]
     assert precision >= 0.86 and recall >= 0.80, got["cluster pairs P/R/F1"]
 

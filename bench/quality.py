@@ -40,6 +40,7 @@ from tests.outlets_support import (  # noqa: E402
     Scores,
     Stored,
     junk_left,
+    lead_kept,
     run_half,
     starts_with_junk,
 )
@@ -78,6 +79,8 @@ def details(truth: list[Label], stored: dict[str, Stored], scores: Scores) -> No
             notes.append(f"junk left: {left[0][:70]!r}")
         if starts_with_junk(label, got.body):
             notes.append(f"starts: {got.body[:70]!r}")
+        if not lead_kept(label, got):
+            notes.append("first paragraph lost")
         if label.dateline and (got.dateline or "").casefold() != label.dateline.casefold():
             notes.append(f"dateline {got.dateline!r} != {label.dateline!r}")
         if abs((got.published - label.published).total_seconds()) > 120:

@@ -265,6 +265,13 @@ def starts_with_junk(label: Label, body: str) -> bool:
     return False
 
 
+def lead_kept(label: Label, got: Stored) -> bool:
+    """The story's first paragraph survived cleaning: its last words (a cut dateline changes
+    only its first) are in the stored text. Cutting a standfirst must not cost a lead."""
+    tail = " ".join(tokens(label.body[0])[-8:])
+    return tail in " ".join(tokens(_with_dateline(got)))
+
+
 def _norm_place(place: str | None) -> str:
     return re.sub(r"[^a-z]+", " ", (place or "").casefold()).strip()
 
@@ -276,6 +283,7 @@ class Scores:
     body_f1: list[float] = field(default_factory=list)
     junk_tail: list[bool] = field(default_factory=list)  # per article carrying it: all gone
     junk_head: list[bool] = field(default_factory=list)  # per article: starts clean
+    leads: list[bool] = field(default_factory=list)  # per article: first paragraph kept
     datelines: list[bool] = field(default_factory=list)
     times: list[bool] = field(default_factory=list)
     tags: dict[str, list[int]] = field(
@@ -303,6 +311,7 @@ class Scores:
             "junk_tail removed": self.ratio(self.junk_tail),
             "junk_tail n": len(self.junk_tail),
             "starts clean": self.ratio(self.junk_head),
+            "first paragraph kept": self.ratio(self.leads),
             "dateline found": self.ratio(self.datelines),
             "dateline n": len(self.datelines),
             "time within 2 min": self.ratio(self.times),
@@ -333,6 +342,7 @@ def score(truth: list[Label], stored: dict[str, Stored]) -> Scores:
         if label.junk_tail:
             s.junk_tail.append(not junk_left(label.junk_tail, got.body))
         s.junk_head.append(not starts_with_junk(label, got.body))
+        s.leads.append(lead_kept(label, got))
         if label.dateline:
             s.datelines.append(_norm_place(got.dateline) == _norm_place(label.dateline))
         s.times.append(abs((got.published - label.published).total_seconds()) <= 120)

@@ -297,7 +297,7 @@ def block_kind(text: str) -> str:
         return "sign-off"  # "Back on Friday with more. — Miriam"
     if n <= 80 and _FOOTNOTE.search(flat):
         return "footnote"
-    headline = n <= 15 and not _SENTENCE_END.search(flat)  # "Cricket: India A squad named"
+    headline = n <= 25 and not _SENTENCE_END.search(flat)  # "Cricket: India A squad named"
     if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat) and not headline):
         return "turn"
     if n <= 45 and _QUESTION.search(flat) and not flat.startswith(("“", '"', "‘", "'")):

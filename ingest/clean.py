@@ -451,7 +451,10 @@ def _is_pointer(tag: Tag, text: str) -> bool:
     if not _POINTER.match(text):
         return False
     linked = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
-    return linked >= 0.5 * len(text) or len(text.split()) <= 12
+    # Extraction may have dropped the link: a pointer then reads as a label and a headline,
+    # which does not end as a sentence does.
+    headline = len(text.split()) <= 24 and not text.rstrip().endswith((".", "!", "?", "”", '"'))
+    return linked >= 0.5 * len(text) or len(text.split()) <= 12 or headline
 
 
 def _drop_following_list(tag: Tag) -> None:

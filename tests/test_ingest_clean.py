@@ -200,3 +200,23 @@ def test_remove_prefix_across_tags() -> None:
     html = "<p><strong>ANKARA</strong>—In a meeting</p><p>Next</p>"
     assert remove_prefix(html, "ANKARA—") == "<p><strong></strong>In a meeting</p><p>Next</p>"
     assert remove_prefix(html, "TOKYO—") == html
+
+
+@pytest.mark.parametrize(
+    "pointer",
+    [
+        "<p><strong>ALSO READ |</strong> <a href='/x'>Talks resume on the border</a></p>",
+        "<p><strong>Lire aussi / Read also :</strong> Burkina Faso expels three Ivorian "
+        "diplomats over alleged 'subversion'</p>",  # its link lost in extraction
+        "<p>Also read: Talks resume on the border after a year of silence</p>",
+    ],
+)
+def test_a_pointer_inside_the_story_goes(pointer: str) -> None:
+    text, _ = cleaned(f"<p>{STORY[0]}</p>{pointer}<p>{STORY[1]}</p><p>{STORY[2]}</p>")
+    assert text.split("\n\n") == STORY
+
+
+def test_a_paragraph_that_reads_on_stays() -> None:
+    line = "Related — officials said the delegations would meet again in March, after the holidays."
+    text, _ = cleaned(story_html(f"<p>{line}</p>"))
+    assert text.endswith(line)

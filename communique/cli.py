@@ -34,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"communique: configuration error: {e}", file=sys.stderr)
         return 2
     logs.configure(settings.log, verbose=args.verbose)
+    if isinstance(getattr(args, "func", None), str):  # a sub-command's own handler
+        args.func = _resolve(args.func)
     try:
         return int(_resolve(args.handler)(args, settings))
     except ConfigError as e:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -295,9 +294,7 @@ def clusters(args: argparse.Namespace, settings: Settings) -> int:
     if not hasattr(args, "func"):
         err.print("communique clusters: say what to do (list, show, split, merge); see --help")
         return 2
-    module, _, name = args.func.partition(":")  # "module:function", as cli defines it
-    run = getattr(importlib.import_module(module), name)
-    return int(run(args, store(settings), settings))
+    return int(args.func(args, store(settings), settings))
 
 
 # --- demo ----------------------------------------------------------------------------------

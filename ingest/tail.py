@@ -22,6 +22,54 @@ from ingest.dateline import known_places
 from ingest.shown import quote
 from ingest.wordcount import SENTENCE_END_CHARS, size
 
+
+class _Either:
+    """A pattern whose top-level alternatives mostly start with ``^``, searched as fast as
+    matched: the anchored ones are tried once at the start, the rest searched. (A search for
+    "^a|^b|...|c" tries every alternative at every position, and these run on every block.)"""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        parts = _alternatives(pattern)
+        start = [p[1:] for p in parts if p.startswith("^")]
+        rest = [p for p in parts if not p.startswith("^")]
+        self.combined = re.compile(pattern, flags)  # what the two together must agree with
+        self._start = re.compile("|".join(f"(?:{p})" for p in start), flags) if start else None
+        self._rest = re.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
+
+    def search(self, text: str) -> bool:
+        return bool(
+            (self._start is not None and self._start.match(text))
+            or (self._rest is not None and self._rest.search(text))
+        )
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression's source."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth, in_class, escaped = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 END = "at the end:"  # how this module's notes begin, for `communique check`
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
 MAX_TAIL_BLOCKS = 40  # appended material is a few blocks; a table of 288 cells is content
@@ -32,7 +80,7 @@ MAX_BARE_LINES = 2  # short lines alone at the end (a sign-off, a credit) are ap
 _QUESTION = re.compile(r"\?[\"”’)]?\s*$")
 _LABEL = re.compile(r"^([A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,4})\s*(?::|—|–)\s+(?=\S)")
 _QA_MARK = re.compile(r"^(?:q|a|question|answer)\s*[:.)]\s*", re.I)
-_CREDIT = re.compile(
+_CREDIT = _Either(
     r"^[(\[]?\s*(?:(?:additional |further )?reporting|writing|editing|compiled|translated"
     r"|produced|edited|contributing|research)(?: and \w+)? by\b"
     r"|^[(\[]?\s*editors?\s*:|^(?:source|sources|via|distributed by|copyright\b|©)"
@@ -47,7 +95,7 @@ _CREDIT = re.compile(
     r"|^(?:data|chart|graphic|figures|prices)\s*:",
     re.I,
 )
-_DISCLAIMER = re.compile(
+_DISCLAIMER = _Either(
     r"^(?:disclaimer\b|note\s*:|editor'?s note\b)"
     r"|^this (?:post|article|story|report|piece|content|summary|text)\b.{0,60}\b(?:generated|"
     r"rewritten|auto-?generated|written with|produced with|compiled from|created with|"

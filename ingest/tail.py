@@ -216,6 +216,9 @@ _FOOTNOTE = re.compile(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹
 _NOTES = re.compile(r"^(?:notes?|foot ?notes|end ?notes|references|sources|bibliography)$", re.I)
 
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
+# A statement ends before the question ("That's it. ... Ready?"): a paragraph that asks at its
+# end, not a question put on its own. (Not "U.S. ..." or "Dr. ...": a small letter first.)
+_STATEMENT_BEFORE = re.compile(r"[a-z\d)”’\"'][.!]\s+[A-Z“\"]")
 
 
 def tail_start(texts: list[str]) -> tuple[int, str] | None:
@@ -297,8 +300,10 @@ def _all_tail(
             under_heading = True
         elif kind == "heading":
             # A plain heading leads the story's own items as often as an appendix: only
-            # where something else marks the tail does it lead appended items.
+            # where something else marks the tail does it lead appended items. It also ends
+            # what a bare question before it asked: what follows answers the heading.
             under_heading = marked
+            answered = answered and not counted
         elif kind == "story":
             headed = under_heading and n <= MAX_ANSWER_AFTER_HEADING
             if not (answered or headed):
@@ -348,7 +353,12 @@ def block_kind(text: str) -> str:
     headline = n <= 25 and not _SENTENCE_END.search(flat)  # "Cricket: India A squad named"
     if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat) and not headline):
         return "turn"
-    if n <= 45 and _QUESTION.search(flat) and not flat.startswith(("“", '"', "‘", "'")):
+    if (
+        n <= 45
+        and _QUESTION.search(flat)
+        and not flat.startswith(("“", '"', "‘", "'"))
+        and not _STATEMENT_BEFORE.search(flat)
+    ):
         return "generated question"
     if n <= 20 and _POINTER.match(flat) and not _SENTENCE_END.search(flat):
         return "pointer"

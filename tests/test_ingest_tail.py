@@ -98,6 +98,11 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "Background", STORY[1], STORY[2]],
         # A quoted question ends many stories.
         [*STORY, "“Who will pay for the villages?” asked the mayor of Puno."],
+        # A long how-to: a paragraph that ends by asking, a rhetorical question, then more
+        # sections under plain headings. Nothing here is appended.
+        [*STORY, "That's it. Once the fund is set up, the work can start. Ready?",
+         "The building stage", STORY[1], "But it does feel slow, doesn't it?", STORY[2],
+         "The last stage", STORY[1], STORY[2], STORY[1]],
         # A story that reports on an earlier version of a report keeps its last paragraph.
         [*STORY, "An earlier version of this report was leaked to the press in March, "
          "officials in La Paz said."],

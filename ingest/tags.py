@@ -33,6 +33,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from ahocorasick_rs import AhoCorasick
+
 _WORD = re.compile(r"\w+")
 _CAPITALISED = re.compile(r"([A-Z][a-z]+) $")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$")
@@ -84,19 +86,47 @@ class Pattern:
     regex: re.Pattern[str]
     gates: tuple[str, ...]  # empty: no literal known, scan the whole text
 
-    def count(self, text: str, lowered: str) -> int:
-        if not self.gates or len(lowered) != len(text):
+    def count(self, text: str, found: GateHits) -> int:
+        """Matches in ``text``; ``found``: where each gate literal occurs in it."""
+        if not self.gates or found is None:
             return len(self.regex.findall(text))
-        present = [gate for gate in self.gates if gate in lowered]
-        if not present:  # the usual case, and "in" is much cheaper than a regex scan
+        present = [found[gate] for gate in self.gates if gate in found]
+        if not present:  # the usual case: none of the literals is in the text
             return 0
-        starts = sorted({i for gate in present for i in _occurrences(lowered, gate)})
+        starts = sorted({i for places in present for i in places})
         n, end = 0, 0
         for start in starts:
             match = self.regex.match(text, start) if start >= end else None
             if match:
                 n, end = n + 1, match.end()
         return n
+
+
+# Where each gate literal occurs in a text; None when the gates cannot be used on it.
+GateHits = dict[str, list[int]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Gates:
+    """Every topic pattern's gate literals, found in one pass over a text (Aho-Corasick)
+    instead of one substring search per literal per pattern."""
+
+    literals: tuple[str, ...]
+    automaton: AhoCorasick
+
+    @classmethod
+    def of(cls, topics: Sequence[Topic]) -> Gates:
+        literals = tuple(dict.fromkeys(g for t in topics for p in t.patterns for g in p.gates))
+        return cls(literals, AhoCorasick(literals or ("\x00",)))
+
+    def find(self, text: str) -> GateHits:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # lower-casing moved the offsets: scan in full
+            return None
+        found: dict[str, list[int]] = {}
+        for index, start, _ in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+            found.setdefault(self.literals[index], []).append(start)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +177,8 @@ class Topic:
     min_hits: int = 1
     damping: float = 0.0  # how far a context topic pulls the score down
 
-    def count(self, text: str, lowered: str) -> int:
-        return sum(p.count(text, lowered) for p in self.patterns)
+    def count(self, text: str, found: GateHits) -> int:
+        return sum(p.count(text, found) for p in self.patterns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +196,13 @@ class Tagger:
     organizations: Organizations
     country_weight: tuple[float, float]  # (one country, two or more)
     saturation: tuple[float, ...]  # share of a topic's weight after 1, 2, 3... hits
+    gates: Gates
 
     @classmethod
     def from_data(cls, gazetteer: dict, topics: dict, organizations: dict | None = None) -> Tagger:
         alias_country = _aliases(gazetteer)
         weights = topics.get("country_weight", {})
+        compiled = tuple(_topic(name, spec) for name, spec in topics["topics"].items())
         return cls(
             candidates=_candidates(alias_country),
             alias_country=alias_country,
@@ -179,10 +211,11 @@ class Tagger:
             metonyms=frozenset(_entry_lists(gazetteer, "metonyms")),
             metonym_verbs=frozenset(gazetteer.get("metonym_verbs", [])),
             not_first_names=frozenset(gazetteer.get("not_first_names", [])),
-            topics=tuple(_topic(name, spec) for name, spec in topics["topics"].items()),
+            topics=compiled,
             organizations=Organizations.from_data(organizations or {"organizations": {}}),
             country_weight=(weights.get("one", 0.05), weights.get("two_or_more", 0.2)),
             saturation=tuple(topics.get("saturation", [1 / 3, 2 / 3, 1.0])),
+            gates=Gates.of(compiled),
         )
 
     def countries(self, text: str) -> tuple[str, ...]:
@@ -212,8 +245,8 @@ class Tagger:
 
     def topic_hits(self, text: str) -> dict[str, int]:
         """Matches per topic, for the topics matched at least their ``min_hits`` times."""
-        lowered = text.lower()
-        hits = {t.name: (t.count(text, lowered), t.min_hits) for t in self.topics}
+        found = self.gates.find(text)
+        hits = {t.name: (t.count(text, found), t.min_hits) for t in self.topics}
         return {name: n for name, (n, least) in hits.items() if n and n >= least}
 
     def diplomatic(
@@ -349,14 +382,6 @@ def _topic(name: str, spec: dict) -> Topic:
         int(spec.get("min_hits", 1)),
         float(spec.get("damping", 0.0)),
     )
-
-
-def _occurrences(text: str, literal: str) -> list[int]:
-    found, i = [], text.find(literal)
-    while i >= 0:
-        found.append(i)
-        i = text.find(literal, i + 1)
-    return found
 
 
 def _gates(pattern: str) -> tuple[str, ...]:

@@ -220,3 +220,60 @@ def test_a_paragraph_that_reads_on_stays() -> None:
     line = "Related — officials said the delegations would meet again in March, after the holidays."
     text, _ = cleaned(story_html(f"<p>{line}</p>"))
     assert text.endswith(line)
+
+
+def _soup_text(html: str) -> str:
+    """The reference html_to_text is held to: BeautifulSoup's own get_text, with the same
+    paragraph and line markers (the implementation before the lxml walk)."""
+    from bs4 import BeautifulSoup, Comment
+
+    from ingest.clean import _LINE, _PARA, BLOCK_TAGS, _fold_markers
+
+    soup = BeautifulSoup(html, "lxml")
+    for el in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        el.extract()
+    for tag in soup.find_all(["script", "style", "template"]):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.name == "br":
+            tag.replace_with(_LINE)
+        elif tag.name in BLOCK_TAGS:
+            tag.insert_before(_PARA)
+            tag.append(_PARA)
+    return _fold_markers(soup.get_text())
+
+
+TRICKY = [
+    "",
+    "bare text",
+    "<p>a<br>b</p>c<!-- x -->d<script>x</script>e",
+    "<?xml version='1.0' encoding='utf-8'?><p>declared</p>",
+    "<div>a<p>b</div>c",
+    "<ruby>漢<rp>(</rp><rt>kan<br>ji</rt><rp>)</rp></ruby> after",
+    "<svg><title>t</title><text>s</text></svg>after",
+    "<![CDATA[ cdata ]]>x",
+    "<template><p>t</p></template>y",
+    "<table><tr><td>a<td>b</table>",
+    "<noscript><p>n</p></noscript><textarea>a<b>c</textarea>",
+    "<!DOCTYPE html><html><head><title>T</title><style>s</style></head><body>B</body></html>",
+    "a\x00b &amp;&nbsp;&lt;b&gt; <?php echo 1 ?>z",
+    "<li>a<li>b<br/>x<br>y<p>one</p>\n\n<p>two</p>",
+]
+
+
+@pytest.mark.parametrize("html", TRICKY)
+def test_html_to_text_equals_beautifulsoup_get_text(html: str) -> None:
+    assert html_to_text(html) == _soup_text(html)
+
+
+def test_html_to_text_equals_beautifulsoup_on_every_fixture_page() -> None:
+    root = Path(__file__).parent / "fixtures"
+    pages = [
+        p
+        for p in root.rglob("*.htm*")
+        if "heldout" not in p.parts and "fresh" not in p.parts  # held-out: benches only
+    ]
+    assert len(pages) > 500
+    for page in pages:
+        html = page.read_bytes().decode("utf-8", "replace")
+        assert html_to_text(html) == _soup_text(html), page

@@ -95,26 +95,28 @@ def test_hard_negatives_get_their_own_clusters(engine):
 
 
 def test_candidates_come_from_index_lookups_only(sqlite_url):
-    # Query plans are read with SQLite's EXPLAIN QUERY PLAN.
+    # Query plans are read with SQLite's EXPLAIN QUERY PLAN, for every statement SQLite
+    # runs (its trace callback: the lookups use the driver's cursor, past SQLAlchemy).
     engine = open_store(sqlite_url)
-    seen: list[tuple[str, object]] = []
+    seen: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and not executemany:
-            seen.append((statement, parameters))
+    def record(statement: str) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
 
     with engine.begin() as conn:
         for a in [a for a in CORPUS if a.event != "xi-ishiba-lima"][:12]:
             add(conn, a)
-        sa.event.listen(engine, "before_cursor_execute", record)
+        driver = conn.connection.driver_connection
+        driver.set_trace_callback(record)
         try:
             add(conn, article("xi-ishiba-lima", "report"))
         finally:
-            sa.event.remove(engine, "before_cursor_execute", record)
+            driver.set_trace_callback(None)
         plans = [
             str(row[-1])
-            for statement, params in seen
-            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+            for statement in seen
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement)
         ]
     engine.dispose()
     # lsh_bands has no rowid: its primary key is the index the lookups seek in.

@@ -142,7 +142,14 @@ def _run_lookup(
     if not params:
         return []
     sql = _lookup_sql(_placeholder(conn), limit if content_hash is not None else 0, len(keys))
-    return [(int(k), int(i)) for k, i in conn.exec_driver_sql(sql, tuple(params))]
+    # The driver's own cursor, in the connection's transaction: a lookup reads a few hundred
+    # rows, and SQLAlchemy's per-row result handling cost more than the seeks.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, tuple(params))
+        return [(int(k), int(i)) for k, i in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 @functools.lru_cache(maxsize=32)

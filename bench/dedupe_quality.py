@@ -122,7 +122,7 @@ def body_for(article: Labeled, mode: str) -> str:
         return article.page_text()
     from ingest.clean import clean_body, html_to_text, text_to_html
 
-    html, _notes = clean_body(text_to_html(article.page_text()), article.title)
+    html, _notes, _ = clean_body(text_to_html(article.page_text()), article.title)
     return html_to_text(html)
 
 

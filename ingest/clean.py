@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, PageElement
@@ -239,8 +240,8 @@ def html_to_text(html: str | Tag) -> str:
     return _fold_markers("".join(parts))
 
 
-_TEXT_PARSER = etree.HTMLParser(recover=True, strip_cdata=False)
-_UTF8_TEXT_PARSER = etree.HTMLParser(recover=True, strip_cdata=False, encoding="utf-8")
+_TEXT_PARSER = etree.HTMLParser(recover=True)
+_UTF8_TEXT_PARSER = etree.HTMLParser(recover=True, encoding="utf-8")
 _NO_TEXT = frozenset(["script", "style", "template"])
 _RUBY_NOTES = frozenset(["rt", "rp"])  # text BeautifulSoup's get_text leaves out
 
@@ -509,16 +510,23 @@ def _drop_empty(root: Tag) -> None:
 # --- appended material ---------------------------------------------------------------------
 
 
-def appended_start(texts: list[str]) -> tuple[int, str] | None:
+def appended_start(
+    texts: list[str], repeated: frozenset[int] = frozenset()
+) -> tuple[int, str] | None:
     """Index of the first block after the story's end, with a note; None when the story runs
-    to the last block (``ingest.tail``)."""
-    return tail_start([" ".join(t.split()) for t in texts])  # block_kind drops markdown itself
+    to the last block (``ingest.tail``; ``repeated``: see ``ingest.repeats``)."""
+    # block_kind drops markdown itself
+    return tail_start([" ".join(t.split()) for t in texts], repeated)
 
 
-def cut_appended(root: Tag) -> list[str]:
-    """Remove the appended material (and everything after it) from ``root`` in place."""
+def cut_appended(
+    root: Tag, repeated: frozenset[int] = frozenset(), texts: list[str] | None = None
+) -> list[str]:
+    """Remove the appended material (and everything after it) from ``root`` in place.
+    ``texts``: those of its blocks, when the caller has them."""
     blocks = leaf_blocks(root)
-    found = appended_start([_block_text(b) for b in blocks])
+    texts = [_block_text(b) for b in blocks] if texts is None else texts
+    found = appended_start(texts, repeated)
     if found is None:
         return []
     index, note = found
@@ -588,22 +596,34 @@ def _consume(text: str, want: str) -> tuple[str | None, str]:
 # --- whole bodies --------------------------------------------------------------------------
 
 
+class Cleaned(NamedTuple):
+    html: str  # the cleaned fragment
+    notes: tuple[str, ...]  # what was cut
+    blocks: tuple[str, ...]  # the body's block texts before its tail was cut
+
+
 def clean_body(
-    html: str, title: str | None = None, *more_titles: str | None, known: Sequence[str] = ()
-) -> tuple[str, tuple[str, ...]]:
+    html: str,
+    title: str | None = None,
+    *more_titles: str | None,
+    known: Sequence[str] = (),
+    repeated: frozenset[int] = frozenset(),
+) -> Cleaned:
     """Body HTML (or plain text) without boilerplate, appended material and what precedes
     the story (``title`` and ``more_titles``, e.g. the page's own headline, are recognised
     when repeated there; ``known``, the feed's own full text of a page's story, says where
-    it starts); returns the cleaned HTML fragment and notes of what was cut."""
+    it starts; ``repeated``, the blocks the source ends its other stories with); returns
+    the cleaned HTML fragment and notes of what was cut."""
     source = html if looks_like_html(html) else text_to_html(html)
     soup = soup_of(source)
     root = soup.body or soup
     split_double_breaks(soup, root)
     wrap_loose_text(soup, root)
     notes = strip_boilerplate(root)
-    notes += cut_appended(root)
+    blocks = [_block_text(b) for b in leaf_blocks(root)]
+    notes += cut_appended(root, repeated, blocks)
     notes += drop_lead(root, [t for t in (title, *more_titles) if t], known)
-    return fragment_html(soup), tuple(notes)
+    return Cleaned(fragment_html(soup), tuple(notes), tuple(blocks))
 
 
 def select_body(html: str, selector: str, remove: tuple[str, ...]) -> tuple[str | None, list[str]]:

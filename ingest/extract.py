@@ -55,7 +55,7 @@ def extract_article(fetched: Fetched, rules: ArticleRules | None) -> Article:
         body, notes = generic_body(html, fetched.final_url), []
     # The headline may be repeated in the body as the page's h1, its og:title or <title>,
     # which often differ from one another.
-    cleaned, cut = clean_body(body, meta.title, _h1(doc), _title(doc))
+    cleaned, cut, _ = clean_body(body, meta.title, _h1(doc), _title(doc))
     _check_article(cleaned, meta, doc, ruled=bool(rules and rules.body))
     return Article(
         url=fetched.final_url,

@@ -138,6 +138,15 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Ending:
+    """How a story's body ended before its tail was cut (``ingest.repeats``): the hashes of
+    all its blocks, and of its last short ones after the first."""
+
+    blocks: frozenset[int] = frozenset()
+    tail: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """A normalized story. Invariants: ``url`` is canonical and absolute, every datetime is
     UTC-aware, ``title`` and ``body_text`` are clean plain text, ``body_html`` is sanitized,
@@ -167,3 +176,4 @@ class Story:
     topics: tuple[str, ...] = ()
     score: float = 0.0  # diplomacy score, 0..1
     removed: tuple[str, ...] = field(default=(), compare=False)  # what cleaning cut
+    ending: Ending = field(default_factory=Ending, compare=False)

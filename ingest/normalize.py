@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from ingest import repeats
 from ingest.clean import clean_body, html_to_text, remove_prefix
 from ingest.dateline import default_agencies, find_attributions, find_dateline
 from ingest.dates import choose_published, clamp_date, has_time, parse_date, source_zone
 from ingest.errors import ParseError
 from ingest.language import detect_language, normalize_tag
-from ingest.model import Article, RawItem, SourceSpec, Story
+from ingest.model import Article, Ending, RawItem, SourceSpec, Story
 from ingest.parties import parties as find_parties
 from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, xml_safe
 from ingest.tags import Mention, Tagger, default_tagger
@@ -64,17 +65,25 @@ class _Body:
     dateline: str | None
     dateline_agency: str | None
     removed: tuple[str, ...]
+    ending: Ending
 
 
 def normalize(
-    item: RawItem, article: Article | None, source: SourceSpec, *, now: datetime, key: str
+    item: RawItem,
+    article: Article | None,
+    source: SourceSpec,
+    *,
+    now: datetime,
+    key: str,
+    repeated: frozenset[int] = frozenset(),
 ) -> Story:
-    """The Story for ``item``; ParseError naming the cause when there is nothing to keep."""
+    """The Story for ``item``; ParseError naming the cause when there is nothing to keep.
+    ``repeated``: the blocks the source ends its other stories with (``ingest.repeats``)."""
     outlet = _outlet(item, article, source)
     title = clean_title(
         item.title or (article.title if article else None), _outlets(item, article, source)
     )
-    body = _body(item, article, title)
+    body = _body(item, article, title, repeated)
     if not item.url and article is None and body.text:
         body = _linkless(body)
     if not title and not body.text:
@@ -111,6 +120,7 @@ def normalize(
         topics=tags.topics,
         score=tagger.score(hits, len(tags.mentions)),
         removed=body.removed,
+        ending=body.ending,
     )
 
 
@@ -169,11 +179,15 @@ def _first_words(text: str, limit: int = 12) -> str:
 # --- body ----------------------------------------------------------------------------------
 
 
-def _body(item: RawItem, article: Article | None, title: str) -> _Body:
+def _body(item: RawItem, article: Article | None, title: str, repeated: frozenset[int]) -> _Body:
     raw = article.body_html if article else (item.content_html or item.summary_html or "")
     page_title = article.title if article else None
     known = _feed_paragraphs(item) if article else ()
-    cleaned, notes = clean_body(raw, title, page_title, known=known) if raw.strip() else ("", ())
+    cleaned, notes, blocks = (
+        clean_body(raw, title, page_title, known=known, repeated=repeated)
+        if raw.strip()
+        else ("", (), ())
+    )
     html = sanitize_html(cleaned)
     text = xml_safe(html_to_text(html))
     found = find_dateline(text)
@@ -187,6 +201,7 @@ def _body(item: RawItem, article: Article | None, title: str) -> _Body:
         dateline=found.place if found else None,
         dateline_agency=found.agency if found else None,
         removed=tuple(dict.fromkeys(removed)),
+        ending=repeats.ending(blocks),
     )
 
 

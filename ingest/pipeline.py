@@ -25,13 +25,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ingest import schedule
+from ingest import repeats, schedule
 from ingest.dedupe import DedupeParams, Fingerprint, fingerprint
 from ingest.errors import CommuniqueError, ExtractError, FetchError
 from ingest.extract import extract_article
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import article_key, item_key, raw_hash
-from ingest.model import Article, Fetched, ParsedFeed, RawItem, SourceSpec, Story
+from ingest.model import Article, Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
 from ingest.normalize import needs_full_text, normalize
 from ingest.parse import parse_feed
 from ingest.scrape import scrape_listing
@@ -256,7 +256,8 @@ def _prepare_all(
     with reading(ctx.engine) as conn:
         known = story_rows.known_items(conn, state.id, by_key)
         pruned = pruned_keys(conn, state.id, set(by_key) - set(known))
-    pending: list[tuple[str, RawItem, str, story_rows.Known | None, Future[Digest]]] = []
+        recent = story_rows.recent_endings(conn, state.id, HISTORY)
+    pending: list[_Pending] = []
     slog = source_log(spec.name, state.url)
     for key, item in by_key.items():
         if ctx.stop.is_set():
@@ -276,17 +277,77 @@ def _prepare_all(
         job = _submit(
             ctx.cpu, digest_and_fingerprint, item, page, spec, key, ctx.clock(), ctx.dedupe
         )
-        pending.append((key, item, raw, old, job))
-    out: list[Prepared] = []
+        pending.append(_Pending(key, item, raw, old, page, job))
     with timer("normalize"):
-        for key, item, raw, old, job in pending:
-            try:
-                done = job.result()
-            except CommuniqueError as e:
-                _drop(report, slog, item, key, e)
-                continue
-            out.append(Prepared(done.story, done.fingerprint, raw, article_key(item, key), old))
-    return out
+        done = _results(pending, report, slog)
+        done = _without_repeated_tails(ctx, spec, done, recent, report, slog)
+    return [
+        Prepared(d.story, d.fingerprint, p.raw, article_key(p.item, p.key), p.known)
+        for p, d in done
+    ]
+
+
+HISTORY = 30  # the source's latest stored stories whose endings ``repeats`` compares
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    key: str
+    item: RawItem
+    raw: str
+    known: story_rows.Known | None
+    page: Fetched | None
+    job: Future[Digest]
+
+
+def _results(
+    pending: list[_Pending], report: SourceReport, slog: logging.LoggerAdapter[logging.Logger]
+) -> list[tuple[_Pending, Digest]]:
+    done = []
+    for p in pending:
+        try:
+            done.append((p, p.job.result()))
+        except CommuniqueError as e:
+            _drop(report, slog, p.item, p.key, e)
+    return done
+
+
+def _without_repeated_tails(
+    ctx: Context,
+    spec: SourceSpec,
+    done: list[tuple[_Pending, Digest]],
+    recent: list[Ending],
+    report: SourceReport,
+    slog: logging.LoggerAdapter[logging.Logger],
+) -> list[tuple[_Pending, Digest]]:
+    """Digest again, knowing them, the stories whose ending holds blocks the source ends
+    its other reports with (this batch's and its latest stored ones): ``ingest.repeats``."""
+    found = repeats.repeated([*recent, *(d.story.ending for _, d in done)])
+    again = [(p, d) for p, d in done if repeats.needs_another_look(d.story.body_text, found)]
+    if not again:
+        return done
+    slog.info("%d stories end in blocks the source repeats: cleaned again", len(again))
+    jobs = {
+        p.key: _submit(
+            ctx.cpu,
+            digest_and_fingerprint,
+            p.item,
+            p.page,
+            spec,
+            p.key,
+            d.story.first_seen,
+            ctx.dedupe,
+            found,
+        )
+        for p, d in again
+    }
+    redone = {
+        p.key: d
+        for p, d in _results(
+            [dataclasses.replace(p, job=jobs[p.key]) for p, _ in again], report, slog
+        )
+    }
+    return [(p, redone.get(p.key, d)) for p, d in done]
 
 
 def _record_unread(
@@ -362,11 +423,17 @@ def fetch_page(fetcher: Fetcher, spec: SourceSpec, item: RawItem) -> Fetched | N
 
 
 def digest_item(
-    item: RawItem, page: Fetched | None, spec: SourceSpec, key: str, now: datetime
+    item: RawItem,
+    page: Fetched | None,
+    spec: SourceSpec,
+    key: str,
+    now: datetime,
+    repeated: frozenset[int] = frozenset(),
 ) -> Story:
     """The CPU-heavy part of one item: extract its page, then normalize. A pure function of
     its arguments, so it can run in another process."""
-    return normalize(item, choose_article(item, page, spec), spec, now=now, key=key)
+    article = choose_article(item, page, spec)
+    return normalize(item, article, spec, now=now, key=key, repeated=repeated)
 
 
 def digest_and_fingerprint(
@@ -376,10 +443,11 @@ def digest_and_fingerprint(
     key: str,
     now: datetime,
     params: DedupeParams,
+    repeated: frozenset[int] = frozenset(),
 ) -> Digest:
     """``digest_item``, then the story's dedupe fingerprint: the CPU-heavy half of
     clustering, done here so the one store writer only seeks and writes."""
-    story = digest_item(item, page, spec, key, now)
+    story = digest_item(item, page, spec, key, now, repeated)
     return Digest(story, fingerprint(story.title, story.body_text, params))
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from ingest import repeats
 from ingest.dateline import known_places
 from ingest.shown import quote
 from ingest.wordcount import SENTENCE_END_CHARS, size
@@ -221,10 +222,11 @@ _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 _STATEMENT_BEFORE = re.compile(r"[a-z\d)”’\"'][.!]\s+[A-Z“\"]")
 
 
-def tail_start(texts: list[str]) -> tuple[int, str] | None:
+def tail_start(texts: list[str], repeated: frozenset[int] = frozenset()) -> tuple[int, str] | None:
     """The index of the first block after the story's end, with a note of what starts
-    there; None when the story runs to the last block."""
-    kinds = [block_kind(t) for t in texts]
+    there; None when the story runs to the last block. ``repeated``: the blocks this
+    source ends its other stories with (``ingest.repeats``)."""
+    kinds = [_repeated_or(block_kind(t), t, repeated) for t in texts]
     words = [size(t) for t in texts]
     asks = [bool(_QUESTION.search(t)) for t in texts]
     labels = [_speaker(t) for t in texts]
@@ -248,6 +250,14 @@ def tail_start(texts: list[str]) -> tuple[int, str] | None:
         turns += i > 0 and kinds[i] == "turn"
         interview = explainer or turns >= 2
     return None
+
+
+def _repeated_or(kind: str, text: str, repeated: frozenset[int]) -> str:
+    """What the rules call prose or a heading is the source's boilerplate when it also ends
+    the source's other reports."""
+    if not repeated or kind not in ("story", "heading") or size(text) > repeats.MAX_WORDS:
+        return kind
+    return "repeated block" if repeats.block_hash(text) in repeated else kind
 
 
 def _qa_explainer(kinds: list[str]) -> bool:

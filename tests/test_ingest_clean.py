@@ -34,7 +34,7 @@ def story_html(*extra: str) -> str:
 
 
 def cleaned(html: str, title: str | None = None) -> tuple[str, tuple[str, ...]]:
-    out, notes = clean_body(html, title)
+    out, notes, _ = clean_body(html, title)
     return html_to_text(out), notes
 
 

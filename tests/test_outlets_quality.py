@@ -25,7 +25,7 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     # under what the rules score on it, so that only a step back fails.
     floors = {
         "body F1": 0.98,
-        "junk_tail removed": 0.95,
+        "junk_tail removed": 0.97,  # 0.978 with blocks a source repeats (ingest.repeats)
         "starts clean": 0.97,
         "first paragraph kept": 0.99,
         "dateline found": 0.97,

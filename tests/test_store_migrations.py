@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-from ingest.store import outputs
+from ingest.store import outputs, stories
 from ingest.store.engine import MIGRATIONS, create_engine, open_store
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
@@ -96,3 +96,31 @@ def test_0003_store_upgrades_with_its_stories_indexed_by_source_and_time(
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("stories")}
     engine.dispose()
     assert "ix_stories_source_id_published_at" in indexes
+
+
+def test_0004_store_upgrades_and_its_old_stories_have_no_ending(store_url: str) -> None:
+    engine = create_engine(store_url)
+    _at(engine, "0004")
+    now = "2026-03-01 12:00:00"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO sources (id, name, url, enabled, interval_s, error_count, seen_ratio,"
+            " redirect_count, stories_new_last) VALUES (1, 'wire', 'https://w.example/f', "
+            "true, 900, 0, 0, 0, 0)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO stories (id, source_id, item_key, article_key, url, title, summary,"
+            " body_html, body_text, published_at, first_seen_at, outlet, word_count,"
+            " attributions, countries, mentions, organizations, topics, score, content_hash,"
+            " raw_hash, revision)"
+            f" VALUES (1, 1, 'k', 'a', 'https://w.example/1', 'Talks', '', '', 'Text', '{now}',"
+            f" '{now}', 'Wire', 1, '[]', '[]', '[]', '[]', '[]', 0, 'h', 'r', 1)"
+        )
+    engine.dispose()
+    engine = open_store(store_url)
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT body_text, ending FROM stories").one()
+        endings = stories.recent_endings(conn, 1, 30)
+    engine.dispose()
+    assert tuple(row) == ("Text", None)
+    assert endings == []  # compared with nothing: the next poll's stories decide alone

@@ -125,6 +125,9 @@ stories = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
     sa.Column("cluster_id", sa.Integer, sa.ForeignKey("clusters.id"), index=True),
     sa.Column("minhash", sa.LargeBinary),  # the MinHash signature, for candidate scoring
+    # How the body ended before cleaning cut its tail: {"blocks": [...], "tail": [...]}
+    # (ingest.repeats). NULL on stories stored before revision 0005.
+    sa.Column("ending", sa.JSON),
     sa.UniqueConstraint("source_id", "item_key"),
     sa.Index("ix_stories_source_id_article_key", "source_id", "article_key"),
     # One source's stories around a time: a moved article's lookup, per-source retention.

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ingest.model import Story
+from ingest.model import Ending, Story
 from ingest.store.schema import stories, story_revisions, story_tags
 
 
@@ -96,6 +96,7 @@ def _values(story: Story) -> dict[str, object]:
         "topics": list(story.topics),
         "score": story.score,
         "content_hash": story.content_hash,
+        "ending": {"blocks": sorted(story.ending.blocks), "tail": list(story.ending.tail)},
     }
 
 
@@ -179,3 +180,14 @@ def content_hash_of(conn: sa.Connection, story_id: int) -> str:
     return str(
         conn.execute(sa.select(stories.c.content_hash).where(stories.c.id == story_id)).scalar_one()
     )
+
+
+def recent_endings(conn: sa.Connection, source_id: int, limit: int) -> list[Ending]:
+    """How the source's latest stored stories ended before cleaning, newest first."""
+    rows = conn.execute(
+        sa.select(stories.c.ending)
+        .where(stories.c.source_id == source_id, stories.c.ending.is_not(None))
+        .order_by(stories.c.published_at.desc())
+        .limit(limit)
+    )
+    return [Ending(frozenset(e["blocks"]), tuple(e["tail"])) for (e,) in rows if e]

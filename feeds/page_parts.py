@@ -25,7 +25,7 @@ CSS = """
 --party:#223327;--party-fg:#cfe8d3;--error:#ff8f87;--bar:#7fa9e8;--line2:#f2a45f}}
 *{box-sizing:border-box}
 body{font:16px/1.5 system-ui,sans-serif;max-width:56rem;margin:0 auto;padding:1rem;
-color:var(--fg);background:var(--bg);overflow-wrap:anywhere}
+color:var(--fg);background:var(--bg);overflow-wrap:break-word}
 a{color:var(--link)}h1{font-size:1.6rem;line-height:1.25;margin:.4rem 0}
 h2{font-size:1.2rem;line-height:1.3;margin:1.4rem 0 .4rem}
 .meta{color:var(--muted);font-size:.9rem;margin:.2rem 0}.crumbs{margin:0 0 .6rem}
@@ -43,12 +43,18 @@ details summary{cursor:pointer;color:var(--link)}
 .body p{margin:.8rem 0}.chart{width:100%;height:auto;display:block;color:var(--fg)}
 .chart .bar{fill:var(--bar)}.chart .line2{stroke:var(--line2);fill:none;stroke-width:2}
 .chart .grid{stroke:var(--line)}.chart .dot{fill:var(--bar)}.chart text{fill:currentColor}
-.spark{width:8rem;height:2rem;color:var(--bar)}
+.spark{width:8rem;height:2rem;color:var(--bar)}.spark .dot{fill:currentColor}
+.activity{max-width:44rem}
 .legend .k1{color:var(--bar)}.legend .k2{color:var(--line2)}
 .timeline{max-width:40rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
-.scroll{overflow-x:auto}.error{color:var(--error)}
+.error{color:var(--error)}
+@media (max-width:40rem){.sources thead{position:absolute;width:1px;height:1px;
+overflow:hidden;clip-path:inset(50%)}.sources tr{display:block;padding:.5rem 0;
+border-bottom:1px solid var(--line)}.sources th,.sources td{display:block;border:0;
+padding:.1rem 0}.sources td[data-label]::before{content:attr(data-label) ": ";
+color:var(--muted);font-size:.85rem}}
 """
 
 

@@ -68,12 +68,16 @@ def _row(s: SourceHealth, days: list[int], ref: datetime | None) -> str:
         f"a day, {days[-1] if days else 0} on the last day"
     )
     name = f'<a href="{e(redact(s.url))}">{e(s.name)}</a>' + ("" if s.enabled else " (off)")
-    return (
-        f'<tr><th scope="row">{name}</th><td>{sparkline(days, label)}</td>'
-        f"<td>{when(s.last_success_at, ref)}</td><td>{_errors(s, ref)}</td>"
-        f"<td>every {_span(s.interval_s)}</td><td>{when(s.next_fetch_at, ref)}</td>"
-        f"<td>{s.story_count}</td></tr>"
-    )
+    cells = [  # labelled, for the phone layout where each row is a block
+        ("Stories per day", sparkline(days, label)),
+        ("Last success", when(s.last_success_at, ref)),
+        ("Errors", _errors(s, ref)),
+        ("Interval", f"every {_span(s.interval_s)}"),
+        ("Next fetch", when(s.next_fetch_at, ref)),
+        ("Stories", str(s.story_count)),
+    ]
+    tds = "".join(f'<td data-label="{k}">{v}</td>' for k, v in cells)
+    return f'<tr><th scope="row">{name}</th>{tds}</tr>'
 
 
 def _activity(data: StatusData) -> str:
@@ -90,7 +94,7 @@ def _activity(data: StatusData) -> str:
         f"lag behind schedule: {lag}.</p>"
         '<p class="meta legend"><span class="k1">■</span> stories per hour · '
         '<span class="k2">━</span> new clusters per hour (UTC)</p>'
-        f"{hourly_chart(data.hours)}</section>"
+        f'<div class="activity">{hourly_chart(data.hours)}</div></section>'
     )
 
 
@@ -112,10 +116,9 @@ def status_page(site: SiteSpec, feeds: Sequence[FeedSpec], data: StatusData) -> 
         + f'<p>All feeds as <a href="{e(absolute(site, "feeds.opml"))}">OPML</a>.</p>'
         + _activity(data)
         + '<section aria-labelledby="sources"><h2 id="sources">Sources</h2>'
-        + '<div class="scroll" role="region" aria-label="Sources table" tabindex="0">'
-        + '<table><thead><tr><th scope="col">Source</th>'
+        + '<table class="sources"><thead><tr><th scope="col">Source</th>'
         + f'<th scope="col">Stories per day, last {DAYS} days</th><th scope="col">Last success</th>'
         + '<th scope="col">Errors</th><th scope="col">Interval</th><th scope="col">Next fetch</th>'
-        + f'<th scope="col">Stories</th></tr></thead><tbody>{rows}</tbody></table></div></section>'
+        + f'<th scope="col">Stories</th></tr></thead><tbody>{rows}</tbody></table></section>'
     )
     return document(site.title, head, "", main)

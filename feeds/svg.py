@@ -62,15 +62,15 @@ def hourly_chart(hours: Sequence[HourCount]) -> str:
         )
         line.append(f"{_n(x + slot / 2)},{_n(8 + plot_h - plot_h * h.clusters / top)}")
     ticks = "".join(
-        f'<text x="{_n(left + i * slot)}" y="{height - 5}" font-size="10">{h.hour:%H:%M}</text>'
+        f'<text x="{_n(left + i * slot)}" y="{height - 4}" font-size="13">{h.hour:%H:%M}</text>'
         for i, h in enumerate(hours)
         if h.hour.hour % 12 == 0 and i < len(hours) - 3
     )
     axis = (
         f'<line class="grid" x1="{left}" y1="{8 + plot_h}" x2="{width - 4}" y2="{8 + plot_h}"/>'
         f'<line class="grid" x1="{left}" y1="8" x2="{width - 4}" y2="8"/>'
-        f'<text x="0" y="16" font-size="10">{top}</text>'
-        f'<text x="0" y="{8 + plot_h}" font-size="10">0</text>'
+        f'<text x="0" y="18" font-size="13">{top}</text>'
+        f'<text x="0" y="{8 + plot_h}" font-size="13">0</text>'
     )
     stories, made = sum(h.stories for h in hours), sum(h.clusters for h in hours)
     label = (

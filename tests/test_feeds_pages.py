@@ -67,9 +67,7 @@ def _stories(conn: sa.Connection) -> tuple[int, int, int, list[str]]:
     geneva = cluster_of(conn, [lead, copy], lead)
     merged = cluster_of(conn, [late], late)
     conn.execute(sa.update(clusters).where(clusters.c.id == merged).values(merged_into=geneva))
-    conn.execute(
-        sa.text("UPDATE stories SET cluster_id = :g WHERE id = :s"), {"g": geneva, "s": late}
-    )
+    conn.execute(sa.update(stories).where(stories.c.id == late).values(cluster_id=geneva))
     titles = ["Ministers meet in Geneva"]
     for n in range(1, 6):
         sid = add_story(conn, un, f"Story number {n}", minutes=10 * n, countries=("JP",))
@@ -257,8 +255,8 @@ def test_export_writes_the_pages_the_server_sends(site: Site, tmp_path: Path) ->
                  f"stories/{site.hostile}/"):  # fmt: skip
         assert path + "index.html" in paths
         assert (tmp_path / path / "index.html").read_bytes() == get(site, path).content, path
-    stories = {p for p in paths if p.startswith("stories/")}
-    assert len(stories) == 7  # every cluster a card links to, and only those
+    story_files = {p for p in paths if p.startswith("stories/")}
+    assert len(story_files) == 7  # every cluster a card links to, and only those
 
 
 def test_status_page_escapes_source_health() -> None:

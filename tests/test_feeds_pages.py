@@ -328,3 +328,14 @@ def test_chromium_renders_every_page_kind_accessibly_at_both_widths(
     story = by_path[(f"stories/{site.geneva}/", 1280)]
     assert story["members"] == 3
     assert [s["circles"] for s in story["svgs"]] == [3]
+
+
+def test_the_server_keeps_a_bounded_number_of_story_pages(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("feeds.app.STORY_PAGES_CACHED", 2)
+    story_ids = [site.geneva, site.hostile, site.merged]
+    for cid in story_ids:
+        assert get(site, f"stories/{cid}/").status_code == 200
+    cached = [p for p in site.srv.app._cache if p.startswith("/stories/")]
+    assert cached == [f"/stories/{site.hostile}/", f"/stories/{site.merged}/"]

@@ -33,15 +33,23 @@ def tags(item: FeedItem) -> str:
     return f'<ul class="tags" aria-label="Parties and topics">{"".join(chips)}</ul>'
 
 
-def coverage(item: FeedItem, ref: datetime) -> str:
+# A card lists this many other reports; the story page lists them all. A feed page of 50
+# cards stays well under 200 KB however widely its stories were carried.
+CARD_MEMBERS = 8
+
+
+def coverage(item: FeedItem, ref: datetime, story: str | None) -> str:
     n = len(outlets(item))
     said = f"Reported by {n} outlet{'s' if n != 1 else ''}"
     if not item.members:
         return f'<p class="meta coverage">{said}</p>'
     rows = "".join(
         f'<li><a href="{e(m.url)}">{e(m.title)}</a> — {e(m.outlet)}, {when(m.published, ref)}</li>'
-        for m in item.members
+        for m in item.members[:CARD_MEMBERS]
     )
+    rest = len(item.members) - CARD_MEMBERS
+    if rest > 0 and story:
+        rows += f'<li><a href="{e(story)}">{rest} more on the story page</a></li>'
     return (
         f'<details class="coverage"><summary>{said}</summary>'
         f'<ul class="members">{rows}</ul></details>'
@@ -64,7 +72,7 @@ def card(site: SiteSpec, item: FeedItem, ref: datetime) -> str:
         f'<p class="meta">{" · ".join(meta)}</p>'
         + (f'<p class="teaser">{e(text)}</p>' if text else "")
         + tags(item)
-        + coverage(item, ref)
+        + coverage(item, ref, more)
         + (f'<p class="meta"><a href="{e(more)}">Full text and coverage</a></p>' if more else "")
         + "</article>"
     )

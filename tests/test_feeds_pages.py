@@ -339,3 +339,23 @@ def test_the_server_keeps_a_bounded_number_of_story_pages(
         assert get(site, f"stories/{cid}/").status_code == 200
     cached = [p for p in site.srv.app._cache if p.startswith("/stories/")]
     assert cached == [f"/stories/{site.hostile}/", f"/stories/{site.merged}/"]
+
+
+def test_a_card_lists_a_few_reports_and_points_to_the_story_page_for_the_rest() -> None:
+    from feeds.cards import CARD_MEMBERS, card
+    from feeds.query import FeedItem, Member
+
+    members = tuple(
+        Member(n, f"https://o{n}.example/a", f"Outlet {n}", f"Report {n}", T0)
+        for n in range(2, CARD_MEMBERS + 5)
+    )
+    item = FeedItem("cluster/7", 1, 7, "https://o1.example/a", "Title", "One. Two. Three.",
+                    "", None, "Outlet 1", "o1", "https://o1.example/feed", "en", T0, T0, (),
+                    (), (), (), None, members)  # fmt: skip
+    doc = html.fromstring(card(SITE, item, T0))
+    listed = doc.findall(".//ul[@class='members']/li")
+    assert len(listed) == CARD_MEMBERS + 1
+    assert listed[-1].findtext("a") == "3 more on the story page"
+    assert listed[-1].find("a").get("href") == "http://news.example.org/stories/7/"
+    assert doc.findtext(".//summary") == f"Reported by {CARD_MEMBERS + 4} outlets"
+    assert doc.findtext(".//p[@class='teaser']") == "One. Two."

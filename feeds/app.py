@@ -146,13 +146,14 @@ class FeedApp:
             return
         if prepared is not None:
             await self._respond(scope, send, prepared)
-        elif site_path.startswith("feeds/") and not site_path.endswith("/"):
+        elif site_path.startswith(("feeds/", "stories/")) and not site_path.endswith("/"):
             await self._redirect_to_page(send, path, site_path)
         else:
             await _plain(send, 404, "not found\n")
 
     async def _redirect_to_page(self, send: Send, path: str, site_path: str) -> None:
-        # "/feeds/all" is a typo for the page "/feeds/all/", when that page exists.
+        # "/feeds/all" is a typo for the page "/feeds/all/", when that page exists (and so
+        # for archive and story pages).
         if await self._render(path + "/", site_path + "/") is None:
             await _plain(send, 404, "not found\n")
             return

@@ -89,10 +89,13 @@ class Report:
     published: datetime
 
 
+TIMELINE_ROWS = 60  # the first reports; the page's list below the picture has every one
+
+
 def timeline(reports: Sequence[Report]) -> str:
     """One row per report, oldest first: the outlet, and a dot at when it published, on an
-    axis from the first report to the last."""
-    rows = sorted(reports, key=lambda r: r.published)
+    axis from the first report to the last (of the first ``TIMELINE_ROWS``)."""
+    rows = sorted(reports, key=lambda r: r.published)[:TIMELINE_ROWS]
     if not rows:
         return ""
     width, left, right, row_h, head = 360, 118, 350, 18, 24

@@ -208,6 +208,9 @@ def test_a_merged_cluster_id_shows_its_cluster_and_unknown_ids_are_404(site: Sit
     canonical = doc.find(".//link[@rel='canonical']").get("href")
     assert canonical == site.srv.url(f"stories/{site.geneva}/")
     assert get(site, "stories/99999/").status_code == 404
+    moved = httpx.get(site.srv.url(f"stories/{site.geneva}"))
+    assert moved.status_code == 301 and moved.headers["location"] == f"/stories/{site.geneva}/"
+    assert get(site, "stories/99999").status_code == 404
     assert get(site, "stories/abc/").status_code == 404
 
 

@@ -72,7 +72,8 @@ def feed_page(
     main = (
         f"<h1>{e(title)}</h1>"
         + (f"<p>{e(spec.description)}</p>" if spec.description else "")
-        + f'<p class="meta">Updated {when(ref)}; the times below count from then</p>{subscribe(site, spec)}'
+        + f'<p class="meta">Updated {when(ref)}; the times below count from then</p>'
+        + subscribe(site, spec)
         + _pager(site, spec, pages, page)
         + cards
         + _pager(site, spec, pages, page)

@@ -81,6 +81,11 @@ def _row(s: SourceHealth, days: list[int], ref: datetime | None) -> str:
 
 
 def _activity(data: StatusData) -> str:
+    if data.as_of is None:
+        return (
+            '<section aria-labelledby="activity"><h2 id="activity">Last two days</h2>'
+            "<p>No fetch recorded yet.</p></section>"
+        )
     stories = sum(h.stories for h in data.hours)
     made = sum(h.clusters for h in data.hours)
     lag = (

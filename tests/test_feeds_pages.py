@@ -362,3 +362,25 @@ def test_a_card_lists_a_few_reports_and_points_to_the_story_page_for_the_rest() 
     assert listed[-1].find("a").get("href") == "http://news.example.org/stories/7/"
     assert doc.findtext(".//summary") == f"Reported by {CARD_MEMBERS + 4} outlets"
     assert doc.findtext(".//p[@class='teaser']") == "One. Two."
+
+
+def test_a_status_page_before_any_fetch_says_so() -> None:
+    health = [SourceHealth("un", "https://un.example/feed", None, True, None, None, None, None,
+                           None, None, 0, None, 0)]  # fmt: skip
+    body = status_page(SITE, FEEDS, StatusData(health, {}, [], 0.0, None)).decode()
+    doc = html.fromstring(body)
+    assert "No fetch recorded yet." in doc.text_content()
+    assert doc.find(".//section[@aria-labelledby='activity']//{*}svg") is None
+    spark = doc.find(".//tbody/tr/td/{*}svg")
+    assert len(spark.find("{*}polyline").get("points").split()) == 30  # thirty empty days
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, "just now"), (0.5, "just now"), (5, "5 min ago"), (180, "3 h ago"), (-10, "in 10 min"),
+     (3 * 24 * 60, "3 days ago"), (90 * 24 * 60, "on 2025-12-01")],
+)  # fmt: skip
+def test_relative_times_count_from_the_reference(minutes: float, text: str) -> None:
+    from feeds.page_parts import relative
+
+    assert relative(T0 - timedelta(minutes=minutes), T0) == text

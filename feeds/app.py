@@ -40,6 +40,9 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 Handler = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _TEXT = [(b"content-type", b"text/plain; charset=utf-8")]
+# Story pages are as many as the clusters: keep the latest built, so requests for every id
+# cannot grow the cache without bound (feeds and archive pages are bounded by the config).
+STORY_PAGES_CACHED = 2000
 
 
 async def _plain(
@@ -68,6 +71,7 @@ class FeedApp:
         self._prefix = urlsplit(site.base_url).path or "/"
         self._routes: dict[str, Handler] = {}
         self._cache: dict[str, Prepared] = {}
+        self._story_paths: dict[str, None] = {}  # cached story pages, oldest first
         self._generation = 0
         self._version: StoreVersion | None = None
         self._next_check = 0.0
@@ -82,6 +86,7 @@ class FeedApp:
         self.documents.clear()
         self._generation += 1
         self._cache = {}
+        self._story_paths = {}
         self._version = None  # the next check takes the store's version as its new baseline
         self._next_check = 0.0
 
@@ -141,13 +146,14 @@ class FeedApp:
             return
         if prepared is not None:
             await self._respond(scope, send, prepared)
-        elif site_path.startswith("feeds/") and not site_path.endswith("/"):
+        elif site_path.startswith(("feeds/", "stories/")) and not site_path.endswith("/"):
             await self._redirect_to_page(send, path, site_path)
         else:
             await _plain(send, 404, "not found\n")
 
     async def _redirect_to_page(self, send: Send, path: str, site_path: str) -> None:
-        # "/feeds/all" is a typo for the page "/feeds/all/", when that page exists.
+        # "/feeds/all" is a typo for the page "/feeds/all/", when that page exists (and so
+        # for archive and story pages).
         if await self._render(path + "/", site_path + "/") is None:
             await _plain(send, 404, "not found\n")
             return
@@ -174,7 +180,16 @@ class FeedApp:
         prepared = await asyncio.shield(future)
         if prepared is not None and generation == self._generation:
             self._cache[path] = prepared
+            if site_path.startswith("stories/"):
+                self._remember_story(path)
         return prepared
+
+    def _remember_story(self, path: str) -> None:
+        self._story_paths[path] = None
+        while len(self._story_paths) > STORY_PAGES_CACHED:
+            oldest = next(iter(self._story_paths))
+            del self._story_paths[oldest]
+            self._cache.pop(oldest, None)
 
     def _build(self, site_path: str) -> Prepared | None:
         doc = self.documents.build(site_path)

@@ -59,6 +59,8 @@ class FeedItem:
     topics: tuple[str, ...]
     dateline: str | None
     members: tuple[Member, ...]  # the other outlets' reports, oldest first
+    body_text: str = ""
+    attributions: tuple[str, ...] = ()  # wire services the text credits
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,7 @@ _FULL = (
     stories.c.organizations,
     stories.c.topics,
     stories.c.dateline,
+    stories.c.attributions,
     stories.c.score,
     sources.c.name.label("source_name"),
     sources.c.url.label("source_url"),
@@ -271,6 +274,8 @@ def _item(
             Member(r["id"], r["url"], r["outlet"], r["title"], _published(r))
             for r in _other_reports(primary, others)
         ),
+        body_text=primary["body_text"] or "",
+        attributions=tuple(primary["attributions"] or ()),
     )
 
 
@@ -327,6 +332,18 @@ def load_items(conn: sa.Connection, spec: FeedSpec, keys: Sequence[str]) -> list
         if k in by_key
     ]
     return sorted(items, key=lambda i: (i.published, i.story_id), reverse=True)
+
+
+# A story page shows the whole cluster, whichever feed links to it.
+_UNFILTERED = FeedSpec("story", "story")
+
+
+def load_story(conn: sa.Connection, cluster_id: int) -> FeedItem | None:
+    """The cluster ``cluster_id`` (a merged id resolves to its live cluster) as one item:
+    its representative with every other outlet's report, or None when it has no stories."""
+    root = ClusterTree(conn).root(cluster_id)
+    items = load_items(conn, _UNFILTERED, [f"cluster/{root}"])
+    return items[0] if items else None
 
 
 def pick_newest(conn: sa.Connection, spec: FeedSpec, limit: int | None = None) -> list[str]:

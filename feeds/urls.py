@@ -35,6 +35,15 @@ def archive_path(slug: str, page: int, fmt: str) -> str:
     return f"feeds/{slug}/archive/{page}.{fmt}"
 
 
+def archive_page_path(slug: str, page: int) -> str:
+    """The HTML page of RFC 5005 archive ``page`` (1 is the oldest)."""
+    return f"feeds/{slug}/archive/{page}/"
+
+
+def story_path(cluster_id: int) -> str:
+    return f"stories/{cluster_id}/"
+
+
 def absolute(site: SiteSpec, path: str) -> str:
     return site.base_url + path
 

@@ -22,13 +22,12 @@ from ingest.errors import ParseError
 from ingest.language import detect_language, normalize_tag
 from ingest.model import Article, Ending, RawItem, SourceSpec, Story
 from ingest.parties import parties as find_parties
-from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, xml_safe
+from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, summarize, xml_safe
 from ingest.tags import Mention, Tagger, default_tagger
 from ingest.urls import canonical_url, link_url, prefer_canonical
 from ingest.wordcount import size
 
 SUMMARY_ONLY_WORDS = 150  # feed content shorter than this is a summary, not the story
-SUMMARY_CHARS = 300
 _TRUNCATED = re.compile(
     r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]"
     r"|\b(?:read more|continue reading|read the full (?:story|article)"
@@ -37,7 +36,6 @@ _TRUNCATED = re.compile(
 )
 _TAGS = re.compile(r"<[^>]+>")
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?P<sep>[-|–—:·•]|::)\s+(?P<tail>[^-|–—]{2,60})$")
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 def needs_full_text(item: RawItem, source: SourceSpec) -> bool:
@@ -271,21 +269,6 @@ def _attributions(body: _Body) -> tuple[str, ...]:
     if body.dateline_agency and body.dateline_agency not in found:
         return (body.dateline_agency, *found)
     return found
-
-
-def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:
-    """The first two sentences of ``text``, at most ``limit`` characters (cut at a word)."""
-    flat = plain_field(text, len(text) + 1)
-    sentences = _SENTENCE.split(flat)
-    summary = ""
-    for sentence in sentences[:2]:
-        candidate = f"{summary} {sentence}".strip()
-        if summary and len(candidate) > limit:
-            break
-        summary = candidate
-    if len(summary) > limit:
-        summary = summary[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return summary
 
 
 def content_hash(text: str) -> str:

@@ -87,6 +87,25 @@ def plain_field(text: str, limit: int = TITLE_CHARS) -> str:
     return flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+SUMMARY_CHARS = 300
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def summarize(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """The first two sentences of ``text``, at most ``limit`` characters (cut at a word)."""
+    flat = plain_field(text, len(text) + 1)
+    sentences = _SENTENCE.split(flat)
+    summary = ""
+    for sentence in sentences[:2]:
+        candidate = f"{summary} {sentence}".strip()
+        if summary and len(candidate) > limit:
+            break
+        summary = candidate
+    if len(summary) > limit:
+        summary = summary[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return summary
+
+
 def xml_safe(text: str) -> str:
     """``text`` without the characters that XML 1.0 forbids."""
     return _XML_ILLEGAL.sub("", text)

@@ -469,3 +469,13 @@ def known_countries() -> frozenset[str]:
 def known_topics() -> frozenset[str]:
     """The topic names a feed may filter on."""
     return frozenset(t.name for t in default_tagger().topics)
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → the country's usual English name (the gazetteer's first),
+    and EU: what pages show for a story's parties. Read without building the tagger."""
+    data = resources.files("ingest") / "data"
+    gazetteer = json.loads((data / "gazetteer.json").read_text(encoding="utf-8"))
+    names = {c["code"]: c["names"][0] for c in gazetteer["countries"] if c.get("names")}
+    return names | {"EU": "European Union"}

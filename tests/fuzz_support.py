@@ -1,4 +1,4 @@
-"""The property every feed document must satisfy, whatever its bytes (issue 10's fuzz run).
+"""The property every feed document and page must satisfy, whatever its bytes (issue 10).
 
 For arbitrary bytes served as a source's feed: reading and normalizing raise nothing but our
 own errors (which the pipeline records on the source), and every output document made from
@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 import lxml.html
 from lxml import etree
 
+from feeds.pages import feed_page
 from feeds.query import FeedItem, Member
 from feeds.render import FeedView, render_atom, render_json, render_rss
 from feeds.spec import FeedSpec, SiteSpec
+from feeds.story_page import story_page
 from ingest.errors import CommuniqueError
 from ingest.identity import item_key
 from ingest.model import Fetched, SourceSpec, Story
@@ -66,6 +68,18 @@ def check_outputs(stories: list[Story]) -> None:
     doc = json.loads(render_json(view))
     for entry in doc["items"]:
         assert_inert(entry.get("content_html", ""))
+    check_pages(items)
+
+
+def check_pages(items: list[FeedItem]) -> None:
+    """The feed page of cards and each story page: what is shown in ``<main>`` is inert."""
+    spec = FeedSpec("fuzz", "Fuzz")
+    bodies = [feed_page(SITE, spec, items, 0, NOW)]
+    bodies += [story_page(SITE, i, i.story_id, [spec]) for i in items]
+    for body in bodies:
+        main = lxml.html.fromstring(body).find(".//main")
+        assert main is not None
+        assert_inert(lxml.html.tostring(main, encoding="unicode"))
 
 
 def _holds_html(el: etree._Element) -> bool:
@@ -107,4 +121,5 @@ def _item(n: int, story: Story) -> FeedItem:
         mentions=story.mentions, organizations=story.organizations,
         topics=story.topics, dateline=story.dateline,
         members=(Member(n + 1000, story.url, story.outlet, story.title, story.published),),
+        body_text=story.body_text, attributions=story.attributions,
     )  # fmt: skip

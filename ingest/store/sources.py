@@ -203,6 +203,7 @@ class SourceHealth:
     error_count: int
     disabled_reason: str | None
     story_count: int
+    interval_s: float = 900.0  # the configured interval between fetches
 
 
 def health(conn: sa.Connection) -> list[SourceHealth]:
@@ -227,6 +228,7 @@ def health(conn: sa.Connection) -> list[SourceHealth]:
             sources.c.error_count,
             sources.c.disabled_reason,
             sa.func.coalesce(counts.c.n, 0).label("story_count"),
+            sources.c.interval_s,
         )
         .select_from(sources.outerjoin(counts, counts.c.source_id == sources.c.id))
         .order_by(sources.c.name)

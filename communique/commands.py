@@ -18,6 +18,7 @@ from ingest import lead, pipeline, tail
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
+from ingest.listing import read_listing
 from ingest.model import RawItem, SourceSpec
 from ingest.shown import shown
 from ingest.store import repair
@@ -168,7 +169,7 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
         try:
             accept = HTML_ACCEPT if spec.kind == "html" else None
             fetched = fetcher.get(spec.url, robots=spec.robots, accept=accept)
-            parsed = pipeline.read_listing(spec, fetched)
+            parsed = read_listing(spec, fetched, fetcher, datetime.now(UTC))
         except CommuniqueError as e:
             err.print(shown(f"communique: source {spec.name!r}: {e}"))
             return 1

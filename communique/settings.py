@@ -364,8 +364,6 @@ def _check_source(spec: SourceSpec, path: str) -> None:
         raise ConfigError(f"{path}.max_items", f"must be at least 1, got {spec.max_items}")
     if spec.timezone is not None:
         _check_timezone(spec.timezone, f"{path}.timezone")
-    if spec.kind == "html" and spec.scrape is None:
-        raise ConfigError(f"{path}.scrape", 'kind = "html" needs a [sources.scrape] table')
     if spec.kind == "sitemap":
         _check_sitemap(spec, path)
     for table, rules in (("scrape", spec.scrape), ("article", spec.article)):

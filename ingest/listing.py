@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from ingest.errors import FetchError, ParseError
 from ingest.fetch import Fetcher
+from ingest.ld_listing import read_ld_listing
 from ingest.model import Fetched, ParsedFeed, RawItem, SourceSpec
 from ingest.parse import parse_feed
 from ingest.scrape import scrape_listing
@@ -29,7 +30,7 @@ def read_listing(spec: SourceSpec, fetched: Fetched, fetcher: Fetcher, now: date
     if spec.kind == "sitemap":
         return read_sitemaps(spec, fetched, fetcher, now)
     if spec.kind == "html":
-        return scrape_listing(spec, fetched)
+        return scrape_listing(spec, fetched) if spec.scrape else read_ld_listing(spec, fetched)
     return parse_feed(spec, fetched)
 
 

@@ -151,11 +151,6 @@ def test_environment_selects_file_and_store(
         ),
         ('[[sources]]\nname = "a"\nurl = "https://x/f"\nkind = "rss"', "sources[0].kind", "one of"),
         (
-            '[[sources]]\nname = "a"\nurl = "https://x/f"\nkind = "html"',
-            "sources[0].scrape",
-            "needs",
-        ),
-        (
             '[[sources]]\nname = "a"\nurl = "https://x/s.xml"\nkind = "sitemap"\nfull_text = false',
             "sources[0].full_text",
             "always fetched",

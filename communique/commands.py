@@ -183,11 +183,12 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
             out.print(f"  note: {shown(note)}")
         failed = 0
         for item in parsed.items:
-            failed += not _check_item(fetcher, spec, item, args.lines)
+            failed += not show_story(fetcher, spec, item, args.lines)
     return 1 if parsed.items and failed == len(parsed.items) else 0
 
 
-def _check_item(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -> bool:
+def show_story(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -> bool:
+    """One story as it would be stored (``check`` and ``add``); False when it would not be."""
     key = item_key(item)
     out.print()
     try:

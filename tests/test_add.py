@@ -1,0 +1,187 @@
+"""``communique add URL`` against fixture sites on 127.0.0.1: it picks the right way in for
+each, and what ``--write`` adds to the config file ingests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from communique.cli import main
+from ingest.store.engine import open_store
+from ingest.store.schema import stories
+from tests.conftest import FixtureSite
+from tests.discovery_support import (
+    add_articles,
+    ld_listing_html,
+    plain_home,
+    rss,
+    sitemap_site,
+)
+from tests.discovery_support import stories as make_stories
+
+CONFIG = """# my sources, with comments that must survive
+[store]
+url = "sqlite:///{db}"  # the store
+
+[fetch]
+allow_private_networks = true  # the fixture site is on 127.0.0.1
+per_host_delay = 0
+timeout = 5
+
+[[sources]]
+name = "Existing"  # keep me
+url = "{base}/existing.xml"
+enabled = false
+
+[[feeds]]
+slug = "all"
+title = "All stories"
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path, site: FixtureSite) -> Path:
+    path = tmp_path / "communique.toml"
+    path.write_text(CONFIG.format(db=tmp_path / "store.db", base=site.base))
+    return path
+
+
+def add(config: Path, url: str, *extra: str) -> int:
+    return main(["--config", str(config), "add", url, *extra])
+
+
+def best_block(output: str) -> str:
+    return output.split("the best, as a source:", 1)[1].split("the first 5 stories", 1)[0]
+
+
+def test_a_feed_linked_from_the_homepage(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    head = '<link rel="alternate" type="application/rss+xml" title="World" href="/rss/world">'
+    site.add("/", plain_home(site, items, head), content_type="text/html")
+    site.add("/rss/world", rss(site, items), content_type="application/rss+xml")
+    add_articles(site, items)
+    assert add(config, site.url("/")) == 0
+    output = capsys.readouterr().out
+    block = best_block(output)
+    assert f'url = "{site.url("/rss/world")}"' in block and "kind" not in block
+    assert "feed linked from the page" in output
+    assert items[0].title in output and "Officials from Japan" in output  # as check shows
+    assert not (config.parent / "store.db").exists()  # without --write nothing is stored
+
+
+def test_a_feed_only_at_a_common_path(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    site.add("/", plain_home(site, items), content_type="text/html")
+    site.add("/feed.xml", rss(site, items), content_type="application/rss+xml")
+    add_articles(site, items)
+    assert add(config, site.url("/")) == 0
+    output = capsys.readouterr().out
+    assert f'url = "{site.url("/feed.xml")}"' in best_block(output)
+    assert "feed at a common path" in output
+
+
+def test_a_news_sitemap_behind_an_index_named_in_robots(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    index = sitemap_site(site, items)
+    site.add("/", plain_home(site, items), content_type="text/html")
+    assert add(config, site.url("/"), "--write") == 0
+    output = capsys.readouterr().out
+    block = best_block(output)
+    assert f'url = "{index}"' in block and 'kind = "sitemap"' in block
+    assert 'name = "Harbour Times"' in block  # the publication's name in the sitemap
+    assert "sitemap named in robots.txt" in output
+    assert main(["--config", str(config), "ingest", "Harbour Times"]) == 0
+    assert stored(config) == sorted(s.title for s in items)
+
+
+def test_a_json_ld_listing(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    site.add("/world/", ld_listing_html(site, items), content_type="text/html")
+    add_articles(site, items)
+    assert add(config, site.url("/world/"), "--write", "--name", "Harbour World") == 0
+    block = best_block(capsys.readouterr().out)
+    assert 'kind = "html"' in block and "[sources.scrape]" not in block
+    assert main(["--config", str(config), "ingest", "Harbour World"]) == 0
+    assert stored(config) == sorted(s.title for s in items)
+
+
+def test_a_site_with_none_of_these_gets_suggested_selectors(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    site.add("/", plain_home(site, items), content_type="text/html")
+    add_articles(site, items)
+    assert add(config, site.url("/"), "--write") == 0
+    output = capsys.readouterr().out
+    block = best_block(output)
+    assert '[sources.scrape]\nitem = "div.teaser"\nlink = "h2.headline > a"' in block
+    assert "review them" in output
+    assert main(["--config", str(config), "ingest", "Harbour Times"]) == 0
+    assert stored(config) == sorted(s.title for s in items)
+
+
+def test_the_url_of_a_feed_or_sitemap_itself(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    index = sitemap_site(site, items)
+    assert add(config, index) == 0
+    assert "the URL itself is a sitemap" in capsys.readouterr().out
+
+
+def test_write_keeps_comments_and_refuses_duplicates(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    site.add("/feed.xml", rss(site, items), content_type="application/rss+xml")
+    add_articles(site, items)
+    before = config.read_text()
+    assert add(config, site.url("/feed.xml"), "--write") == 0
+    after = config.read_text()
+    assert after.startswith(before.split("[[feeds]]")[0])  # every line and comment kept
+    assert after.count("[[sources]]") == 2 and 'name = "Harbour Times"' in after
+    assert after.index('name = "Harbour Times"') < after.index("[[feeds]]")
+    assert add(config, site.url("/feed.xml"), "--write", "--name", "Other") == 1
+    assert "already reads" in capsys.readouterr().err
+    assert add(config, site.url("/feed.xml?x=1"), "--write") == 1
+    assert "already named 'Harbour Times'" in capsys.readouterr().err
+    assert config.read_text() == after  # refused: the file is as it was
+
+
+def test_write_needs_an_operator_file(site: FixtureSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COMMUNIQUE_CONFIG", raising=False)
+    assert main(["add", site.url("/"), "--write"]) == 1
+
+
+def test_nothing_found_and_fetch_rules_hold(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.add("/", "<html><body><p>Nothing here.</p></body></html>", content_type="text/html")
+    assert add(config, site.url("/")) == 1
+    assert "no feed, sitemap or story list found" in capsys.readouterr().err
+    private = config.read_text().replace("allow_private_networks = true", "")
+    config.write_text(private)
+    assert add(config, site.url("/")) == 1
+    assert "refused to connect" in capsys.readouterr().err
+    site.add("/robots.txt", "User-agent: *\nDisallow: /\n", content_type="text/plain")
+    config.write_text(CONFIG.format(db=config.parent / "s.db", base=site.base))
+    assert add(config, site.url("/")) == 1
+    assert "disallowed by robots.txt" in capsys.readouterr().err
+
+
+def stored(config: Path) -> list[str]:
+    url = next(
+        line.split('"')[1] for line in config.read_text().splitlines() if "sqlite:///" in line
+    )
+    with open_store(url).connect() as conn:
+        return sorted(conn.execute(sa.select(stories.c.title)).scalars())

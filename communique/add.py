@@ -44,8 +44,11 @@ def add(args: argparse.Namespace, settings: Settings) -> int:
         out.print("\nthe best, as a source:\n")
         out.print(source_toml(spec).rstrip() + "\n")
         out.print(f"the first {SHOWN_STORIES} stories it would ingest:")
-        for item in best.parsed.items[:SHOWN_STORIES]:
-            show_story(fetcher, spec, item, args.lines)
+        shown_items = best.parsed.items[:SHOWN_STORIES]
+        stored = sum(show_story(fetcher, spec, item, args.lines) for item in shown_items)
+    if not stored:
+        err.print("communique add: none of its stories could be read; not added")
+        return 1
     if target is not None:
         note = append_source(target, spec)
         out.print(f"\nadded to {target}" + (f" ({note})" if note else ""))

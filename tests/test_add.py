@@ -15,6 +15,7 @@ from tests.conftest import FixtureSite
 from tests.discovery_support import (
     add_articles,
     ld_listing_html,
+    news_sitemap,
     plain_home,
     rss,
     sitemap_site,
@@ -80,10 +81,12 @@ def test_a_feed_only_at_a_common_path(
     site.add("/", plain_home(site, items), content_type="text/html")
     site.add("/feed.xml", rss(site, items), content_type="application/rss+xml")
     add_articles(site, items)
-    assert add(config, site.url("/")) == 0
+    assert add(config, site.url("/"), "--write") == 0
     output = capsys.readouterr().out
     assert f'url = "{site.url("/feed.xml")}"' in best_block(output)
     assert "feed at a common path" in output
+    assert main(["--config", str(config), "ingest", "Harbour Times"]) == 0
+    assert stored(config) == sorted(s.title for s in items)
 
 
 def test_a_news_sitemap_behind_an_index_named_in_robots(
@@ -156,6 +159,25 @@ def test_write_keeps_comments_and_refuses_duplicates(
     assert add(config, site.url("/feed.xml?x=1"), "--write") == 1
     assert "already named 'Harbour Times'" in capsys.readouterr().err
     assert config.read_text() == after  # refused: the file is as it was
+
+
+def test_a_source_whose_stories_cannot_be_read_is_not_written(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.add("/news.xml", news_sitemap(site, make_stories()), content_type="application/xml")
+    before = config.read_text()  # the article pages are missing: every story is a 404
+    assert add(config, site.url("/news.xml"), "--write") == 1
+    assert "none of its stories could be read; not added" in capsys.readouterr().err
+    assert config.read_text() == before
+
+
+def test_the_size_cap_holds(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config.write_text(config.read_text().replace("timeout = 5", "timeout = 5\nmax_bytes = 2000"))
+    site.add("/", plain_home(site, make_stories()) + " " * 4000, content_type="text/html")
+    assert add(config, site.url("/")) == 1
+    assert "exceeds max_bytes (2000 bytes)" in capsys.readouterr().err
 
 
 def test_write_needs_an_operator_file(site: FixtureSite, monkeypatch: pytest.MonkeyPatch) -> None:

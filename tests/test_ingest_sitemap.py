@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -186,3 +187,26 @@ def test_entries_without_dates_or_in_the_future_are_skipped_and_said(site: Fixtu
         "1 sitemap entries dated more than a day ahead skipped",
         "1 sitemap entries without an http(s) <loc> skipped",
     )
+
+
+def test_entities_are_never_expanded(site: FixtureSite, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    when = datetime.now(UTC).isoformat()
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file://{secret}">]>'
+        f"<urlset><url><loc>{site.base}/a/&x;</loc><lastmod>{when}</lastmod></url></urlset>"
+    )
+    site.add("/xxe.xml", xxe, content_type="application/xml")
+    parsed = read(site, spec(site, "/xxe.xml"))
+    assert all("TOP-SECRET" not in (i.url or "") for i in parsed.items)
+    laughs = "".join(
+        f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefg", "bcdefgh", strict=True)
+    )
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">{laughs}]>'
+        f"<urlset><url><loc>{site.base}/&h;</loc><lastmod>{when}</lastmod></url></urlset>"
+    )
+    site.add("/lol.xml", bomb, content_type="application/xml")
+    with pytest.raises(ParseError, match="not a sitemap"):
+        read(site, spec(site, "/lol.xml"))

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ingest import pipeline
 from ingest.errors import ParseError
 from ingest.fetch import Fetcher
 from ingest.listing import MAX_SITEMAPS, read_listing
-from ingest.model import FetchOptions, ParsedFeed, SourceSpec
-from ingest.sitemap import MAX_ENTRIES
+from ingest.model import Fetched, FetchOptions, ParsedFeed, SourceSpec
+from ingest.sitemap import MAX_ENTRIES, read_sitemap
 from ingest.store.engine import open_store
 from ingest.store.schema import sources, stories
 from tests.conftest import FixtureSite
@@ -210,3 +212,45 @@ def test_entities_are_never_expanded(site: FixtureSite, tmp_path: Path) -> None:
     site.add("/lol.xml", bomb, content_type="application/xml")
     with pytest.raises(ParseError, match="not a sitemap"):
         read(site, spec(site, "/lol.xml"))
+
+
+_FIELD = st.text(st.characters(codec="utf-8"), max_size=20) | st.sampled_from(
+    ["<", "&", "&#0;", "]]>", "2024-13-45", "9999-12-31T23:59:59Z", "http://h/a", "ftp://x"]
+)
+
+
+@st.composite
+def sitemaps(draw: st.DrawFn) -> bytes:
+    root = draw(st.sampled_from(["urlset", "sitemapindex", "rss"]))
+    child = "url" if root != "sitemapindex" else "sitemap"
+    entries = "".join(
+        f"<{child}><loc>{draw(_FIELD)}</loc><lastmod>{draw(_FIELD)}</lastmod>"
+        f"<news:news><news:title>{draw(_FIELD)}</news:title></news:news></{child}>"
+        for _ in range(draw(st.integers(0, 4)))
+    )
+    doc = f'<{root} xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{entries}</{root}>'
+    body = doc.encode("utf-8", "surrogatepass")
+    return gzip.compress(body) if draw(st.booleans()) else body
+
+
+def _read_bytes(body: bytes) -> None:
+    fetched = Fetched("http://h/s.xml", "http://h/s.xml", 200, {}, body)
+    source = SourceSpec(name="f", url="http://h/s.xml", kind="sitemap")
+    try:
+        sitemap = read_sitemap(source, fetched, datetime.now(UTC), 1024 * 1024)
+    except ParseError as e:
+        assert str(e).startswith("source 'f': ")
+        return
+    assert all((i.url or "").startswith(("http://", "https://")) for i in sitemap.entries)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sitemaps())
+def test_any_sitemap_gives_entries_or_a_parse_error(body: bytes) -> None:
+    _read_bytes(body)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_entries_or_a_parse_error(body: bytes) -> None:
+    _read_bytes(body)

@@ -158,8 +158,8 @@ def _sitemaps(search: _Search, base: str) -> None:
     for url in named[:MAX_ROBOTS_SITEMAPS]:
         if search.fresh(url):
             search.attempt(_spec(url, "sitemap"), "sitemap named in robots.txt")
-    if not named:
-        paths = _common(base, NEWS_SITEMAP_PATHS)
+    if not named:  # sitemaps are the site's, not a section's: only at the root
+        paths = [urljoin(base, f"/{path}") for path in NEWS_SITEMAP_PATHS]
         _first_that_reads(search, paths, "sitemap", "sitemap at a common path")
 
 
@@ -175,7 +175,8 @@ def _first_that_reads(search: _Search, urls: list[str], kind: SourceKind, how: s
 
 
 def _common(base: str, paths: tuple[str, ...]) -> list[str]:
-    """Each path at the site's root, and under the page's own section when it has one."""
+    """Each path under the page's own section when it has one (a section's feed is the
+    one the operator asked for), then at the site's root."""
     root = urljoin(base, "/")
     section = base if base.endswith("/") else base.rsplit("/", 1)[0] + "/"
     prefixes = [root] if section == root else [section, root]

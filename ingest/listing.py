@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ingest.dates import EARLIEST
 from ingest.errors import FetchError, ParseError
 from ingest.fetch import Fetcher
 from ingest.ld_listing import read_ld_listing
@@ -106,8 +107,8 @@ def read_sitemaps(
 
 
 def _newest_first(children: tuple[Child, ...]) -> list[Child]:
-    dated = sorted((c for c in children if c.lastmod), key=lambda c: c.lastmod, reverse=True)  # type: ignore[arg-type, return-value]
-    return dated + [c for c in children if c.lastmod is None]
+    """Dated children newest first, then the undated in the index's order."""
+    return sorted(children, key=lambda c: c.lastmod or EARLIEST, reverse=True)
 
 
 def _newest(spec: SourceSpec, urlsets: list[Sitemap]) -> tuple[tuple[RawItem, ...], int]:
@@ -115,7 +116,7 @@ def _newest(spec: SourceSpec, urlsets: list[Sitemap]) -> tuple[tuple[RawItem, ..
     for sitemap in urlsets:
         for item in sitemap.entries:
             by_url.setdefault(canonical_url(item.url or ""), item)
-    ordered = sorted(by_url.values(), key=lambda i: i.published, reverse=True)  # type: ignore[arg-type, return-value]
+    ordered = sorted(by_url.values(), key=lambda i: i.published or EARLIEST, reverse=True)
     return tuple(ordered[: spec.max_items]), max(0, len(ordered) - spec.max_items)
 
 

@@ -105,6 +105,22 @@ def test_a_news_sitemap_behind_an_index_named_in_robots(
     assert stored(config) == sorted(s.title for s in items)
 
 
+def test_a_news_sitemap_at_a_common_path_for_a_section_page(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    site.add("/world/", plain_home(site, items), content_type="text/html")
+    site.add("/sitemap-news.xml", news_sitemap(site, items), content_type="application/xml")
+    add_articles(site, items)
+    assert add(config, site.url("/world/")) == 0
+    output = capsys.readouterr().out
+    assert f'url = "{site.url("/sitemap-news.xml")}"' in best_block(output)
+    assert "sitemap at a common path" in output
+    tried = [r.path for r in site.requests]
+    assert "/world/feed" in tried and "/feed" in tried  # the section's feeds, then the site's
+    assert "/world/news-sitemap.xml" not in tried  # sitemaps only at the root
+
+
 def test_a_json_ld_listing(
     config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
 ) -> None:

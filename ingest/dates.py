@@ -118,12 +118,12 @@ def parse_date(raw: str | None, zone: tzinfo | None = None) -> datetime | None:
     without a zone is in ``zone`` (the source's ``timezone``), else taken as UTC."""
     if not raw or not raw.strip():
         return None
+    value = _iso(raw.strip())
+    if value is not None:
+        return _utc(value, zone)
     text = _tidy(raw)
     if not _YEAR.search(text):
         return None  # "3 hours ago" and bare times would be read relative to today
-    value = _iso(text)
-    if value is not None:
-        return _utc(value, zone)
     try:
         value = dateparser.parse(
             text,

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -122,19 +122,20 @@ class _Reader:
         self.seen = 0
 
     def read(self, body: bytes) -> None:
-        for event, element in _events(body):
-            if event == "start":
-                if not self.started:
-                    self._root(element)
-                continue
-            name = _local(element)
-            if name in ("url", "sitemap"):
-                self.seen += 1
-                if self.seen > MAX_ENTRIES:
-                    self.tally.unread += 1
-                else:
-                    self._child(element) if self.index else self._entry(element)
-                _forget(element)
+        events = _events(body)
+        for _, element in events:
+            if not self.started:
+                self._root(element.getroottree().getroot())
+            self.seen += 1
+            if self.seen > MAX_ENTRIES:
+                self.tally.unread += 1
+            elif self.index:
+                self._child(element)
+            else:
+                self._entry(element)
+            _forget(element)
+        if not self.started and events.root is not None:  # a file with no entries at all
+            self._root(events.root)
 
     def _root(self, element: lxml.etree._Element) -> None:
         name = _local(element)
@@ -192,7 +193,7 @@ class _Reader:
     def _url(self, loc: str | None) -> str | None:
         if not loc:
             return None
-        url = urljoin(self.url, loc.strip())
+        url = loc if loc.startswith(("http://", "https://")) else urljoin(self.url, loc)
         parts = urlsplit(url)
         return url if parts.scheme in ("http", "https") and parts.hostname else None
 
@@ -210,11 +211,13 @@ class _Reader:
         )
 
 
-def _events(body: bytes) -> Iterator[tuple[str, lxml.etree._Element]]:
-    # No DTD, no entities, no network: a sitemap is plain elements and text.
-    return lxml.etree.iterparse(  # type: ignore[no-any-return]
+def _events(body: bytes) -> Any:
+    """The end of each ``<url>`` or ``<sitemap>``, in any namespace or none. No DTD, no
+    entities, no network: a sitemap is plain elements and text."""
+    return lxml.etree.iterparse(
         io.BytesIO(body),
-        events=("start", "end"),
+        events=("end",),
+        tag=("{*}url", "{*}sitemap"),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -226,7 +229,7 @@ def _events(body: bytes) -> Iterator[tuple[str, lxml.etree._Element]]:
 
 def _local(element: lxml.etree._Element) -> str:
     tag = element.tag
-    return lxml.etree.QName(tag).localname if isinstance(tag, str) else ""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _fields(element: lxml.etree._Element) -> dict[str, str]:
@@ -246,8 +249,8 @@ def _fields(element: lxml.etree._Element) -> dict[str, str]:
 
 def _media(element: lxml.etree._Element) -> bool:
     """An element of the image or video extension, whose ``title`` is not the story's."""
-    namespace = lxml.etree.QName(element.tag).namespace or ""
-    return "sitemap-image" in namespace or "sitemap-video" in namespace
+    tag = str(element.tag)  # "{namespace}name"
+    return "sitemap-image" in tag or "sitemap-video" in tag
 
 
 def _forget(element: lxml.etree._Element) -> None:

@@ -47,8 +47,13 @@ def stories(now: datetime | None = None) -> list[Story]:
     return out
 
 
-def article_html(story: Story, section: str = "World") -> str:
-    paragraphs = [
+def _story_text(story: Story) -> str:
+    """The story's paragraphs as HTML, three times over: a feed's full text (150 words+)."""
+    return "".join(f"<p>{escape(p)}</p>" for p in _paragraphs(story) * 3)
+
+
+def _paragraphs(story: Story) -> list[str]:
+    return [
         f"{story.city.upper()} — Officials from {story.first} and {story.second} met in "
         f"{story.city} on {story.published:%A} for talks that diplomats described as frank "
         "and constructive, the first such meeting in several months.",
@@ -59,7 +64,10 @@ def article_html(story: Story, section: str = "World") -> str:
         f"{story.first} and {story.second} had steadied, although several disputes remain "
         "unresolved and further rounds are planned before the end of the year.",
     ]
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+
+
+def article_html(story: Story, section: str = "World") -> str:
+    body = "".join(f"<p>{escape(p)}</p>" for p in _paragraphs(story))
     return f"""<!doctype html><html lang="en"><head><title>{escape(story.title)}</title>
 <meta property="og:site_name" content="Harbour Times">
 <meta property="article:published_time" content="{story.published.isoformat()}">
@@ -164,11 +172,12 @@ def ld_listing_html(site: FixtureSite, items: list[Story]) -> str:
 <body><h1>World</h1><ul>{links}</ul></body></html>"""
 
 
-def rss(site: FixtureSite, items: list[Story]) -> str:
+def rss(site: FixtureSite, items: list[Story], full: bool = False) -> str:
+    """A feed of ``items``: a one-line summary each, or (``full``) the whole story."""
     entries = "".join(
         f"<item><title>{escape(s.title)}</title><link>{site.url(s.path())}</link>"
         f"<pubDate>{s.published.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
-        f"<description>{escape(s.title)}.</description></item>"
+        f"<description>{escape(_story_text(s) if full else s.title + '.')}</description></item>"
         for s in items
     )
     return f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>

@@ -121,6 +121,40 @@ def test_a_news_sitemap_at_a_common_path_for_a_section_page(
     assert "/world/news-sitemap.xml" not in tried  # sitemaps only at the root
 
 
+def _feed_and_sitemap(site: FixtureSite, feed: str) -> None:
+    items = make_stories()
+    head = '<link rel="alternate" type="application/rss+xml" href="/rss">'
+    site.add("/", plain_home(site, items, head), content_type="text/html")
+    site.add("/rss", feed, content_type="application/rss+xml")
+    sitemap_site(site, items)
+
+
+def ranked(output: str) -> list[str]:
+    """The options' URLs in the order printed."""
+    listing = output.split("the best, as a source:", 1)[0]
+    return [line.split()[2] for line in listing.splitlines() if line.strip()[:2] in ("1.", "2.")]
+
+
+def test_the_freshest_option_wins(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    _feed_and_sitemap(site, rss(site, items[1:], full=True))  # the feed lags six hours
+    assert add(config, site.url("/")) == 0
+    assert ranked(capsys.readouterr().out) == [site.url("/sitemap_index.xml"), site.url("/rss")]
+
+
+def test_as_fresh_the_fullest_wins(
+    config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = make_stories()
+    _feed_and_sitemap(site, rss(site, items, full=True))
+    assert add(config, site.url("/")) == 0
+    output = capsys.readouterr().out
+    assert ranked(output) == [site.url("/rss"), site.url("/sitemap_index.xml")]
+    assert "100% with full text" in output
+
+
 def test_a_json_ld_listing(
     config: Path, site: FixtureSite, capsys: pytest.CaptureFixture[str]
 ) -> None:

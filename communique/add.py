@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import tomlkit
-from tomlkit.items import AoT, Table
+from tomlkit.items import AoT, Comment, Table, Whitespace
 
 from communique.commands import err, out, show_story
 from communique.settings import DEFAULT_CONFIG, Settings, load_settings
@@ -24,6 +24,7 @@ from ingest.shown import shown
 from ingest.urls import canonical_url
 
 SHOWN_STORIES = 5
+Trivial = (Whitespace, Comment)
 
 
 class AddRefused(CommuniqueError):
@@ -139,9 +140,38 @@ def append_source(path: Path, spec: SourceSpec) -> str | None:
         doc.add(tomlkit.nl())
         doc.append("sources", tomlkit.aot())
         note = "the file had no [[sources]]: the bundled starter sources no longer apply"
-    doc["sources"].append(source_table(spec))  # type: ignore[union-attr]
+    sources = doc["sources"]
+    assert isinstance(sources, AoT)
+    table = source_table(spec)
+    if len(sources):
+        # Comments that close the last source introduce what follows it in the file
+        # ("# output feeds" above [[feeds]]): they stay after the new source.
+        _deepest(table).value.body.extend(_closing_comments(_deepest(sources[-1])))
+    sources.append(table)
     _replace_checked(path, tomlkit.dumps(doc))
     return note
+
+
+def _deepest(table: Table) -> Table:
+    """The table whose body ends where ``table`` ends in the file (its last sub-table)."""
+    keyed = [item for key, item in table.value.body if key is not None]
+    if keyed and isinstance(keyed[-1], Table) and table.value.body[-1][1] is keyed[-1]:
+        return _deepest(keyed[-1])
+    return table
+
+
+def _closing_comments(table: Table) -> list[tuple[None, Any]]:
+    """Take the comment lines (and what follows them) off the end of ``table``'s body."""
+    body = table.value.body
+    start = len(body)
+    while start and body[start - 1][0] is None and isinstance(body[start - 1][1], Trivial):
+        start -= 1
+    first = next((i for i in range(start, len(body)) if isinstance(body[i][1], Comment)), None)
+    if first is None:
+        return []
+    taken = body[first:]
+    del body[first:]
+    return taken  # type: ignore[return-value]
 
 
 def _refuse_duplicate(path: Path, existing: Any, spec: SourceSpec) -> None:

@@ -36,6 +36,7 @@ name = "Existing"  # keep me
 url = "{base}/existing.xml"
 enabled = false
 
+# output feeds
 [[feeds]]
 slug = "all"
 title = "All stories"
@@ -201,9 +202,9 @@ def test_write_keeps_comments_and_refuses_duplicates(
     before = config.read_text()
     assert add(config, site.url("/feed.xml"), "--write") == 0
     after = config.read_text()
-    assert after.startswith(before.split("[[feeds]]")[0])  # every line and comment kept
+    assert after.startswith(before.split("# output feeds")[0])  # every line and comment kept
     assert after.count("[[sources]]") == 2 and 'name = "Harbour Times"' in after
-    assert after.index('name = "Harbour Times"') < after.index("[[feeds]]")
+    assert after.index('name = "Harbour Times"') < after.index("# output feeds\n[[feeds]]")
     assert add(config, site.url("/feed.xml"), "--write", "--name", "Other") == 1
     assert "already reads" in capsys.readouterr().err
     assert add(config, site.url("/feed.xml?x=1"), "--write") == 1

@@ -49,6 +49,7 @@ class _Walk:
     visited: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    files: int = 1  # fetched so far, the first included
     old_files: int = 0
     unread_files: int = 0
 
@@ -65,13 +66,14 @@ class _Walk:
             elif depth >= MAX_DEPTH:
                 self.notes.append(f"index {child.url} is nested more than {MAX_DEPTH} deep: "
                                   "not read")  # fmt: skip
-            elif len(self.visited) >= MAX_SITEMAPS:
+            elif self.files >= MAX_SITEMAPS:
                 self.unread_files += 1
             else:
                 self._fetch(child, depth + 1)
 
     def _fetch(self, child: Child, depth: int) -> None:
         self.visited.add(canonical_url(child.url))
+        self.files += 1
         try:
             fetched = self.fetcher.get(child.url, robots=self.spec.robots)
             sitemap = read_sitemap(self.spec, fetched, self.now, self.fetcher.options.max_bytes)

@@ -102,6 +102,8 @@ def test_a_news_sitemap_behind_an_index_named_in_robots(
     assert f'url = "{index}"' in block and 'kind = "sitemap"' in block
     assert 'name = "Harbour Times"' in block  # the publication's name in the sitemap
     assert "sitemap named in robots.txt" in output
+    robots = [r for r in site.requests if r.path == "/robots.txt"]
+    assert len(robots) == 1  # read once, for its rules and its sitemaps alike
     assert main(["--config", str(config), "ingest", "Harbour Times"]) == 0
     assert stored(config) == sorted(s.title for s in items)
 

@@ -28,5 +28,6 @@ bench: .venv
 	$(PY) bench/ingest_speed.py
 	$(PY) bench/serve.py
 	$(PY) bench/tags.py
+	$(PY) bench/sitemap.py
 
 .PHONY: install run demo test ci lint bench

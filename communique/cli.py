@@ -111,6 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", help="the source's name (or its URL)")
     p.add_argument("--lines", type=int, default=3, help="body lines to show per story")
     p = command(
+        "add",
+        "add",
+        "find the feed, sitemap or story list a site offers and show it as a source",
+    )
+    p.set_defaults(handler="communique.add:add")
+    p.add_argument("url", metavar="URL", help="a homepage, section page, feed or sitemap")
+    p.add_argument("--name", help="the source's name (default: the site's own title)")
+    p.add_argument("--write", action="store_true", help="append the source to --config's file")
+    p.add_argument("--lines", type=int, default=3, help="body lines to show per story")
+    p = command(
         "demo",
         "demo",
         "serve a bundled fixture news site and run everything on it",

@@ -18,6 +18,7 @@ from ingest import lead, pipeline, tail
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
+from ingest.listing import read_listing
 from ingest.model import RawItem, SourceSpec
 from ingest.shown import shown
 from ingest.store import repair
@@ -168,7 +169,7 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
         try:
             accept = HTML_ACCEPT if spec.kind == "html" else None
             fetched = fetcher.get(spec.url, robots=spec.robots, accept=accept)
-            parsed = pipeline.read_listing(spec, fetched)
+            parsed = read_listing(spec, fetched, fetcher, datetime.now(UTC))
         except CommuniqueError as e:
             err.print(shown(f"communique: source {spec.name!r}: {e}"))
             return 1
@@ -182,11 +183,12 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
             out.print(f"  note: {shown(note)}")
         failed = 0
         for item in parsed.items:
-            failed += not _check_item(fetcher, spec, item, args.lines)
+            failed += not show_story(fetcher, spec, item, args.lines)
     return 1 if parsed.items and failed == len(parsed.items) else 0
 
 
-def _check_item(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -> bool:
+def show_story(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -> bool:
+    """One story as it would be stored (``check`` and ``add``); False when it would not be."""
     key = item_key(item)
     out.print()
     try:

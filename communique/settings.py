@@ -167,6 +167,7 @@ _DURATION_KEYS = {
     "max_interval",
     "tick",
     "lease",
+    "max_age",
 }
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _MAY_BE_ZERO = {"per_host_delay", "max_retry_after"}  # durations where 0 means "none"
@@ -363,8 +364,8 @@ def _check_source(spec: SourceSpec, path: str) -> None:
         raise ConfigError(f"{path}.max_items", f"must be at least 1, got {spec.max_items}")
     if spec.timezone is not None:
         _check_timezone(spec.timezone, f"{path}.timezone")
-    if spec.kind == "html" and spec.scrape is None:
-        raise ConfigError(f"{path}.scrape", 'kind = "html" needs a [sources.scrape] table')
+    if spec.kind == "sitemap":
+        _check_sitemap(spec, path)
     for table, rules in (("scrape", spec.scrape), ("article", spec.article)):
         if rules is None:
             continue
@@ -374,6 +375,16 @@ def _check_source(spec: SourceSpec, path: str) -> None:
                 if sel is not None:
                     suffix = f"[{j}]" if isinstance(value, tuple) else ""
                     check_selector(sel, f"{path}.{table}.{f.name}{suffix}")
+
+
+def _check_sitemap(spec: SourceSpec, path: str) -> None:
+    # A sitemap names pages and gives no text: its pages are the stories.
+    if spec.scrape is not None:
+        raise ConfigError(f"{path}.scrape", 'kind = "sitemap" reads no selectors for its list')
+    if spec.full_text == "never":
+        raise ConfigError(
+            f"{path}.full_text", 'kind = "sitemap" gives no text: its pages are always fetched'
+        )
 
 
 def _check_timezone(name: str, path: str) -> None:

@@ -118,6 +118,9 @@ def parse_date(raw: str | None, zone: tzinfo | None = None) -> datetime | None:
     without a zone is in ``zone`` (the source's ``timezone``), else taken as UTC."""
     if not raw or not raw.strip():
         return None
+    value = _iso(raw.strip())
+    if value is not None:
+        return _utc(value, zone)
     text = _tidy(raw)
     if not _YEAR.search(text):
         return None  # "3 hours ago" and bare times would be read relative to today
@@ -134,7 +137,29 @@ def parse_date(raw: str | None, zone: tzinfo | None = None) -> datetime | None:
         )
     except (ValueError, OverflowError, TypeError):
         return None
-    if value is None or not 1900 <= value.year <= 2200:
+    if value is None:
+        return None
+    return _utc(value, zone)
+
+
+# W3C date-time (sitemaps, JSON-LD, Atom): read directly, ten times faster than dateutil,
+# which reads these the same way; a sitemap may hold 50,000 of them.
+_W3C = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?"
+)
+
+
+def _iso(text: str) -> datetime | None:
+    if not _W3C.fullmatch(text):
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _utc(value: datetime, zone: tzinfo | None) -> datetime | None:
+    if not 1900 <= value.year <= 2200:
         return None
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=zone or UTC)

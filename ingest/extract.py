@@ -10,9 +10,7 @@ precision mode without comments — measured best on the article-extraction corp
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import lxml.etree
@@ -22,6 +20,7 @@ from ingest.charset import decode_html
 from ingest.clean import clean_body, html_to_text, select_body, soup_of
 from ingest.dates import SAME_DAY, find_date_line, has_time, parse_date
 from ingest.errors import ExtractError
+from ingest.jsonld import ld_name, ld_objects, ld_text
 from ingest.model import Article, ArticleRules, Fetched
 from ingest.scrape import select_value
 
@@ -97,13 +96,13 @@ def parse_page(html: str) -> lxml.html.HtmlElement:
 
 def read_meta(doc: lxml.html.HtmlElement, html: str) -> PageMeta:
     """Title, canonical URL, date, author, language and site name declared by the page."""
-    ld = list(_json_ld(doc))
+    ld = list(ld_objects(doc))
     return PageMeta(
-        title=_first(_meta(doc, "og:title"), _ld(ld, "headline"), _h1(doc), _title(doc)),
+        title=_first(_meta(doc, "og:title"), ld_text(ld, "headline"), _h1(doc), _title(doc)),
         canonical=_first(_link(doc, "canonical"), _meta(doc, "og:url")),
         published_raw=_first(
             _meta(doc, "article:published_time"),
-            _ld(ld, "datePublished"),
+            ld_text(ld, "datePublished"),
             _meta(doc, "date", "pubdate", "dc.date", "dcterms.created", "sailthru.date"),
             _xfirst(doc, "//time[@datetime]/@datetime"),
             find_date_line(_visible_head(doc)),
@@ -157,48 +156,12 @@ def _visible_head(doc: lxml.html.HtmlElement) -> str:
     return body.text_content()[:3000] if body is not None else ""
 
 
-def _json_ld(doc: lxml.html.HtmlElement) -> Iterator[dict[str, object]]:
-    for script in doc.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        yield from _ld_objects(data)
-
-
-def _ld_objects(data: object) -> Iterator[dict[str, object]]:
-    if isinstance(data, list):
-        for entry in data:
-            yield from _ld_objects(entry)
-    elif isinstance(data, dict):
-        yield data
-        yield from _ld_objects(data.get("@graph", []))
-
-
-def _ld(objects: list[dict[str, object]], key: str) -> str | None:
-    for obj in objects:
-        value = obj.get(key)
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
-
-
-def _ld_name(value: object) -> str | None:
-    if isinstance(value, list):
-        names = [_ld_name(v) for v in value]
-        return ", ".join(n for n in names if n) or None
-    if isinstance(value, dict):
-        name = value.get("name")
-        return name if isinstance(name, str) else None
-    return value if isinstance(value, str) else None
-
-
 def _ld_author(objects: list[dict[str, object]]) -> str | None:
-    return _first(*(_ld_name(obj.get("author")) for obj in objects))
+    return _first(*(ld_name(obj.get("author")) for obj in objects))
 
 
 def _ld_publisher(objects: list[dict[str, object]]) -> str | None:
-    return _first(*(_ld_name(obj.get("publisher")) for obj in objects))
+    return _first(*(ld_name(obj.get("publisher")) for obj in objects))
 
 
 # --- the body ------------------------------------------------------------------------------

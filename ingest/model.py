@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 FullText = Literal["auto", "always", "never"]
-SourceKind = Literal["feed", "html"]
+SourceKind = Literal["feed", "html", "sitemap"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,7 @@ class SourceSpec:
     article: ArticleRules | None = None
     max_items: int = 500  # items read per fetch, newest first; more are skipped and noted
     timezone: str | None = None  # IANA zone for page times printed without one
+    max_age: float = 2 * 86400.0  # seconds; sitemap entries older than this are not read
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,10 +31,9 @@ from ingest.errors import CommuniqueError, ExtractError, FetchError
 from ingest.extract import extract_article
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import article_key, item_key, raw_hash
+from ingest.listing import read_listing
 from ingest.model import Article, Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
 from ingest.normalize import needs_full_text, normalize
-from ingest.parse import parse_feed
-from ingest.scrape import scrape_listing
 from ingest.shown import redact, shown
 from ingest.store import sources as source_rows
 from ingest.store import stories as story_rows
@@ -199,22 +198,25 @@ def _run(
     ctx: Context, spec: SourceSpec, state: source_rows.SourceState, report: SourceReport
 ) -> None:
     timer = _Timer(report)
+    # A sitemap index that has not changed says nothing of the sitemaps it names, so a
+    # sitemap is always fetched and read; its entries seen before are skipped below.
+    conditional = spec.kind != "sitemap"
     with timer("fetch"):
         fetched = ctx.fetcher.get(
             state.url,
-            etag=state.etag,
-            last_modified=state.last_modified,
+            etag=state.etag if conditional else None,
+            last_modified=state.last_modified if conditional else None,
             robots=spec.robots,
             accept=HTML_ACCEPT if spec.kind == "html" else None,
         )
     report.status, report.bytes = fetched.status, len(fetched.body)
     body_hash = hashlib.sha256(fetched.body).hexdigest() if not fetched.not_modified else None
-    if fetched.not_modified or body_hash == state.body_hash:
+    if fetched.not_modified or (conditional and body_hash == state.body_hash):
         report.outcome = "not-modified" if fetched.not_modified else "unchanged"
         _succeed(ctx, state, report, fetched, body_hash or state.body_hash, None)
         return
     with timer("parse"):
-        parsed = read_listing(spec, fetched)
+        parsed = read_listing(spec, fetched, ctx.fetcher, ctx.clock())
     report.found = len(parsed.items) + len(parsed.dropped)
     _record_unread(report, source_log(spec.name, state.url), parsed)
     prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
@@ -234,11 +236,6 @@ def _run(
         report.seen,
     )
     _succeed(ctx, state, report, fetched, body_hash, parsed.title)
-
-
-def read_listing(spec: SourceSpec, fetched: Fetched) -> ParsedFeed:
-    """The items of a feed document or a scraped listing page."""
-    return scrape_listing(spec, fetched) if spec.kind == "html" else parse_feed(spec, fetched)
 
 
 def _prepare_all(
@@ -409,7 +406,8 @@ def prepare_story(
 def fetch_page(fetcher: Fetcher, spec: SourceSpec, item: RawItem) -> Fetched | None:
     """The item's article page when it needs one, or None (no need, or it failed but the
     feed has text of its own to fall back on)."""
-    if not item.url or not (spec.kind == "html" or needs_full_text(item, spec)):
+    # A listing page or a sitemap gives no text of its own: its pages are the stories.
+    if not item.url or not (spec.kind != "feed" or needs_full_text(item, spec)):
         return None
     try:
         return fetcher.get(item.url, robots=spec.robots, accept=HTML_ACCEPT)

@@ -25,6 +25,7 @@ LIBRARY_HOMES = {
     "httpcore": {"ingest/fetch/network.py"},
     "trafilatura": {"ingest/extract.py"},
     "nh3": {"ingest/sanitize.py"},
+    "tomlkit": {"communique/add.py"},
     "uvicorn": {"communique/daemon.py", "communique/http_limits.py"},
 }
 LEAVES = (

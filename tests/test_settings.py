@@ -151,9 +151,20 @@ def test_environment_selects_file_and_store(
         ),
         ('[[sources]]\nname = "a"\nurl = "https://x/f"\nkind = "rss"', "sources[0].kind", "one of"),
         (
-            '[[sources]]\nname = "a"\nurl = "https://x/f"\nkind = "html"',
+            '[[sources]]\nname = "a"\nurl = "https://x/s.xml"\nkind = "sitemap"\nfull_text = false',
+            "sources[0].full_text",
+            "always fetched",
+        ),
+        (
+            '[[sources]]\nname = "a"\nurl = "https://x/s.xml"\nkind = "sitemap"\n'
+            '[sources.scrape]\nitem = "li"\nlink = "a"',
             "sources[0].scrape",
-            "needs",
+            "no selectors",
+        ),
+        (
+            '[[sources]]\nname = "a"\nurl = "https://x/s.xml"\nkind = "sitemap"\nmax_age = "2w"',
+            "sources[0].max_age",
+            "duration",
         ),
         (
             '[[sources]]\nname = "a"\nurl = "https://x/"\nkind = "html"\n[sources.scrape]\n'
@@ -222,6 +233,13 @@ def test_full_text_takes_booleans_and_auto(tmp_path: Path) -> None:
     )
     s = load_settings(write(tmp_path, text))
     assert [src.full_text for src in s.sources] == ["always", "never", "auto"]
+
+
+def test_a_sitemap_source_reads_max_age_as_a_duration(tmp_path: Path) -> None:
+    text = '[[sources]]\nname = "a"\nurl = "https://x/s.xml"\nkind = "sitemap"\n'
+    assert load_settings(write(tmp_path, text)).sources[0].max_age == 2 * 86400
+    s = load_settings(write(tmp_path, text + 'max_age = "6h"\n'))
+    assert (s.sources[0].kind, s.sources[0].max_age) == ("sitemap", 6 * 3600)
 
 
 def test_the_bundled_default_ships_inside_the_package(tmp_path: Path) -> None:

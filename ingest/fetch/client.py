@@ -185,6 +185,11 @@ class Fetcher:
 
     # --- robots.txt ---------------------------------------------------------------------
 
+    def robots_sitemaps(self, url: str) -> list[str]:
+        """The ``Sitemap:`` lines of the robots.txt of ``url``'s site, read with its rules
+        (and cached with them): no second fetch."""
+        return list(self._robots.rules(url, self._load_robots).site_maps() or [])
+
     def _check_robots(self, url: str) -> None:
         if urlsplit(url).path == "/robots.txt":
             return

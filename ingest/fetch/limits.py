@@ -139,3 +139,11 @@ class BoundedDecoder:
         if self.total > self.limit:
             raise TooLarge
         return piece
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """A gzip file (a ``.xml.gz`` sitemap, served as it is stored) decoded with the same
+    bounded steps as a gzip body: ``TooLarge`` past ``limit`` bytes, ``zlib.error`` when
+    it is not gzip."""
+    decoder = BoundedDecoder(["gzip"], limit)
+    return decoder.feed(data) + decoder.flush()

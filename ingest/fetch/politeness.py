@@ -70,9 +70,12 @@ class RobotsCache:
         self._loading: dict[str, threading.Lock] = {}
 
     def allows(self, url: str, load: Any) -> bool:
+        return self.rules(url, load).can_fetch(self.token, url)
+
+    def rules(self, url: str, load: Any) -> RobotFileParser:
+        """The robots.txt rules of ``url``'s site."""
         parts = urlsplit(url)
-        robots_url = f"{parts.scheme.lower()}://{parts.netloc.lower()}/robots.txt"
-        return self._rules(robots_url, load).can_fetch(self.token, url)
+        return self._rules(f"{parts.scheme.lower()}://{parts.netloc.lower()}/robots.txt", load)
 
     def _rules(self, robots_url: str, load: Any) -> RobotFileParser:
         with self._lock:

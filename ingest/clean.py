@@ -520,13 +520,17 @@ def appended_start(
 
 
 def cut_appended(
-    root: Tag, repeated: frozenset[int] = frozenset(), texts: list[str] | None = None
+    root: Tag,
+    repeated: frozenset[int] = frozenset(),
+    blocks: Sequence[Tag] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> list[str]:
     """Remove the appended material (and everything after it) from ``root`` in place.
-    ``texts``: those of its blocks, when the caller has them."""
-    blocks = leaf_blocks(root)
-    texts = [_block_text(b) for b in blocks] if texts is None else texts
-    found = appended_start(texts, repeated)
+    ``blocks`` and ``texts``: its leaf blocks and their texts, when the caller has them."""
+    if blocks is None or texts is None:
+        blocks = leaf_blocks(root)
+        texts = [_block_text(b) for b in blocks]
+    found = appended_start(list(texts), repeated)
     if found is None:
         return []
     index, note = found
@@ -620,10 +624,11 @@ def clean_body(
     split_double_breaks(soup, root)
     wrap_loose_text(soup, root)
     notes = strip_boilerplate(root)
-    blocks = [_block_text(b) for b in leaf_blocks(root)]
-    notes += cut_appended(root, repeated, blocks)
+    blocks = leaf_blocks(root)
+    texts = tuple(_block_text(b) for b in blocks)  # before the tail is cut: the ending
+    notes += cut_appended(root, repeated, blocks, texts)
     notes += drop_lead(root, [t for t in (title, *more_titles) if t], known)
-    return Cleaned(fragment_html(soup), tuple(notes), tuple(blocks))
+    return Cleaned(fragment_html(soup), tuple(notes), texts)
 
 
 def select_body(html: str, selector: str, remove: tuple[str, ...]) -> tuple[str | None, list[str]]:

@@ -17,13 +17,30 @@ Two kinds of junk are handled differently:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, PageElement
+from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
+from ingest.html_tree import (
+    Element,
+    Node,
+    attached,
+    children,
+    drop,
+    elements,
+    get_text,
+    has_markup,
+    is_element,
+    new_paragraph,
+    next_element,
+    node_text,
+    parse,
+    refill,
+    serialize,
+    text_slots,
+)
 from ingest.lead import LOOK_AHEAD, lead_junk, lead_kind
 from ingest.shown import quote
 from ingest.tail import tail_start
@@ -279,12 +296,6 @@ def _fold_markers(raw: str) -> str:
     return "\n\n".join(paras)
 
 
-def fragment_html(soup: BeautifulSoup | Tag) -> str:
-    """The inner HTML of a parsed fragment (without the html/body wrappers lxml adds)."""
-    body = soup.body if isinstance(soup, BeautifulSoup) and soup.body else soup
-    return "".join(str(c) for c in body.contents).strip()
-
-
 def fold(text: str) -> str:
     """Case- and whitespace-folded text, for comparisons."""
     return " ".join(re.sub(r"[*_#>]+", " ", text).split()).casefold()
@@ -293,28 +304,27 @@ def fold(text: str) -> str:
 # --- blocks --------------------------------------------------------------------------------
 
 
-def leaf_blocks(root: Tag) -> list[Tag]:
+def leaf_blocks(root: Element) -> list[Element]:
     """Block elements that hold text but no other block, in document order."""
-    tags = root.find_all(True)
-    # One bottom-up pass (descendants come after their ancestors in document order) instead
-    # of a find() per tag: bs4 builds a matcher on every find() call, and that dominated.
+    tags = elements(root)
+    # One bottom-up pass: descendants come after their ancestors in document order.
     holds_block: set[int] = set()
     for tag in reversed(tags):
-        for child in tag.children:
-            if isinstance(child, Tag) and (child.name in BLOCK_TAGS or id(child) in holds_block):
+        for child in tag:
+            if is_element(child) and (child.tag in BLOCK_TAGS or id(child) in holds_block):
                 holds_block.add(id(tag))
                 break
     return [
         tag
         for tag in tags
-        if tag.name in BLOCK_TAGS
+        if tag.tag in BLOCK_TAGS
         and id(tag) not in holds_block
-        and (tag.name in _LEAF_TAGS or tag.get_text(strip=True))
+        and (tag.tag in _LEAF_TAGS or get_text(tag, strip=True))
     ]
 
 
-def _block_text(tag: Tag) -> str:
-    return " ".join(tag.get_text(" ").split())
+def _block_text(tag: Element) -> str:
+    return " ".join(get_text(tag, " ").split())
 
 
 def _plain(text: str) -> str:
@@ -322,92 +332,90 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[*_#]+", "", text).split())
 
 
-def wrap_loose_text(soup: BeautifulSoup, root: Tag) -> None:
+def _is_block(node: Node) -> bool:
+    return is_element(node) and node.tag in BLOCK_TAGS
+
+
+def wrap_loose_text(root: Element) -> None:
     """Text standing loose beside blocks ("<div><span>WORLD</span><p>...</p></div>") becomes
     a ``<p>`` of its own, so the rules that work block by block see it."""
-    for holder in [root, *(t for t in root.find_all(True) if t.name in BLOCK_TAGS)]:
-        children = list(holder.children)
-        if not any(isinstance(c, Tag) and c.name in BLOCK_TAGS for c in children):
+    for holder in [root, *(t for t in elements(root) if t.tag in BLOCK_TAGS)]:
+        nodes = children(holder)
+        if not any(_is_block(n) for n in nodes):
             continue
-        run: list[PageElement] = []
-        for child in [*children, None]:
-            if child is None or (isinstance(child, Tag) and child.name in BLOCK_TAGS):
-                if any(str(n).strip() for n in run) and any(_visible(n) for n in run):
-                    para = soup.new_tag("p")
-                    run[0].insert_before(para)
-                    for node in run:
-                        para.append(node.extract())
+        out: list[Node] = []
+        run: list[Node] = []
+        for node in [*nodes, None]:
+            if node is None or _is_block(node):
+                if any(has_markup(n) for n in run) and any(_visible(n) for n in run):
+                    out.append(new_paragraph(run))
+                else:
+                    out += run
                 run = []
-            elif not isinstance(child, Comment):
-                run.append(child)
+                if node is not None:
+                    out.append(node)
+            elif isinstance(node, str) or is_element(node):
+                run.append(node)
+            else:
+                out.append(node)  # a comment stays where it is
+        refill(holder, out)
 
 
-def _visible(node: PageElement) -> bool:
-    if isinstance(node, Tag):
-        return node.name not in ("script", "style", "template") and bool(node.get_text(strip=True))
-    return bool(str(node).strip())
+def _visible(node: Node) -> bool:
+    if is_element(node):
+        return node.tag not in ("script", "style", "template") and bool(get_text(node, strip=True))
+    return isinstance(node, str) and bool(node.strip())
 
 
-def split_double_breaks(soup: BeautifulSoup, root: Tag) -> None:
+def split_double_breaks(root: Element) -> None:
     """Paragraphs written as text separated by ``<br><br>`` (older CMSs) become ``<p>``s, so
     each is a block of its own for the rules that work block by block."""
-    for holder in [t for t in root.find_all(True) if t.name not in ("p", "li", "td", "th")]:
-        if holder.decomposed or not _has_double_break(holder):
+    for holder in [t for t in elements(root) if t.tag not in ("p", "li", "td", "th")]:
+        if not attached(holder, root) or not _has_double_break(holder):
             continue
-        if any(isinstance(c, Tag) and c.name in BLOCK_TAGS for c in holder.children):
+        if any(_is_block(c) for c in holder):
             continue
-        runs = _br_runs(holder)
-        for child in list(holder.children):
-            child.extract()
-        for run in runs:
-            if any(str(n).strip() for n in run):
-                para = soup.new_tag("p")
-                for node in run:
-                    para.append(node)
-                holder.append(para)
+        paras = [new_paragraph(run) for run in _br_runs(holder) if any(map(has_markup, run))]
+        refill(holder, list(paras))
 
 
-def _split_lead_lines(root: Tag, titles: Sequence[str]) -> None:
+def _split_lead_lines(root: Element, titles: Sequence[str]) -> None:
     """A first block whose lines (``<br>``) begin with furniture ("PRESS RELEASE<br>Headline
     <br>20 August 2025") becomes one block per line, so each line can go or stay."""
     for block in leaf_blocks(root)[:3]:
-        if block.find("br", recursive=False) is None:
+        if not any(is_element(c) and c.tag == "br" for c in block):
             continue
         lines = _br_runs(block)
-        texts = [" ".join("".join(_node_text(n) for n in line).split()) for line in lines]
+        texts = [" ".join("".join(node_text(n) for n in line).split()) for line in lines]
         if lead_kind(next((t for t in texts if t), ""), titles) is None:
             continue
-        for line, text in zip(lines, texts, strict=True):
-            if not text:
-                continue
-            para = Tag(name="p")
-            for node in line:
-                para.append(node.extract())
-            block.insert_before(para)
-        block.decompose()
+        parent = block.getparent()
+        if parent is None:
+            continue
+        at = parent.index(block)
+        paras = [new_paragraph(line) for line, text in zip(lines, texts, strict=True) if text]
+        for k, para in enumerate(paras):
+            parent.insert(at + k, para)
+        drop(block)
 
 
-def _br_runs(tag: Tag) -> list[list[PageElement]]:
+def _br_runs(tag: Element) -> list[list[Node]]:
     """``tag``'s children split at its ``<br>`` children (which are left out)."""
-    runs: list[list[PageElement]] = [[]]
-    for child in list(tag.children):
-        if isinstance(child, Tag) and child.name == "br":
+    runs: list[list[Node]] = [[]]
+    for node in children(tag):
+        if is_element(node) and node.tag == "br":
             runs.append([])
         else:
-            runs[-1].append(child)
+            runs[-1].append(node)
     return runs
 
 
-def _node_text(node: PageElement) -> str:
-    return node.get_text(" ") if isinstance(node, Tag) else str(node)
-
-
-def _has_double_break(tag: Tag) -> bool:
+def _has_double_break(tag: Element) -> bool:
     prev_br = False
-    for child in tag.children:
-        if isinstance(child, NavigableString) and not str(child).strip():
+    for node in children(tag):
+        if not is_element(node) and not node_text(node).strip():
             continue
-        is_br = isinstance(child, Tag) and child.name == "br"
+        is_br = is_element(node) and node.tag == "br"
         if is_br and prev_br:
             return True
         prev_br = is_br
@@ -417,7 +425,7 @@ def _has_double_break(tag: Tag) -> bool:
 # --- boilerplate ---------------------------------------------------------------------------
 
 
-def strip_boilerplate(root: Tag) -> list[str]:
+def strip_boilerplate(root: Element) -> list[str]:
     """Remove site furniture from ``root`` in place; notes of what went."""
     notes = _drop_tags(root)
     notes += _drop_furniture(root)
@@ -426,22 +434,22 @@ def strip_boilerplate(root: Tag) -> list[str]:
     return notes
 
 
-def _drop_tags(root: Tag) -> list[str]:
+def _drop_tags(root: Element) -> list[str]:
     counts: dict[str, int] = {}
-    for tag in root.find_all(_DROP_TAGS):
-        if tag.decomposed:
+    for tag in [t for t in elements(root) if t.tag in _DROP_TAGS]:
+        if not attached(tag, root):
             continue
-        had_text = bool(tag.get_text(strip=True))
-        tag.decompose()
+        had_text = bool(get_text(tag, strip=True))
+        drop(tag)
         if had_text:
-            counts[tag.name] = counts.get(tag.name, 0) + 1
+            counts[tag.tag] = counts.get(tag.tag, 0) + 1
     return [f"removed {n} <{name}> block{'s' * (n > 1)}" for name, n in sorted(counts.items())]
 
 
-def _furniture_word(tag: Tag) -> str | None:
+def _furniture_word(tag: Element) -> str | None:
     classes = tag.get("class")
-    names = list(classes) if isinstance(classes, list) else [str(classes or "")]
-    attrs = " ".join([*names, str(tag.get("id", "")), str(tag.get("role", ""))])
+    names = classes.split() if classes is not None else [""]
+    attrs = " ".join([*names, tag.get("id", ""), tag.get("role", "")])
     words = set(_WORD_SPLIT.split(attrs.lower()))
     if "navigation" in words or "complementary" in words:
         return "navigation"
@@ -449,26 +457,26 @@ def _furniture_word(tag: Tag) -> str | None:
     return hit[0] if hit else None
 
 
-def _drop_furniture(root: Tag) -> list[str]:
-    total = len(root.get_text(" ", strip=True)) or 1
+def _drop_furniture(root: Element) -> list[str]:
+    total = len(get_text(root, " ", strip=True)) or 1
     counts: dict[str, int] = {}
-    for tag in root.find_all(True):
-        if tag.decomposed or tag is root or tag.name in ("html", "body", "main"):
+    for tag in elements(root):
+        if not attached(tag, root) or tag.tag in ("html", "body", "main"):
             continue
         word = _furniture_word(tag)
         # A class such as "post has-comments" can sit on the article itself: never cut a
         # block that holds most of the text.
-        if word is None or len(tag.get_text(" ", strip=True)) > total * 0.4:
+        if word is None or len(get_text(tag, " ", strip=True)) > total * 0.4:
             continue
-        tag.decompose()
+        drop(tag)
         counts[word] = counts.get(word, 0) + 1
     return [f"removed {n} block{'s' * (n > 1)} marked '{w}'" for w, n in sorted(counts.items())]
 
 
-def _drop_boilerplate_blocks(root: Tag) -> list[str]:
+def _drop_boilerplate_blocks(root: Element) -> list[str]:
     notes = []
     for tag in leaf_blocks(root):
-        if tag.decomposed:
+        if not attached(tag, root):
             continue
         text = _plain(_block_text(tag))
         if not (_BOILERPLATE_TEXT.match(text) or _is_pointer(tag, text)):
@@ -476,35 +484,48 @@ def _drop_boilerplate_blocks(root: Tag) -> list[str]:
         if _RELATED_HEAD.match(text):
             _drop_following_list(tag)
         notes.append(f"removed {quote(text)}")
-        tag.decompose()
+        drop(tag)
     return notes
 
 
-def _is_pointer(tag: Tag, text: str) -> bool:
+def _is_pointer(tag: Element, text: str) -> bool:
     if not _POINTER.match(text):
         return False
-    linked = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
+    linked = sum(len(get_text(a, " ", strip=True)) for a in tag.iterdescendants("a"))
     # Extraction may have dropped the link: a pointer then reads as a label and a headline,
     # which does not end as a sentence does.
     headline = len(text.split()) <= 24 and not text.rstrip().endswith((".", "!", "?", "”", '"'))
     return linked >= 0.5 * len(text) or len(text.split()) <= 12 or headline
 
 
-def _drop_following_list(tag: Tag) -> None:
+def _drop_following_list(tag: Element) -> None:
     # "Related stories" headings own the list of links right after them.
-    nxt = tag.find_next_sibling(True)
-    if nxt is None and tag.parent is not None:
-        nxt = tag.parent.find_next_sibling(True)
-    if nxt is not None and nxt.name in ("ul", "ol"):
-        nxt.decompose()
+    nxt = next_element(tag)
+    parent = tag.getparent()
+    if nxt is None and parent is not None:
+        nxt = next_element(parent)
+    if nxt is not None and nxt.tag in ("ul", "ol"):
+        drop(nxt)
 
 
-def _drop_empty(root: Tag) -> None:
-    for tag in reversed(root.find_all(True)):
-        if tag.decomposed or tag.name in ("img", "br", "hr", "td", "th", "html", "body"):
+def _drop_empty(root: Element) -> None:
+    for tag in reversed(elements(root)):
+        if not attached(tag, root) or tag.tag in ("img", "br", "hr", "td", "th", "html", "body"):
             continue
-        if not tag.get_text(strip=True) and tag.find(["img", "video", "picture"]) is None:
-            tag.decompose()
+        if get_text(tag, strip=True) or any(
+            is_element(d) and d.tag in ("img", "video", "picture") for d in tag.iterdescendants()
+        ):
+            continue
+        if get_text(tag) and _joins_words(tag):
+            tag.tail = " " + (tag.tail or "")  # "intellect<b> </b>ensorcells": the space stays
+        drop(tag)
+
+
+def _joins_words(tag: Element) -> bool:
+    """Whether removing ``tag`` would run the words on either side of it together."""
+    prev, parent = tag.getprevious(), tag.getparent()
+    before = (prev.tail if prev is not None else parent.text if parent is not None else "") or ""
+    return bool(before[-1:].strip() and (tag.tail or "")[:1].strip())
 
 
 # --- appended material ---------------------------------------------------------------------
@@ -520,9 +541,9 @@ def appended_start(
 
 
 def cut_appended(
-    root: Tag,
+    root: Element,
     repeated: frozenset[int] = frozenset(),
-    blocks: Sequence[Tag] | None = None,
+    blocks: Sequence[Element] | None = None,
     texts: Sequence[str] | None = None,
 ) -> list[str]:
     """Remove the appended material (and everything after it) from ``root`` in place.
@@ -534,22 +555,28 @@ def cut_appended(
     if found is None:
         return []
     index, note = found
-    _cut_from(blocks[index])
+    _cut_from(blocks[index], root)
     _drop_empty(root)
     return [note]
 
 
-def _cut_from(start: Tag) -> None:
-    after: list[PageElement] = [start, *start.find_all_next(), *start.find_all_next(string=True)]
-    for el in after:
-        if el.parent is not None:
-            el.extract()
+def _cut_from(start: Element, root: Element) -> None:
+    """``start`` and everything after it in the document go."""
+    el, parent = start, start.getparent()
+    while el is not root and parent is not None:
+        for later in list(el.itersiblings()):
+            parent.remove(later)
+        el.tail = None
+        el, parent = parent, parent.getparent()
+    holder = start.getparent()
+    if holder is not None:
+        holder.remove(start)
 
 
 # --- title and dateline at the start -------------------------------------------------------
 
 
-def drop_lead(root: Tag, titles: Sequence[str], known: Sequence[str] = ()) -> list[str]:
+def drop_lead(root: Element, titles: Sequence[str], known: Sequence[str] = ()) -> list[str]:
     """Remove what stands before the story's first paragraph (``ingest.lead``)."""
     _split_lead_lines(root, titles)
     blocks = leaf_blocks(root)
@@ -558,29 +585,25 @@ def drop_lead(root: Tag, titles: Sequence[str], known: Sequence[str] = ()) -> li
     if count >= len(blocks):
         return []  # never the whole body: what is left would be nothing
     for tag in blocks[:count]:
-        if not tag.decomposed:
-            tag.decompose()
+        if attached(tag, root):
+            drop(tag)
     return notes
 
 
-def strip_leading(root: Tag, prefix: str) -> bool:
+def strip_leading(root: Element, prefix: str) -> bool:
     """Cut ``prefix`` (whitespace-insensitively) from the start of the text of ``root``."""
     want = "".join(prefix.split())
-    for node in list(_text_nodes(root)):
+    for owner, slot in list(text_slots(root)):
+        text = getattr(owner, slot)
         if not want:
             break
-        text = str(node)
+        if not text or not text.strip():
+            continue
         kept, want = _consume(text, want)
         if kept is None:
             return False
-        node.replace_with(kept)
+        setattr(owner, slot, kept)
     return not want
-
-
-def _text_nodes(root: Tag) -> Iterator[NavigableString]:
-    for s in root.find_all(string=True):
-        if not isinstance(s, Comment) and str(s).strip():
-            yield s
 
 
 def _consume(text: str, want: str) -> tuple[str | None, str]:
@@ -618,17 +641,17 @@ def clean_body(
     when repeated there; ``known``, the feed's own full text of a page's story, says where
     it starts; ``repeated``, the blocks the source ends its other stories with); returns
     the cleaned HTML fragment and notes of what was cut."""
-    source = html if looks_like_html(html) else text_to_html(html)
-    soup = soup_of(source)
-    root = soup.body or soup
-    split_double_breaks(soup, root)
-    wrap_loose_text(soup, root)
+    doc, root = parse(html if looks_like_html(html) else text_to_html(html))
+    if doc is None or root is None:
+        return Cleaned("", (), ())
+    split_double_breaks(root)
+    wrap_loose_text(root)
     notes = strip_boilerplate(root)
     blocks = leaf_blocks(root)
     texts = tuple(_block_text(b) for b in blocks)  # before the tail is cut: the ending
     notes += cut_appended(root, repeated, blocks, texts)
     notes += drop_lead(root, [t for t in (title, *more_titles) if t], known)
-    return Cleaned(fragment_html(soup), tuple(notes), texts)
+    return Cleaned(serialize(doc, root), tuple(notes), texts)
 
 
 def select_body(html: str, selector: str, remove: tuple[str, ...]) -> tuple[str | None, list[str]]:
@@ -656,6 +679,7 @@ def page_text(html: str) -> str:
 def remove_prefix(html: str, prefix: str) -> str:
     """``html`` with ``prefix`` cut from the start of its text (tags kept); unchanged when the
     text does not start with it."""
-    soup = soup_of(html)
-    root = soup.body or soup
-    return fragment_html(soup) if strip_leading(root, prefix) else html
+    doc, root = parse(html)
+    if doc is None or root is None:
+        return html
+    return serialize(doc, root) if strip_leading(root, prefix) else html

@@ -1,6 +1,7 @@
 """Cleaning of article bodies: site boilerplate and appended material that is not the story.
 
-The one module of ingest that uses BeautifulSoup for bodies.  Every function works on HTML;
+The rules edit lxml's tree, read the way BeautifulSoup read it (``ingest.html_tree``);
+BeautifulSoup stays only where CSS selectors apply (``select_body``).  Every function works on HTML;
 plain text goes through ``text_to_html`` first, so one set of rules serves feed content,
 extracted pages and plain-text bodies alike.  Each cut leaves a short human-readable note
 (``removed ...``) that ``communique check`` prints.

@@ -11,6 +11,7 @@ so one broken source never stops a run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import re
@@ -36,6 +37,7 @@ from ingest.normalize import needs_full_text, normalize
 from ingest.parse import parse_feed
 from ingest.scrape import scrape_listing
 from ingest.shown import redact, shown
+from ingest.store import locks
 from ingest.store import sources as source_rows
 from ingest.store import stories as story_rows
 from ingest.store.clusters import assign_cluster
@@ -218,8 +220,8 @@ def _run(
     report.found = len(parsed.items) + len(parsed.dropped)
     _record_unread(report, source_log(spec.name, state.url), parsed)
     prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
-    with timer("store"), ctx.engine.begin() as conn:
-        _write(ctx, conn, state.id, prepared, report)
+    with timer("store"):
+        _write(ctx, state.id, prepared, report)
     slog = source_log(spec.name, state.url)
     if report.outcome == "interrupted":
         # What was prepared is stored; the schedule and caching info stay as they were,
@@ -480,15 +482,30 @@ def _text_len(html: str) -> int:
     return len(" ".join(_TAG.sub(" ", html).split()))
 
 
-def _write(
-    ctx: Context,
-    conn: sa.Connection,
-    source_id: int,
-    prepared: list[Prepared],
-    report: SourceReport,
-) -> None:
-    now = ctx.clock()
+def _write(ctx: Context, source_id: int, prepared: list[Prepared], report: SourceReport) -> None:
+    """Store each story, with its cluster, in a transaction of its own.
+
+    One story per transaction keeps what a writer holds short: on PostgreSQL the locks that
+    keep two workers from clustering copies of one story apart (``ingest.store.locks``)
+    last until commit, and a batch's worth would make unrelated writers wait. A deadlock
+    or serialization failure rolls back that one story, which is then written again."""
     for p in prepared:
+        result, joined = locks.retrying(
+            functools.partial(_write_one, ctx, source_id, p), f"story {p.story.url}"
+        )
+        if result == "new":
+            report.new += 1
+            report.clustered += joined
+        elif result == "revised":
+            report.revised += 1
+        else:
+            report.seen += 1
+
+
+def _write_one(ctx: Context, source_id: int, p: Prepared) -> tuple[str, bool]:
+    """Insert or revise one story and place it in a cluster; returns what was done
+    (new, revised or seen) and whether a new story joined an existing cluster."""
+    with ctx.engine.begin() as conn:
         known = (
             p.known
             or story_rows.find_article(conn, source_id, p.article_key)
@@ -498,19 +515,16 @@ def _write(
             story_id = story_rows.insert_story(
                 conn, source_id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
             )
-            report.new += 1
         elif story_rows.content_hash_of(conn, known.id) == p.story.content_hash:
             story_rows.touch_raw_hash(
                 conn, known.id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
             )
-            report.seen += 1
-            continue
+            return "seen", False
         else:
-            story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=now)
+            story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=ctx.clock())
             story_id = known.id
-            report.revised += 1
         placed = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
-        report.clustered += known is None and placed.joined
+        return ("new" if known is None else "revised"), known is None and placed.joined
 
 
 # --- recording the outcome ---------------------------------------------------------------

@@ -70,6 +70,13 @@ def band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandK
     return _keys(story, fp, params, (0,))
 
 
+def band_pairs(fp: Fingerprint) -> list[tuple[int, int]]:
+    """The (band, hash) pairs of a story's text and event bands, whatever their bucket: what
+    its writer locks (``locks.lock_story``) before the lookup."""
+    base = dedupe.EVENT_BAND_BASE
+    return [*enumerate(fp.text_bands), *((base + i, h) for i, h in enumerate(fp.event_bands))]
+
+
 def _lookup_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
     """What to look up: each band in the story's bucket and both neighbours, which hold
     every story close enough in time to match by that band's kind of evidence."""

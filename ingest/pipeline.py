@@ -192,6 +192,8 @@ def _guarded(
             _run(ctx, spec, state, report)
         except CommuniqueError as e:
             _fail(ctx, state, report, e)
+        except sa.exc.DBAPIError:
+            raise  # the store failed, not the source: nothing to hold against it
         except Exception as e:  # a bug of ours must not stop the other sources either
             source_log(spec.name, state.url).exception("internal error")
             _fail(ctx, state, report, e, internal=True)

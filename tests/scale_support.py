@@ -115,3 +115,189 @@ def inconsistent_clusters(conn: sa.Connection) -> list[str]:
                 f" members {sorted(ids)}"
             )
     return problems
+
+
+# --- a fixture web whose feeds grow on a schedule, and worker processes ---------------------
+
+
+class GrowingWeb:
+    """``feeds`` RSS feeds on a FixtureSite; feed ``i`` lists one more item every ``every``
+    seconds (the newest ``keep``), and the feeds of one group (``i % groups``) carry copies
+    of one text for each item: the copies of a story reach several workers at once.
+    Every request is recorded with its time, for the schedule checks."""
+
+    def __init__(
+        self,
+        site: Any,
+        feeds: int,
+        *,
+        groups: int,
+        every: float,
+        keep: int = 100,
+        delay: float = 0.0,
+    ) -> None:
+        import threading
+        import time
+
+        self.site, self.feeds, self.groups, self.every, self.keep = site, feeds, groups, every, keep
+        self.delay = delay  # seconds each answer waits (a slow outlet)
+        self.start = time.monotonic()
+        self.fetches: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+        self.frozen: int | None = None  # stop growing at this many items
+        # Headers and body go out in two writes; without this, the client's delayed ACK
+        # holds every answer back 40 ms, and the fixture, not the workers, sets the pace.
+        site.server.RequestHandlerClass.disable_nagle_algorithm = True
+        for i in range(feeds):
+            site.add(f"/f{i:03d}.xml", handler=self._handler(i))
+
+    def name(self, i: int) -> str:
+        return f"f{i:03d}"
+
+    @property
+    def sources(self) -> list[tuple[str, str]]:
+        return [(self.name(i), self.site.url(f"/{self.name(i)}.xml")) for i in range(self.feeds)]
+
+    def items_now(self) -> int:
+        import time
+
+        grown = 1 + int((time.monotonic() - self.start) / self.every)
+        return grown if self.frozen is None else min(grown, self.frozen)
+
+    def freeze(self) -> int:
+        """Stop adding items; returns how many each feed has listed, in all."""
+        self.frozen = self.items_now()
+        return self.frozen
+
+    def item_keys(self, i: int, count: int) -> set[str]:
+        return {f"guid:{self.name(i)}-{k}" for k in range(count)}
+
+    def _handler(self, i: int) -> Any:
+        import time
+        from xml.sax.saxutils import escape
+
+        name = self.name(i)
+
+        def answer(req: Any) -> tuple[int, dict[str, str], bytes]:
+            with self._lock:
+                self.fetches.setdefault(name, []).append(time.monotonic())
+            if self.delay:
+                time.sleep(self.delay)
+            count = self.items_now()
+            group = i % self.groups
+            entries = []
+            for k in range(max(0, count - self.keep), count):
+                body = [paragraph(f"g{group}-k{k}-{p}") for p in range(3)]
+                html = "".join(f"<p>{p}</p>" for p in body)
+                day = 1 + k % 27
+                entries.append(
+                    f"<item><title>Story {group}-{k} reported by {name}</title>"
+                    f"<link>{self.site.url(f'/{name}/{k}')}</link>"
+                    f'<guid isPermaLink="false">{name}-{k}</guid>'
+                    f"<pubDate>{day:02d} May 2026 09:00:00 GMT</pubDate>"
+                    f"<content:encoded><![CDATA[{html}]]></content:encoded></item>"
+                )
+            xml = (
+                '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+                'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+                f"<title>{escape(name)}</title><link>{self.site.base}/</link>"
+                f"<description>News</description>{''.join(entries)}</channel></rss>"
+            )
+            return 200, {"Content-Type": "application/rss+xml"}, xml.encode()
+
+        return answer
+
+
+def write_worker_config(
+    path: Any,
+    store_url: str,
+    sources: Sequence[tuple[str, str]],
+    *,
+    interval: float,
+    lease: float,
+    tick: float = 0.2,
+    workers: int = 8,
+) -> Any:
+    """A config for workers on the fixture web: fixed intervals (no jitter, not adaptive),
+    private addresses allowed, no per-host delay."""
+    blocks = "".join(
+        f'[[sources]]\nname = "{n}"\nurl = "{u}"\ninterval = {interval}\nfull_text = false\n'
+        for n, u in sources
+    )
+    path.write_text(
+        f"""
+[store]
+url = "{store_url}"
+[fetch]
+allow_private_networks = true
+per_host_delay = 0
+per_host_concurrency = 64
+timeout = 20
+[schedule]
+workers = {workers}
+tick = {tick}
+jitter = 0
+min_interval = 1
+adaptive = false
+lease = {lease}
+[log]
+level = "INFO"
+{blocks}
+[[feeds]]
+slug = "all"
+title = "All stories"
+"""
+    )
+    return path
+
+
+def start_worker(config: Any, metrics_port: int, log: Any) -> Any:
+    """``communique worker`` as a process of its own (its own session, so a test can kill
+    it and its process pool with one signal)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "communique", "--config", str(config)),
+            *("worker", "--metrics-port", str(metrics_port)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        cwd=config.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        start_new_session=True,
+    )
+
+
+def metric(port: int, name: str) -> float | None:
+    """One unlabelled metric from a worker's /metrics, or None when it does not answer."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            text = r.read().decode()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return None
+
+
+def stop(proc: Any, timeout: float = 20) -> int:
+    """SIGTERM, then the exit code (SIGKILL to the group if it does not stop in time)."""
+    import os
+    import signal
+    import subprocess
+
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    return int(proc.returncode)

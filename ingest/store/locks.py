@@ -77,6 +77,15 @@ def lock_story(conn: sa.Connection, bands: Iterable[tuple[int, int]], content_ha
     conn.exec_driver_sql(_LOCK, (band_keys(bands, content_hash),))
 
 
+def exclusive(conn: sa.Connection, name: str) -> None:
+    """Hold, until this transaction ends, the store-wide lock called ``name``: for the
+    read-then-write steps every worker runs at start (syncing sources from the config,
+    registering output feeds), which two workers starting together would otherwise both
+    find to do, and the second's inserts fail on a unique key."""
+    if shared(conn):
+        conn.exec_driver_sql(_LOCK, ([_key(f"step:{name}")],))
+
+
 def retryable(error: BaseException) -> str | None:
     """Why PostgreSQL rolled a transaction back that may simply be run again, else None."""
     code = getattr(getattr(error, "orig", None), "sqlstate", None)
@@ -84,15 +93,21 @@ def retryable(error: BaseException) -> str | None:
 
 
 def retrying(run: Callable[[], T], what: str) -> T:
-    """``run`` (one whole transaction), again when PostgreSQL aborted it for a deadlock or a
-    serialization failure; a short random pause first, so two writers don't collide again."""
+    """``run`` (one whole transaction), again when it was rolled back for a reason that
+    running it again can cure: a deadlock or serialization failure (after a short random
+    pause, so two writers don't collide again), or a lost connection (after a pause that
+    doubles each time, for a server restarting; the pool's pre-ping reconnects)."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return run()
         except sa.exc.DBAPIError as e:
-            reason = retryable(e)
+            reason = retryable(e) or ("connection lost" if e.connection_invalidated else None)
             if reason is None or attempt == ATTEMPTS:
                 raise
-            log.info("%s: %s, trying again (attempt %d)", what, reason, attempt + 1)
-            time.sleep(random.uniform(0, 0.02 * attempt))
+            if e.connection_invalidated:
+                pause = min(0.1 * 2 ** (attempt - 1), 2.0)
+            else:
+                pause = random.uniform(0, 0.02 * attempt)
+            log.info("%s: %s, trying again in %.2fs (attempt %d)", what, reason, pause, attempt + 1)
+            time.sleep(pause)
     raise AssertionError("unreachable")

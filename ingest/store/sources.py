@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from ingest.model import SourceSpec
+from ingest.store import locks
 from ingest.store.schema import sources, stories
 
 
@@ -43,6 +44,7 @@ def sync_sources(conn: sa.Connection, specs: Sequence[SourceSpec], now: datetime
 
     A source whose fetched URL follows an adopted permanent redirect keeps it for as long
     as its configured URL stays the same."""
+    locks.exclusive(conn, "sources.sync")  # workers starting together: one syncs at a time
     query = sa.select(sources.c.name, sources.c.url, sources.c.config_url)
     existing = {r.name: r for r in conn.execute(query)}
     for spec in specs:

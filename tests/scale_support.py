@@ -301,3 +301,11 @@ def stop(proc: Any, timeout: float = 20) -> int:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     return int(proc.returncode)
+
+
+def open_worker(url: str, barrier: Any) -> None:
+    """Open (and so migrate) a store at the same moment as the others."""
+    from ingest.store.engine import open_store
+
+    barrier.wait(30)
+    open_store(url).dispose()

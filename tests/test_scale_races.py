@@ -16,6 +16,7 @@ from ingest.store.engine import open_store
 from tests.scale_support import (
     cluster_of,
     inconsistent_clusters,
+    open_worker,
     paragraph,
     race_worker,
     store,
@@ -34,12 +35,12 @@ def engine(pg_url: str) -> Iterator[sa.Engine]:
     eng.dispose()
 
 
-def race(url: str, plans: list[list]) -> None:  # type: ignore[type-arg]
+def race(url: str, plans: list[list], target=race_worker) -> None:  # type: ignore[no-untyped-def,type-arg]
     """Run one worker process per plan, each storing its stories in lock-step with the
     others (``race_worker``), and wait for all of them."""
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(len(plans))
-    procs = [ctx.Process(target=race_worker, args=(url, barrier, plan)) for plan in plans]
+    procs = [ctx.Process(target=target, args=(url, barrier, *args)) for args in plans]
     for p in procs:
         p.start()
     for p in procs:
@@ -58,7 +59,7 @@ def test_two_workers_storing_copies_of_one_story_at_once_make_one_cluster(pg_url
         [story(f"copy{r}/{w}", f"outlet{w}", bodies[r], day=r) for r in range(ROUNDS)]
         for w in range(2)
     ]
-    race(pg_url, plans)
+    race(pg_url, [[p] for p in plans])
     with engine.connect() as conn:
         split = [
             r
@@ -87,7 +88,7 @@ def test_two_workers_storing_two_halves_of_a_bridge_at_once_make_one_cluster(pg_
             store(conn, story(f"q{r}/s", "seed", c + d, day=r))
             plans[0].append(story(f"r{r}/1", "outlet0", a + b + c, day=r))
             plans[1].append(story(f"r{r}/2", "outlet1", b + c + d, day=r))
-    race(pg_url, plans)
+    race(pg_url, [[p] for p in plans])
     with engine.connect() as conn:
         apart = [
             r
@@ -111,7 +112,7 @@ def test_an_operators_split_holds_while_workers_race(pg_url, engine):
     plans = [
         [story(f"more{r}/{w}", f"outlet{w}", body, day=0) for r in range(rounds)] for w in range(2)
     ]
-    race(pg_url, plans)
+    race(pg_url, [[p] for p in plans])
     with engine.connect() as conn:
         placed = {cluster_of(conn, s.url) for plan in plans for s in plan}
         cid = {
@@ -124,3 +125,12 @@ def test_an_operators_split_holds_while_workers_race(pg_url, engine):
         assert cid == {first: old, second: new}
         assert placed <= {old, new}
         assert inconsistent_clusters(conn) == []
+
+
+def test_workers_started_together_on_a_new_store_migrate_it_once(pg_url):
+    race(pg_url, [[], [], []], target=open_worker)
+    engine = open_store(pg_url)
+    with engine.connect() as conn:
+        versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    engine.dispose()
+    assert len(versions) == 1

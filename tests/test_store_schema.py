@@ -3,6 +3,7 @@ SQLite and PostgreSQL: a column or index added to one and not the other fails he
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -27,3 +28,22 @@ def test_migrated_store_matches_the_declared_schema(store_url):
         engine.dispose()
     assert diff == []
     assert pk == ["bucket", "band", "hash", "story_id"]
+
+
+@pytest.mark.postgres
+def test_postgresql_seeks_a_band_through_its_key_newest_first_without_sorting(pg_url):
+    """The candidate lookup's seek (lsh._lookup_sql) on PostgreSQL: an index scan of the
+    primary key, backwards for the newest story ids, with no sort; seq scans are disabled
+    only because a test table is small enough for one to look cheaper."""
+    from ingest.store import lsh
+
+    engine = open_store(pg_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            sql = lsh._lookup_sql("%s", 0, 1).replace("%s", "1")
+            plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}").scalars())
+    finally:
+        engine.dispose()
+    assert "pk_lsh_bands" in plan and "Backward" in plan, plan
+    assert "Sort" not in plan, plan

@@ -42,7 +42,15 @@ def write_bands(
     # buckets, as they do for every later lookup.
     if replace:
         drop_bands(conn, story_id)
-    if keys:
+    if keys and conn.dialect.name == "postgresql":
+        # One statement, the rows as arrays: executemany is a round trip per row there.
+        conn.exec_driver_sql(
+            f"INSERT INTO {lsh_bands.name} (bucket, band, hash, story_id)"
+            " SELECT b, n, h, %s FROM unnest(CAST(%s AS integer[]), CAST(%s AS smallint[]),"
+            " CAST(%s AS bigint[])) AS k(b, n, h)",
+            (story_id, [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]),
+        )
+    elif keys:
         # Through the driver: SQLAlchemy's per-row parameter handling cost more than the rows.
         p = _placeholder(conn)
         sql = (

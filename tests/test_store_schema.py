@@ -32,7 +32,7 @@ def test_migrated_store_matches_the_declared_schema(store_url):
 
 @pytest.mark.postgres
 def test_postgresql_seeks_a_band_through_its_key_newest_first_without_sorting(pg_url):
-    """The candidate lookup's seek (lsh._lookup_sql) on PostgreSQL: an index scan of the
+    """The candidate lookup (lsh._LOOKUP_PG) on PostgreSQL: each seek an index scan of the
     primary key, backwards for the newest story ids, with no sort; seq scans are disabled
     only because a test table is small enough for one to look cheaper."""
     from ingest.store import lsh
@@ -41,9 +41,11 @@ def test_postgresql_seeks_a_band_through_its_key_newest_first_without_sorting(pg
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            sql = lsh._lookup_sql("%s", 0, 1).replace("%s", "1")
-            plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}").scalars())
+            explain = conn.exec_driver_sql(
+                f"EXPLAIN {lsh._LOOKUP_PG}", ("h", 65, [1, 2], [0, 1000], [42, 43])
+            )
+            plan = "\n".join(explain.scalars())
     finally:
         engine.dispose()
-    assert "pk_lsh_bands" in plan and "Backward" in plan, plan
-    assert "Sort" not in plan, plan
+    assert "Scan Backward using pk_lsh_bands" in plan, plan
+    assert "Sort Key: b.story_id" not in plan, plan  # the key's order, not a sort

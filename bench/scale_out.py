@@ -187,6 +187,7 @@ def measure(
     work = Path(tempfile.mkdtemp(prefix="scale-out-"))
     engine = open_store(url)  # migrated here, before the clock starts
     out: dict[str, float] = {}
+    procs: list[subprocess.Popen[bytes]] = []
     try:
         # cold: long intervals, so each source is fetched once
         cfg = config(work / "cold.toml", url, web, 3600, free_port())
@@ -214,8 +215,8 @@ def measure(
         web.reset()
         time.sleep(steady)
         out["steady_sources_s"] = web.requests / steady
-        stop(procs)
     finally:
+        stop(procs)  # also on Ctrl-C or a failure
         engine.dispose()
     return out
 

@@ -81,6 +81,8 @@ class Daemon:
         self._retry_at = 0.0  # monotonic time before which ticks leave the store alone
         self._unreleased: set[str] = set()  # leases to give back once the store answers
         self._unreleased_lock = threading.Lock()
+        self._ticking = threading.Lock()  # one claim at a time (the scheduler or a worker)
+        self._saturated = False  # the last claim filled every free worker: more may be due
         self._log_filter = SourceLogFilter()
         self.app.add_route("/metrics", observe.metrics_app(self.metrics, self.refresh_gauges))
         self.app.add_route("/healthz", observe.healthz_app(self.health))
@@ -159,14 +161,29 @@ class Daemon:
         return websub.ping_hub(self.settings.websub.hub, topics)
 
     def tick(self) -> list[str]:
-        """Claim as many due sources as there are free workers, and start them."""
+        """Claim as many due sources as there are free workers, and start them.
+
+        The scheduler calls it every ``[schedule] tick``; a worker that finishes a source
+        calls it too while the last claim filled every free worker (more sources may be
+        due), so a busy process is not held to one batch per tick."""
         if self.stop.is_set() or time.monotonic() < self._retry_at:
             return []
+        if not self._ticking.acquire(blocking=False):
+            return []  # another claim is under way; it counts this worker as free
         try:
-            names = self._claim()
+            names = self._tick()
+        finally:
+            self._ticking.release()
+        return names
+
+    def _tick(self) -> list[str]:
+        free = self.workers.free()
+        try:
+            names = self._claim(free)
         except sa.exc.DBAPIError as e:
             self._store_down(e)
             return []
+        self._saturated = free > 0 and len(names) == free
         if self._store_failures:
             log.info("store reachable again after %d failed ticks", self._store_failures)
             self._store_failures = 0
@@ -176,9 +193,8 @@ class Daemon:
         self.metrics.last_cycle.set(self.last_cycle.timestamp())
         return names
 
-    def _claim(self) -> list[str]:
+    def _claim(self, free: int) -> list[str]:
         now = datetime.now(UTC)
-        free = self.workers.free()
         with self._unreleased_lock:
             unreleased, self._unreleased = self._unreleased, set()
         try:
@@ -236,6 +252,8 @@ class Daemon:
         # not be recorded, so it is due again as soon as the store is back.
         if report.outcome == "interrupted" or report.error_type == "StoreError":
             self._release(name)
+        elif self._saturated:
+            self.workers.done_soon(self.tick)  # claim the next one as this thread frees up
 
     def _release(self, name: str) -> None:
         try:
@@ -390,6 +408,7 @@ class _Workers:
         self._idle = threading.Condition()
         self.busy = 0  # queued or running
         self._threads: list[threading.Thread] = []
+        self._after = threading.local()  # per thread: what to run after the current source
 
     def start(self) -> None:
         for i in range(self.size):
@@ -408,6 +427,7 @@ class _Workers:
 
     def _loop(self) -> None:
         while (name := self._queue.get()) is not None:
+            self._after.callback = None
             try:
                 self._run(name)
             except Exception:  # the worker must live on; the source's lease will expire
@@ -416,6 +436,15 @@ class _Workers:
                 with self._idle:
                     self.busy -= 1
                     self._idle.notify_all()
+            if (then := self._after.callback) is not None:
+                try:
+                    then()
+                except Exception:  # a claim that failed waits for the next tick
+                    log.exception("claim after source %r failed", name)
+
+    def done_soon(self, then: Callable[[], object]) -> None:
+        """Run ``then`` on this worker thread once its current source is counted done."""
+        self._after.callback = then
 
     def wait_idle(self, timeout: float) -> bool:
         with self._idle:

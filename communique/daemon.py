@@ -1,5 +1,5 @@
 """The long-running process: APScheduler wakes a worker that claims due sources in the
-store, and uvicorn serves the feeds, /metrics and /healthz, in one process (``run``), or
+store (and a worker thread that finishes one claims again while sources keep coming due), and uvicorn serves the feeds, /metrics and /healthz, in one process (``run``), or
 only the first half (``worker``: ingest, with /metrics and /healthz on a port if asked) or
 only the second (``serve``: reads, holds nothing of its own).
 

@@ -1,7 +1,8 @@
 """The long-running process: APScheduler wakes a worker that claims due sources in the
-store (and a worker thread that finishes one claims again while sources keep coming due), and uvicorn serves the feeds, /metrics and /healthz, in one process (``run``), or
-only the first half (``worker``: ingest, with /metrics and /healthz on a port if asked) or
-only the second (``serve``: reads, holds nothing of its own).
+store (and a worker thread that finishes one claims again while sources keep coming due),
+and uvicorn serves the feeds, /metrics and /healthz, in one process (``run``), or only the
+first half (``worker``: ingest, with /metrics and /healthz on a port if asked) or only the
+second (``serve``: reads, holds nothing of its own).
 
 APScheduler is imported here and nowhere else.  Its job store is not the schedule of record
 (it can't be shared between processes): it only ticks; each source's next fetch, lease and

@@ -485,16 +485,25 @@ def _text_len(html: str) -> int:
 
 
 def _write(ctx: Context, source_id: int, prepared: list[Prepared], report: SourceReport) -> None:
-    """Store each story, with its cluster, in a transaction of its own.
+    """Store the stories, each with its cluster.
 
-    One story per transaction keeps what a writer holds short: on PostgreSQL the locks that
-    keep two workers from clustering copies of one story apart (``ingest.store.locks``)
-    last until commit, and a batch's worth would make unrelated writers wait. A deadlock
-    or serialization failure rolls back that one story, which is then written again."""
-    for p in prepared:
-        result, joined = locks.retrying(
-            functools.partial(_write_one, ctx, source_id, p), f"story {p.story.url}"
-        )
+    On PostgreSQL each story is a transaction of its own: the locks that keep two workers
+    from clustering copies of one story apart (``ingest.store.locks``) last until commit,
+    and a batch's worth would make unrelated writers wait; a story rolled back by a
+    deadlock, a serialization failure or a lost connection is written again. SQLite has one
+    writer and no such locks, so there the batch is one transaction (a commit per story
+    cost more than its clustering)."""
+    if locks.one_writer(ctx.engine):
+        with ctx.engine.begin() as conn:
+            outcomes = [_write_one(ctx, conn, source_id, p) for p in prepared]
+    else:
+        outcomes = [
+            locks.retrying(
+                functools.partial(_write_alone, ctx, source_id, p), f"story {p.story.url}"
+            )
+            for p in prepared
+        ]
+    for result, joined in outcomes:
         if result == "new":
             report.new += 1
             report.clustered += joined
@@ -504,29 +513,33 @@ def _write(ctx: Context, source_id: int, prepared: list[Prepared], report: Sourc
             report.seen += 1
 
 
-def _write_one(ctx: Context, source_id: int, p: Prepared) -> tuple[str, bool]:
+def _write_alone(ctx: Context, source_id: int, p: Prepared) -> tuple[str, bool]:
+    with ctx.engine.begin() as conn:
+        return _write_one(ctx, conn, source_id, p)
+
+
+def _write_one(ctx: Context, conn: sa.Connection, source_id: int, p: Prepared) -> tuple[str, bool]:
     """Insert or revise one story and place it in a cluster; returns what was done
     (new, revised or seen) and whether a new story joined an existing cluster."""
-    with ctx.engine.begin() as conn:
-        known = (
-            p.known
-            or story_rows.find_article(conn, source_id, p.article_key)
-            or story_rows.find_moved(conn, source_id, p.story)
+    known = (
+        p.known
+        or story_rows.find_article(conn, source_id, p.article_key)
+        or story_rows.find_moved(conn, source_id, p.story)
+    )
+    if known is None:
+        story_id = story_rows.insert_story(
+            conn, source_id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
         )
-        if known is None:
-            story_id = story_rows.insert_story(
-                conn, source_id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
-            )
-        elif story_rows.content_hash_of(conn, known.id) == p.story.content_hash:
-            story_rows.touch_raw_hash(
-                conn, known.id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
-            )
-            return "seen", False
-        else:
-            story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=ctx.clock())
-            story_id = known.id
-        placed = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
-        return ("new" if known is None else "revised"), known is None and placed.joined
+    elif story_rows.content_hash_of(conn, known.id) == p.story.content_hash:
+        story_rows.touch_raw_hash(
+            conn, known.id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
+        )
+        return "seen", False
+    else:
+        story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=ctx.clock())
+        story_id = known.id
+    placed = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
+    return ("new" if known is None else "revised"), known is None and placed.joined
 
 
 # --- recording the outcome ---------------------------------------------------------------

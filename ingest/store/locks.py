@@ -43,6 +43,11 @@ RETRYABLE = {
 ATTEMPTS = 8
 
 
+def one_writer(engine: sa.Engine) -> bool:
+    """Does the store let one writer in at a time (SQLite), so none of this is needed?"""
+    return engine.dialect.name == "sqlite"
+
+
 def shared(conn: sa.Connection) -> bool:
     """Can other processes write to this store at the same time as we do?"""
     return conn.dialect.name == "postgresql"

@@ -4,17 +4,26 @@ construction, and worker processes that store them at the same moment."""
 from __future__ import annotations
 
 import hashlib
+import os
 import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
 
 from ingest.dedupe import DedupeParams, normalize_text
 from ingest.model import Story
 from ingest.store.clusters import assign_cluster
-from ingest.store.engine import create_engine
+from ingest.store.engine import create_engine, open_store
 from ingest.store.schema import clusters, sources, stories
 from ingest.store.stories import insert_story
 
@@ -136,8 +145,6 @@ class GrowingWeb:
         keep: int = 100,
         delay: float = 0.0,
     ) -> None:
-        import threading
-        import time
 
         self.site, self.feeds, self.groups, self.every, self.keep = site, feeds, groups, every, keep
         self.delay = delay  # seconds each answer waits (a slow outlet)
@@ -159,7 +166,6 @@ class GrowingWeb:
         return [(self.name(i), self.site.url(f"/{self.name(i)}.xml")) for i in range(self.feeds)]
 
     def items_now(self) -> int:
-        import time
 
         grown = 1 + int((time.monotonic() - self.start) / self.every)
         return grown if self.frozen is None else min(grown, self.frozen)
@@ -173,9 +179,6 @@ class GrowingWeb:
         return {f"guid:{self.name(i)}-{k}" for k in range(count)}
 
     def _handler(self, i: int) -> Any:
-        import time
-        from xml.sax.saxutils import escape
-
         name = self.name(i)
 
         def answer(req: Any) -> tuple[int, dict[str, str], bytes]:
@@ -254,10 +257,6 @@ title = "All stories"
 def start_worker(config: Any, metrics_port: int, log: Any) -> Any:
     """``communique worker`` as a process of its own (its own session, so a test can kill
     it and its process pool with one signal)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
     return subprocess.Popen(
         [
@@ -274,7 +273,6 @@ def start_worker(config: Any, metrics_port: int, log: Any) -> Any:
 
 def metric(port: int, name: str) -> float | None:
     """One unlabelled metric from a worker's /metrics, or None when it does not answer."""
-    import urllib.request
 
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
@@ -289,9 +287,6 @@ def metric(port: int, name: str) -> float | None:
 
 def stop(proc: Any, timeout: float = 20) -> int:
     """SIGTERM, then the exit code (SIGKILL to the group if it does not stop in time)."""
-    import os
-    import signal
-    import subprocess
 
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -305,7 +300,6 @@ def stop(proc: Any, timeout: float = 20) -> int:
 
 def open_worker(url: str, barrier: Any) -> None:
     """Open (and so migrate) a store at the same moment as the others."""
-    from ingest.store.engine import open_store
 
     barrier.wait(30)
     open_store(url).dispose()

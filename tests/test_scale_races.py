@@ -134,3 +134,40 @@ def test_workers_started_together_on_a_new_store_migrate_it_once(pg_url):
         versions = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
     engine.dispose()
     assert len(versions) == 1
+
+
+def test_a_transaction_postgresql_picks_as_deadlock_victim_is_run_again(engine):
+    """Two writers take two locks in opposite orders: PostgreSQL aborts one of them
+    (deadlock detected), and ``locks.retrying`` runs that one again, so both finish."""
+    import threading
+
+    from ingest.store import locks
+
+    first_locked = threading.Barrier(2)
+    # Keyed under this test's schema, as the store's own locks are: no one else's.
+    lock = "SELECT pg_advisory_xact_lock(hashtext(current_schema()), %s)"
+    attempts: list[str] = []
+
+    def writer(name: str, order: tuple[int, int]) -> str:
+        def once() -> str:
+            attempts.append(name)
+            with engine.begin() as conn:
+                conn.exec_driver_sql(lock, (order[0],))
+                if attempts.count(name) == 1:
+                    first_locked.wait(10)  # both hold their first lock: a cycle follows
+                conn.exec_driver_sql(lock, (order[1],))
+            return name
+
+        return locks.retrying(once, name)
+
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda n=n, o=o: results.append(writer(n, o)))
+        for n, o in (("a", (1, 2)), ("b", (2, 1)))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == ["a", "b"]
+    assert len(attempts) == 3  # one of them ran twice

@@ -26,6 +26,7 @@ bench: .venv
 	$(PY) bench/dedupe_quality.py
 	$(PY) bench/dedupe_scale.py --sizes 10000,100000
 	$(PY) bench/ingest_speed.py
+	$(PY) bench/scale_out.py
 	$(PY) bench/serve.py
 	$(PY) bench/tags.py
 	$(PY) bench/sitemap.py

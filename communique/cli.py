@@ -99,7 +99,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = command("ingest", "ingest", "fetch every enabled source once now, then exit")
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="only these sources (by name)")
-    command("serve", "serve", "serve the output feeds over HTTP, without fetching")
+    p = command(
+        "worker",
+        "worker",
+        "fetch and ingest sources on the schedule, without serving feeds (several may share "
+        "one PostgreSQL store)",
+    )
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="serve /metrics and /healthz (only) on this port of [server] host",
+    )
+    command(
+        "serve",
+        "serve",
+        "serve the output feeds over HTTP, without fetching (reads the store; holds no state)",
+    )
     p = command("export", "export", "write every output feed as static files")
     p.add_argument("dir", type=Path, metavar="DIR")
     command("sources", "show_sources", "show each source's health and next fetch")

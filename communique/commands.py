@@ -282,6 +282,16 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def worker(args: argparse.Namespace, settings: Settings) -> int:
+    from communique.daemon import Daemon
+
+    engine = store(settings)
+    where = f" (metrics on port {args.metrics_port})" if args.metrics_port is not None else ""
+    err.print(f"worker polling {sum(s.enabled for s in settings.sources)} sources{where}")
+    Daemon(settings, engine).work(args.metrics_port)
+    return 0
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from communique.daemon import Daemon
 

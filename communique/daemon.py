@@ -1,9 +1,18 @@
 """The long-running process: APScheduler wakes a worker that claims due sources in the
-store, and uvicorn serves the feeds, /metrics and /healthz, in one process.
+store (and a worker thread that finishes one claims again while sources keep coming due),
+and uvicorn serves the feeds, /metrics and /healthz, in one process (``run``), or only the
+first half (``worker``: ingest, with /metrics and /healthz on a port if asked) or only the
+second (``serve``: reads, holds nothing of its own).
 
 APScheduler is imported here and nowhere else.  Its job store is not the schedule of record
 (it can't be shared between processes): it only ticks; each source's next fetch, lease and
 health live in the store, so a restart, or a second worker on PostgreSQL, resumes from there.
+
+Losing the store (a PostgreSQL restart, a killed connection): a tick that cannot reach it
+is retried with a growing pause (``STORE_BACKOFF``); the pool's pre-ping replaces dead
+connections; a source whose pass failed on the store gives its lease back as soon as the
+store answers again, so it is fetched again at once, and what it had committed (whole
+stories, each in its own transaction) stays.
 
 Stopping (SIGTERM, SIGINT): no new source starts; a source in progress stops between items,
 stores what it has prepared and leaves its schedule as it was; the daemon waits a few
@@ -20,6 +29,7 @@ import queue
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import UTC, datetime
@@ -49,6 +59,7 @@ log = logging.getLogger("communique.daemon")
 SHUTDOWN_GRACE = 5.0  # seconds to let in-flight sources finish on SIGTERM
 RETENTION_EVERY = 3600.0
 RETENTION_FIRST = 60.0  # after start, so start-up I/O and the first fetches come first
+STORE_BACKOFF = (0.5, 30.0)  # first and longest pause before a tick tries the store again
 
 
 class Daemon:
@@ -67,6 +78,12 @@ class Daemon:
         self.unannounced = threading.Event()  # stories changed since the last WebSub ping
         self.ctx: pipeline.Context | None = None
         self.lock = DaemonLock(settings.store.url)
+        self._store_failures = 0
+        self._retry_at = 0.0  # monotonic time before which ticks leave the store alone
+        self._unreleased: set[str] = set()  # leases to give back once the store answers
+        self._unreleased_lock = threading.Lock()
+        self._ticking = threading.Lock()  # one claim at a time (the scheduler or a worker)
+        self._saturated = False  # the last claim filled every free worker: more may be due
         self._log_filter = SourceLogFilter()
         self.app.add_route("/metrics", observe.metrics_app(self.metrics, self.refresh_gauges))
         self.app.add_route("/healthz", observe.healthz_app(self.health))
@@ -145,27 +162,83 @@ class Daemon:
         return websub.ping_hub(self.settings.websub.hub, topics)
 
     def tick(self) -> list[str]:
-        """Claim as many due sources as there are free workers, and start them."""
-        if self.stop.is_set():
+        """Claim as many due sources as there are free workers, and start them.
+
+        The scheduler calls it every ``[schedule] tick``; a worker that finishes a source
+        calls it too while the last claim filled every free worker (more sources may be
+        due), so a busy process is not held to one batch per tick."""
+        if self.stop.is_set() or time.monotonic() < self._retry_at:
             return []
-        now = datetime.now(UTC)
+        if not self._ticking.acquire(blocking=False):
+            return []  # another claim is under way; it counts this worker as free
+        try:
+            names = self._tick()
+        finally:
+            self._ticking.release()
+        return names
+
+    def _tick(self) -> list[str]:
         free = self.workers.free()
-        with self.engine.begin() as conn:
-            # Checked again with the write lock held: a stop that came while this tick waited
-            # for the lock must not be followed by a claim that shutdown's release misses.
-            if self.stop.is_set():
-                return []
-            self.metrics.lag.set(source_rows.schedule_lag(conn, now))
-            names = (
-                source_rows.claim_due(conn, self.owner, now, self.settings.schedule.lease, free)
-                if free > 0
-                else []
-            )
+        try:
+            names = self._claim(free)
+        except sa.exc.DBAPIError as e:
+            self._store_down(e)
+            return []
+        self._saturated = free > 0 and len(names) == free
+        if self._store_failures:
+            log.info("store reachable again after %d failed ticks", self._store_failures)
+            self._store_failures = 0
         for name in names:
             self.workers.submit(name)
         self.last_cycle = datetime.now(UTC)
         self.metrics.last_cycle.set(self.last_cycle.timestamp())
         return names
+
+    def _claim(self, free: int) -> list[str]:
+        now = datetime.now(UTC)
+        with self._unreleased_lock:
+            unreleased, self._unreleased = self._unreleased, set()
+        try:
+            with self.engine.begin() as conn:
+                for name in unreleased:
+                    source_rows.release(conn, name, self.owner)
+                # Checked again with the write lock held: a stop that came while this tick
+                # waited for the lock must not be followed by a claim that shutdown's
+                # release misses.
+                if self.stop.is_set():
+                    return []
+                self.metrics.lag.set(source_rows.schedule_lag(conn, now))
+                started = time.perf_counter()
+                claimed = (
+                    source_rows.claim(conn, self.owner, now, self.settings.schedule.lease, free)
+                    if free > 0
+                    else []
+                )
+                self.metrics.claim_seconds.observe(time.perf_counter() - started)
+        except BaseException:
+            with self._unreleased_lock:
+                self._unreleased |= unreleased
+            raise
+        self.metrics.claimed.inc(len(claimed))
+        for c in claimed:
+            if c.previous_owner is not None and c.previous_owner != self.owner:
+                self.metrics.takeovers.inc()
+                log.info("source %r taken over from %s, whose lease expired", c.name,
+                         c.previous_owner)  # fmt: skip
+        return [c.name for c in claimed]
+
+    def _store_down(self, error: sa.exc.DBAPIError) -> None:
+        """Back off: the next tick waits twice as long as the last, up to a maximum."""
+        self._store_failures += 1
+        self.metrics.store_errors.inc()
+        first, most = STORE_BACKOFF
+        pause = min(most, first * 2 ** (self._store_failures - 1))
+        self._retry_at = time.monotonic() + pause
+        log.warning(
+            "store unreachable (%s); trying again in %.1fs",
+            str(getattr(error, "orig", None) or error).strip().splitlines()[0],
+            pause,
+        )
 
     def _ingest(self, name: str) -> None:
         assert self.ctx is not None
@@ -176,12 +249,20 @@ class Daemon:
             return
         self.metrics.in_flight.set(self.workers.busy)
         report = pipeline.ingest_source(self.ctx, spec)
-        if report.outcome == "interrupted":
-            self._release(name)  # the next run takes it at once
+        # Interrupted: the next run takes it at once. Failed on the store: its outcome could
+        # not be recorded, so it is due again as soon as the store is back.
+        if report.outcome == "interrupted" or report.error_type == "StoreError":
+            self._release(name)
+        elif self._saturated:
+            self.workers.done_soon(self.tick)  # claim the next one as this thread frees up
 
     def _release(self, name: str) -> None:
-        with self.engine.begin() as conn:
-            source_rows.release(conn, name, self.owner)
+        try:
+            with self.engine.begin() as conn:
+                source_rows.release(conn, name, self.owner)
+        except sa.exc.DBAPIError:
+            with self._unreleased_lock:  # the next tick that reaches the store does it
+                self._unreleased.add(name)
 
     def run_retention(self) -> None:
         report = prune(self.engine, self._retention(), datetime.now(UTC))
@@ -224,10 +305,14 @@ class Daemon:
         return observe.Health(ok, store, scheduler, cycle, self.workers.busy)
 
     def refresh_gauges(self) -> None:
+        """Gauges read from the store, so any process (a server too) shows every worker's."""
         self.metrics.in_flight.set(self.workers.busy)
-        if self.scheduler is not None:
-            with reading(self.engine) as conn:
-                self.metrics.lag.set(source_rows.schedule_lag(conn, datetime.now(UTC)))
+        now = datetime.now(UTC)
+        with reading(self.engine) as conn:
+            self.metrics.lag.set(source_rows.schedule_lag(conn, now))
+            leased, expired = source_rows.leases(conn, now)
+        self.metrics.leased.set(leased)
+        self.metrics.expired.set(expired)
 
     # --- the whole process -----------------------------------------------------------------
 
@@ -235,11 +320,29 @@ class Daemon:
         """Serve HTTP (and, with ``fetching``, run the schedule) until SIGINT or SIGTERM."""
         if fetching:
             self.start()
-        server = uvicorn.Server(
+        self._until_stopped(self._server(self.app, self.settings.server.port))
+
+    def work(self, metrics_port: int | None = None) -> None:
+        """Run the schedule without serving feeds, until SIGINT or SIGTERM; with
+        ``metrics_port``, /metrics and /healthz (only) are served on it."""
+        self.start()
+        server = None
+        if metrics_port is not None:
+            app = observe.router(
+                {
+                    "/metrics": observe.metrics_app(self.metrics, self.refresh_gauges),
+                    "/healthz": observe.healthz_app(self.health),
+                }
+            )
+            server = self._server(app, metrics_port)
+        self._until_stopped(server)
+
+    def _server(self, app: Any, port: int) -> uvicorn.Server:
+        return uvicorn.Server(
             uvicorn.Config(
-                self.app,
+                app,
                 host=self.settings.server.host,
-                port=self.settings.server.port,
+                port=port,
                 log_level="warning",
                 access_log=False,
                 lifespan="off",
@@ -247,9 +350,15 @@ class Daemon:
                 http=LimitedHttpToolsProtocol,
             )
         )
+
+    def _until_stopped(self, server: uvicorn.Server | None) -> None:
         previous = _on_signals(lambda: self.stop.set())
         try:
-            server.run()  # returns on SIGINT / SIGTERM
+            if server is not None:
+                server.run()  # returns on SIGINT / SIGTERM
+            else:
+                while not self.stop.wait(0.5):
+                    pass
         finally:
             self.shutdown()
             _restore_signals(previous)
@@ -264,19 +373,24 @@ class Daemon:
                 "%d sources still in flight after %.0fs; abandoned", self.workers.busy, grace
             )
         self.workers.close()
-        if self.ctx is not None:
-            with self.engine.begin() as conn:
-                source_rows.release_owned(conn, self.owner)
+        self._release_owned()
         if self.fetcher is not None and self.workers.busy == 0:
             self.fetcher.close()
         if self.cpu is not None:
             self.cpu.shutdown(wait=False, cancel_futures=True)
-        if self.ctx is not None:  # a claim that was committing while we stopped
-            with self.engine.begin() as conn:
-                source_rows.release_owned(conn, self.owner)
+        self._release_owned()  # a claim that was committing while we stopped
         _remove_log_filter(self._log_filter)
         self.lock.release()
         log.info("stopped")
+
+    def _release_owned(self) -> None:
+        if self.ctx is None:
+            return
+        try:
+            with self.engine.begin() as conn:
+                source_rows.release_owned(conn, self.owner)
+        except sa.exc.DBAPIError as e:  # the store is down: the leases expire on their own
+            log.warning("leases not released (store unreachable: %s)", e.orig)
 
 
 # --- workers ---------------------------------------------------------------------------------
@@ -295,6 +409,7 @@ class _Workers:
         self._idle = threading.Condition()
         self.busy = 0  # queued or running
         self._threads: list[threading.Thread] = []
+        self._after = threading.local()  # per thread: what to run after the current source
 
     def start(self) -> None:
         for i in range(self.size):
@@ -313,6 +428,7 @@ class _Workers:
 
     def _loop(self) -> None:
         while (name := self._queue.get()) is not None:
+            self._after.callback = None
             try:
                 self._run(name)
             except Exception:  # the worker must live on; the source's lease will expire
@@ -321,6 +437,15 @@ class _Workers:
                 with self._idle:
                     self.busy -= 1
                     self._idle.notify_all()
+            if (then := self._after.callback) is not None:
+                try:
+                    then()
+                except Exception:  # a claim that failed waits for the next tick
+                    log.exception("claim after source %r failed", name)
+
+    def done_soon(self, then: Callable[[], object]) -> None:
+        """Run ``then`` on this worker thread once its current source is counted done."""
+        self._after.callback = then
 
     def wait_idle(self, timeout: float) -> bool:
         with self._idle:

@@ -29,6 +29,7 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 LabelValues = tuple[str, ...]
+CLAIM_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -167,6 +168,25 @@ class Metrics:
             "communique_last_cycle_timestamp_seconds", "Unix time of the last scheduler cycle."
         )
         self.pruned = Counter("communique_stories_pruned_total", "Stories removed by retention.")
+        self.claimed = Counter("communique_sources_claimed_total", "Sources this process leased.")
+        self.takeovers = Counter(
+            "communique_lease_takeovers_total",
+            "Sources claimed whose lease another worker let expire (it died or hung).",
+        )
+        self.claim_seconds = Histogram(
+            "communique_claim_duration_seconds",
+            "Time to claim a batch of due sources (one statement).",
+            CLAIM_BUCKETS,
+        )
+        self.store_errors = Counter(
+            "communique_store_errors_total",
+            "Scheduler ticks that could not reach the store (retried with backoff).",
+        )
+        self.leased = Gauge("communique_sources_leased", "Sources leased by any worker now.")
+        self.expired = Gauge(
+            "communique_leases_expired",
+            "Leases expired and not yet taken over: sources of a worker that died or hangs.",
+        )
 
     def all(self) -> list[_Metric]:
         return [m for m in vars(self).values() if isinstance(m, _Metric)]
@@ -238,6 +258,21 @@ def metrics_app(metrics: Metrics, refresh: Callable[[], None] | None = None) -> 
             await asyncio.to_thread(refresh)
         body = metrics.render().encode()
         await _respond(send, 200, "text/plain; version=0.0.4; charset=utf-8", body, scope)
+
+    return app
+
+
+def router(routes: dict[str, ASGIApp]) -> ASGIApp:
+    """Exactly these paths, 404 for anything else: what a worker serves (no feeds)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        handler = routes.get(scope.get("path", ""))
+        if handler is None:
+            await _respond(send, 404, "text/plain; charset=utf-8", b"not found\n", scope)
+            return
+        await handler(scope, receive, send)
 
     return app
 

@@ -11,6 +11,7 @@ so one broken source never stops a run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import re
@@ -35,6 +36,7 @@ from ingest.listing import read_listing
 from ingest.model import Article, Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
 from ingest.normalize import needs_full_text, normalize
 from ingest.shown import redact, shown
+from ingest.store import locks
 from ingest.store import sources as source_rows
 from ingest.store import stories as story_rows
 from ingest.store.clusters import assign_cluster
@@ -189,6 +191,8 @@ def _guarded(
             _run(ctx, spec, state, report)
         except CommuniqueError as e:
             _fail(ctx, state, report, e)
+        except sa.exc.DBAPIError:
+            raise  # the store failed, not the source: nothing to hold against it
         except Exception as e:  # a bug of ours must not stop the other sources either
             source_log(spec.name, state.url).exception("internal error")
             _fail(ctx, state, report, e, internal=True)
@@ -220,8 +224,8 @@ def _run(
     report.found = len(parsed.items) + len(parsed.dropped)
     _record_unread(report, source_log(spec.name, state.url), parsed)
     prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
-    with timer("store"), ctx.engine.begin() as conn:
-        _write(ctx, conn, state.id, prepared, report)
+    with timer("store"):
+        _write(ctx, state.id, prepared, report)
     slog = source_log(spec.name, state.url)
     if report.outcome == "interrupted":
         # What was prepared is stored; the schedule and caching info stay as they were,
@@ -478,37 +482,62 @@ def _text_len(html: str) -> int:
     return len(" ".join(_TAG.sub(" ", html).split()))
 
 
-def _write(
-    ctx: Context,
-    conn: sa.Connection,
-    source_id: int,
-    prepared: list[Prepared],
-    report: SourceReport,
-) -> None:
-    now = ctx.clock()
-    for p in prepared:
-        known = (
-            p.known
-            or story_rows.find_article(conn, source_id, p.article_key)
-            or story_rows.find_moved(conn, source_id, p.story)
-        )
-        if known is None:
-            story_id = story_rows.insert_story(
-                conn, source_id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
+def _write(ctx: Context, source_id: int, prepared: list[Prepared], report: SourceReport) -> None:
+    """Store the stories, each with its cluster.
+
+    On PostgreSQL each story is a transaction of its own: the locks that keep two workers
+    from clustering copies of one story apart (``ingest.store.locks``) last until commit,
+    and a batch's worth would make unrelated writers wait; a story rolled back by a
+    deadlock, a serialization failure or a lost connection is written again. SQLite has one
+    writer and no such locks, so there the batch is one transaction (a commit per story
+    cost more than its clustering)."""
+    if locks.one_writer(ctx.engine):
+        with ctx.engine.begin() as conn:
+            outcomes = [_write_one(ctx, conn, source_id, p) for p in prepared]
+    else:
+        outcomes = [
+            locks.retrying(
+                functools.partial(_write_alone, ctx, source_id, p), f"story {p.story.url}"
             )
+            for p in prepared
+        ]
+    for result, joined in outcomes:
+        if result == "new":
             report.new += 1
-        elif story_rows.content_hash_of(conn, known.id) == p.story.content_hash:
-            story_rows.touch_raw_hash(
-                conn, known.id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
-            )
-            report.seen += 1
-            continue
-        else:
-            story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=now)
-            story_id = known.id
+            report.clustered += joined
+        elif result == "revised":
             report.revised += 1
-        placed = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
-        report.clustered += known is None and placed.joined
+        else:
+            report.seen += 1
+
+
+def _write_alone(ctx: Context, source_id: int, p: Prepared) -> tuple[str, bool]:
+    with ctx.engine.begin() as conn:
+        return _write_one(ctx, conn, source_id, p)
+
+
+def _write_one(ctx: Context, conn: sa.Connection, source_id: int, p: Prepared) -> tuple[str, bool]:
+    """Insert or revise one story and place it in a cluster; returns what was done
+    (new, revised or seen) and whether a new story joined an existing cluster."""
+    known = (
+        p.known
+        or story_rows.find_article(conn, source_id, p.article_key)
+        or story_rows.find_moved(conn, source_id, p.story)
+    )
+    if known is None:
+        story_id = story_rows.insert_story(
+            conn, source_id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
+        )
+    elif story_rows.content_hash_of(conn, known.id) == p.story.content_hash:
+        story_rows.touch_raw_hash(
+            conn, known.id, p.story, raw_hash=p.raw_hash, article_key=p.article_key
+        )
+        return "seen", False
+    else:
+        story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=ctx.clock())
+        story_id = known.id
+    placed = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
+    return ("new" if known is None else "revised"), known is None and placed.joined
 
 
 # --- recording the outcome ---------------------------------------------------------------

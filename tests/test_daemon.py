@@ -359,3 +359,35 @@ def test_the_hub_is_announced_and_pinged_once_per_change(site, make_daemon, hub)
     assert daemon.publish() is False  # nothing changed since the last ping
     time.sleep(0.5)
     assert len(pings) == settled
+
+
+def test_ticks_back_off_while_the_store_is_unreachable_and_give_leases_back_after(
+    site, make_daemon
+):
+    from datetime import UTC, datetime, timedelta
+
+    from ingest.store.engine import create_engine
+    from ingest.store.sources import sync_sources
+
+    daemon = make_daemon([("a", feed(site, "/a.xml"))], start=False)
+    with daemon.engine.begin() as conn:
+        sync_sources(conn, daemon.settings.sources, datetime.now(UTC))
+    assert daemon.tick() == ["a"]  # claimed (the workers are not started: it stays leased)
+    good, down = daemon.engine, create_engine("postgresql://postgres@127.0.0.1:1/none")
+    try:
+        daemon.engine = down
+        daemon._release("a")  # a pass that failed on the store gives its lease back ...
+        assert daemon.tick() == []
+        assert daemon.metrics.store_errors.value() == 1
+        assert daemon.tick() == []  # backing off: the store is not tried again at once
+        assert daemon.metrics.store_errors.value() == 1
+    finally:
+        down.dispose()
+        daemon.engine = good
+    with good.begin() as conn:  # not due again, so the next tick only releases it
+        conn.execute(
+            sa.update(sources).values(next_fetch_at=datetime.now(UTC) + timedelta(hours=1))
+        )
+    daemon._retry_at = 0.0  # the pause over
+    assert daemon.tick() == []  # ... once the store answers again
+    assert row(daemon, "a").lease_owner is None

@@ -124,3 +124,66 @@ def test_0004_store_upgrades_and_its_old_stories_have_no_ending(store_url: str) 
     engine.dispose()
     assert tuple(row) == ("Text", None)
     assert endings == []  # compared with nothing: the next poll's stories decide alone
+
+
+def test_0005_store_upgrades_with_bigint_keys_on_postgresql(store_url: str) -> None:
+    engine = create_engine(store_url)
+    _at(engine, "0005")
+    now = "2026-03-01 12:00:00"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO sources (id, name, url, enabled, interval_s, error_count, seen_ratio,"
+            " redirect_count, stories_new_last) VALUES (1, 'wire', 'https://w.example/f', "
+            "true, 900, 0, 0, 0, 0)"
+        )
+        conn.exec_driver_sql(
+            f"INSERT INTO clusters (id, representative_id, created_at, updated_at, size)"
+            f" VALUES (1, 1, '{now}', '{now}', 1)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO stories (id, source_id, item_key, article_key, url, title, summary,"
+            " body_html, body_text, published_at, first_seen_at, outlet, word_count,"
+            " attributions, countries, mentions, organizations, topics, score, content_hash,"
+            " raw_hash, revision, cluster_id)"
+            f" VALUES (1, 1, 'k', 'a', 'https://w.example/1', 'Talks', '', '', 'Text', '{now}',"
+            f" '{now}', 'Wire', 1, '[]', '[]', '[]', '[]', '[]', 0, 'h', 'r', 1, 1)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO lsh_bands (bucket, band, hash, story_id) VALUES (5, 0, 42, 1)"
+        )
+    engine.dispose()
+    engine = open_store(store_url)
+    big = 3_000_000_000  # past a 32-bit integer
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO stories (id, source_id, item_key, article_key, url, title, summary,"
+            " body_html, body_text, published_at, first_seen_at, outlet, word_count,"
+            " attributions, countries, mentions, organizations, topics, score, content_hash,"
+            " raw_hash, revision, cluster_id)"
+            f" VALUES ({big}, 1, 'k2', 'a2', 'https://w.example/2', 'Talks', '', '', 'Text',"
+            f" '{now}', '{now}', 'Wire', 1, '[]', '[]', '[]', '[]', '[]', 0, 'h2', 'r', 1, 1)"
+        )
+        conn.exec_driver_sql(
+            f"INSERT INTO lsh_bands (bucket, band, hash, story_id) VALUES (5, 0, 42, {big})"
+        )
+        bands = conn.exec_driver_sql(
+            "SELECT story_id FROM lsh_bands WHERE bucket = 5 AND band = 0 AND hash = 42"
+            " ORDER BY story_id DESC"
+        ).scalars()
+        assert list(bands) == [big, 1]
+        if engine.dialect.name == "postgresql":
+            types = dict(
+                conn.exec_driver_sql(
+                    "SELECT table_name || '.' || column_name, data_type"
+                    " FROM information_schema.columns WHERE table_schema = current_schema()"
+                    " AND (column_name = 'id' OR column_name LIKE '%%\\_id'"
+                    " OR column_name = 'merged_into')"
+                ).all()
+            )
+            assert set(types.values()) == {"bigint"}, types
+            seqs = conn.exec_driver_sql(
+                "SELECT data_type FROM information_schema.sequences"
+                " WHERE sequence_schema = current_schema()"
+            ).scalars()
+            assert set(seqs) == {"bigint"}
+    engine.dispose()

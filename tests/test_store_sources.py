@@ -92,6 +92,40 @@ def test_a_leased_source_is_not_claimed_again_until_the_lease_expires(engine):
     assert row(engine, "a").lease_owner == "w2"
 
 
+def test_a_claim_says_whose_expired_lease_it_took_over(engine):
+    sync(engine, specs("a", "b"))
+    with engine.begin() as conn:
+        assert rows.claim(conn, "w1", NOW, 300, limit=1) == [rows.Claimed("a", None)]
+        later = NOW + timedelta(seconds=301)  # w1 died: its lease ran out
+        assert rows.claim(conn, "w2", later, 300, limit=5) == [
+            rows.Claimed("a", "w1"),
+            rows.Claimed("b", None),
+        ]
+        assert rows.leases(conn, later) == (2, 0)
+        assert rows.leases(conn, later + timedelta(seconds=301)) == (0, 2)
+
+
+@pytest.mark.postgres
+def test_workers_claiming_at_once_skip_each_others_rows_without_waiting(pg_url):
+    """SKIP LOCKED: while one worker's claim is uncommitted, a second takes other rows at
+    once (a lock wait would hit the one-second lock timeout and fail the test)."""
+    engine = open_store(pg_url)
+    try:
+        sync(engine, specs("a", "b", "c", "d"))
+        with engine.connect() as first, engine.connect() as second:
+            with first.begin():
+                mine = rows.claim_due(first, "w1", NOW, 300, limit=2)
+                with second.begin():
+                    second.exec_driver_sql("SET LOCAL lock_timeout = '1s'")
+                    theirs = rows.claim_due(second, "w2", NOW, 300, limit=5)
+            assert sorted(mine + theirs) == ["a", "b", "c", "d"]
+            assert set(mine).isdisjoint(theirs) and len(mine) == 2
+        owners = {n: row(engine, n).lease_owner for n in "abcd"}
+        assert owners == {n: "w1" if n in mine else "w2" for n in "abcd"}
+    finally:
+        engine.dispose()
+
+
 def test_recording_a_fetch_drops_the_lease_and_counts_it(engine):
     sync(engine, specs("a"))
     with engine.begin() as conn:

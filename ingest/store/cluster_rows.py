@@ -59,6 +59,39 @@ def new_cluster(conn: sa.Connection, story_id: int) -> int:
     return int(result.scalar_one())
 
 
+def lock_live(conn: sa.Connection, cluster_ids: Iterable[int]) -> dict[int, int]:
+    """Lock the clusters a writer is about to change, and say what each id stands for now.
+
+    On PostgreSQL the rows are locked ``FOR UPDATE`` in id order, so a writer waits for
+    another that is merging, growing or splitting one of them, then reads what it left:
+    an id merged away meanwhile maps to its survivor (locked too), an id deleted meanwhile
+    is left out. SQLite's one writer makes the lock moot; the mapping still holds."""
+    wanted = list(cluster_ids)
+    live: dict[int, int] = {}
+    pending, asked = set(wanted), set()
+    locked: dict[int, int | None] = {}
+    while pending:
+        asked |= pending
+        query = (
+            sa.select(clusters.c.id, clusters.c.merged_into)
+            .where(clusters.c.id.in_(sorted(pending)))
+            .order_by(clusters.c.id)
+            .with_for_update()
+        )
+        for row in conn.execute(query):
+            locked[int(row.id)] = None if row.merged_into is None else int(row.merged_into)
+        # Survivors not locked yet (merged_into points straight at a live cluster).
+        pending = {m for m in locked.values() if m is not None} - asked
+    for cid in wanted:
+        current, seen = cid, set()
+        while locked.get(current) is not None and current not in seen:
+            seen.add(current)
+            current = locked[current]  # type: ignore[assignment]
+        if current in locked and locked[current] is None:
+            live[cid] = current  # else deleted meanwhile: nothing left to join
+    return live
+
+
 def move(conn: sa.Connection, story_ids: Sequence[int], cluster_id: int) -> None:
     conn.execute(
         sa.update(stories).where(stories.c.id.in_(story_ids)).values(cluster_id=cluster_id)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ingest import dedupe
 from ingest.dedupe import DedupeParams, Fingerprint
 from ingest.model import Story
-from ingest.store import cluster_rows, lsh, overrides
+from ingest.store import cluster_rows, locks, lsh, overrides
 from ingest.store.schema import clusters, stories
 
 # Statements run for every story, built once: building one cost more than running it.
@@ -53,10 +53,14 @@ def assign_cluster(
     if fp is None:
         fp = dedupe.fingerprint(story.title, story.body_text, params)
     blob = dedupe.pack_signatures(fp)
+    # Before anything is read: a writer storing a story that could match this one waits
+    # here until we commit, and then finds this story among its candidates.
+    locks.lock_story(conn, lsh.band_pairs(fp), story.content_hash)
     current, indexed = _state(conn, story_id)
     lsh.write_bands(conn, story_id, lsh.band_keys(story, fp, params), replace=indexed)
     if current is not None:
         conn.execute(_SET_BLOB, {"key": story_id, "blob": blob})
+        current = cluster_rows.lock_live(conn, [current]).get(current, current)
         cluster_rows.refresh(conn, current)
         return Placement(current, joined=False)
     new = dedupe.profile_of(
@@ -117,12 +121,20 @@ def _state(conn: sa.Connection, story_id: int) -> tuple[int | None, bool]:
 
 def _apply(conn: sa.Connection, story_id: int, decision: dedupe.Decision, blob: bytes) -> Placement:
     """Put the story where ``decision`` says, writing its blob in the same statement."""
-    if decision.target is None:
+    live = (
+        cluster_rows.lock_live(conn, [decision.target, *decision.merge])
+        if decision.target is not None
+        else {}
+    )
+    if decision.target is None or decision.target not in live:
         cluster_id = cluster_rows.new_cluster(conn, story_id)
         conn.execute(_PLACE, {"key": story_id, "cluster": cluster_id, "blob": blob})
         return Placement(cluster_id, joined=False)
-    cluster_id = decision.target
-    merge = [c for c in decision.merge if not overrides.apart(conn, cluster_id, c)]
+    # The ids as they are now that we hold them: another writer or an operator may have
+    # merged one away while we looked; their overrides are read after the lock too.
+    cluster_id = live[decision.target]
+    others = {live[c] for c in decision.merge if c in live} - {cluster_id}
+    merge = [c for c in sorted(others) if not overrides.apart(conn, cluster_id, c)]
     if merge:
         cluster_id = cluster_rows.merge(conn, [cluster_id, *merge], recount=False)
     conn.execute(_PLACE, {"key": story_id, "cluster": cluster_id, "blob": blob})
@@ -139,6 +151,8 @@ def remove_story(conn: sa.Connection, story_id: int) -> None:
     cluster_id = conn.execute(
         sa.select(stories.c.cluster_id).where(stories.c.id == story_id)
     ).scalar_one_or_none()
+    if cluster_id is not None:
+        cluster_id = cluster_rows.lock_live(conn, [cluster_id]).get(cluster_id, cluster_id)
     lsh.drop_bands(conn, story_id)
     overrides.forget_story(conn, story_id)
     conn.execute(sa.update(stories).where(stories.c.id == story_id).values(cluster_id=None))

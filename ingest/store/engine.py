@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from ingest.errors import StoreError
+from ingest.store import locks
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration. A store already there opens without importing Alembic (a tenth of a
 # second at every start); tests/test_store_migrations.py checks this is Alembic's head.
-HEAD = "0005"
+HEAD = "0006"
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -103,12 +104,19 @@ def migrate(engine: sa.Engine) -> None:
         from alembic import command  # only when there is something to upgrade
 
         with engine.begin() as conn:
+            # Workers started together on a new PostgreSQL store: one migrates, the others
+            # wait here and then find it done.
+            locks.exclusive(conn, "migrate")
+            if locks.shared(conn) and _revision_on(conn) == HEAD:
+                return
             cfg = alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except sa.exc.OperationalError as e:
         raise StoreError(f"store {where} unreachable: {e.orig}") from e
     except sa.exc.DatabaseError as e:
+        if engine.url.get_backend_name() != "sqlite":
+            raise StoreError(f"store {where}: migration failed: {e.orig}") from e
         raise damaged(engine.url, e) from e
 
 
@@ -123,9 +131,13 @@ def alembic_config() -> AlembicConfig:
 def _revision(engine: sa.Engine) -> str | None:
     """The store's revision, read as Alembic keeps it (None: a new or foreign database)."""
     with reading(engine) as conn:
-        if not sa.inspect(conn).has_table("alembic_version"):
-            return None
-        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+        return _revision_on(conn)
+
+
+def _revision_on(conn: sa.Connection) -> str | None:
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
     return rows[0] if len(rows) == 1 else None
 
 

@@ -42,7 +42,15 @@ def write_bands(
     # buckets, as they do for every later lookup.
     if replace:
         drop_bands(conn, story_id)
-    if keys:
+    if keys and conn.dialect.name == "postgresql":
+        # One statement, the rows as arrays: executemany is a round trip per row there.
+        conn.exec_driver_sql(
+            f"INSERT INTO {lsh_bands.name} (bucket, band, hash, story_id)"
+            " SELECT b, n, h, %s FROM unnest(CAST(%s AS integer[]), CAST(%s AS smallint[]),"
+            " CAST(%s AS bigint[])) AS k(b, n, h)",
+            (story_id, [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]),
+        )
+    elif keys:
         # Through the driver: SQLAlchemy's per-row parameter handling cost more than the rows.
         p = _placeholder(conn)
         sql = (
@@ -68,6 +76,13 @@ def band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandK
     """The rows a story is indexed under: text bands in its bucket of
     ``duplicate_window_hours``, event bands in its bucket of ``window_hours``."""
     return _keys(story, fp, params, (0,))
+
+
+def band_pairs(fp: Fingerprint) -> list[tuple[int, int]]:
+    """The (band, hash) pairs of a story's text and event bands, whatever their bucket: what
+    its writer locks (``locks.lock_story``) before the lookup."""
+    base = dedupe.EVENT_BAND_BASE
+    return [*enumerate(fp.text_bands), *((base + i, h) for i, h in enumerate(fp.event_bands))]
 
 
 def _lookup_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
@@ -116,11 +131,14 @@ def _lookup(
     and how many of ``keys`` each other story shares, in a few statements."""
     exact: list[int] = []
     hits: Counter[int] = Counter()
-    first = True
-    for start in range(0, max(len(keys), 1), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        rows = _run_lookup(conn, content_hash if first else None, chunk, limit)
-        first = False
+    if conn.dialect.name == "postgresql":
+        batches = [_run_lookup_pg(conn, content_hash, keys, limit)]
+    else:
+        batches = [
+            _run_lookup(conn, None if start else content_hash, keys[start : start + _CHUNK], limit)
+            for start in range(0, max(len(keys), 1), _CHUNK)
+        ]
+    for rows in batches:
         for kind, i in rows:
             if i == story_id:
                 continue
@@ -147,6 +165,41 @@ def _run_lookup(
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql, tuple(params))
+        return [(int(k), int(i)) for k, i in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+# PostgreSQL: every seek in one short statement, the keys as three arrays joined laterally
+# to the same capped seek; a statement as long as SQLite's UNION ALL is parsed again by the
+# driver on every call (too long for its cache), which cost more than the seeks.
+_LOOKUP_PG = (
+    f"SELECT * FROM (SELECT 0 AS kind, id FROM {stories.name} WHERE content_hash = %s"
+    " ORDER BY id LIMIT %s) AS e"
+    " UNION ALL"
+    " SELECT 1, q.story_id FROM unnest(CAST(%s AS integer[]), CAST(%s AS smallint[]),"
+    " CAST(%s AS bigint[])) AS k(bucket, band, hash)"
+    f" CROSS JOIN LATERAL (SELECT story_id FROM {lsh_bands.name} b WHERE b.bucket = k.bucket"
+    f" AND b.band = k.band AND b.hash = k.hash ORDER BY b.story_id DESC LIMIT {BUCKET_CAP}) q"
+)
+
+
+def _run_lookup_pg(
+    conn: sa.Connection, content_hash: str, keys: Sequence[BandKey], limit: int
+) -> list[tuple[int, int]]:
+    """``_run_lookup`` for PostgreSQL, all ``keys`` at once (see ``_LOOKUP_PG``)."""
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(
+            _LOOKUP_PG,
+            (
+                content_hash,
+                limit + 1,
+                [k[0] for k in keys],
+                [k[1] for k in keys],
+                [k[2] for k in keys],
+            ),
+        )
         return [(int(k), int(i)) for k, i in cursor.fetchall()]
     finally:
         cursor.close()

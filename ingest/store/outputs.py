@@ -7,11 +7,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ingest.store import locks
 from ingest.store.schema import output_feeds
 
 
 def register(conn: sa.Connection, slugs: Iterable[str], now: datetime) -> None:
     """Record the feeds not seen before as created ``now``; known ones keep their time."""
+    locks.exclusive(conn, "outputs.register")
     known = set(conn.execute(sa.select(output_feeds.c.slug)).scalars())
     new = [{"slug": s, "created_at": now} for s in sorted(set(slugs) - known)]
     if new:

@@ -55,6 +55,8 @@ def split_story(conn: sa.Connection, story_id: int, note: str | None = None) -> 
     if current is None:
         raise StoreError(f"no story {story_id}")
     old = current.cluster_id
+    if old is not None:  # held, so no writer grows or merges it under us
+        old = cluster_rows.lock_live(conn, [old]).get(old, old)
     if old is None or cluster_rows.size(conn, old) < 2:
         raise StoreError(f"story {story_id} is alone in its cluster; nothing to split")
     new = cluster_rows.new_cluster(conn, story_id)
@@ -66,12 +68,12 @@ def split_story(conn: sa.Connection, story_id: int, note: str | None = None) -> 
 
 def merge_clusters(conn: sa.Connection, a: int, b: int, note: str | None = None) -> int:
     """Join two clusters by an operator's decision; the older id survives and is returned."""
+    held = cluster_rows.lock_live(conn, (a, b))  # and what each id stands for now
     live = []
     for cid in (a, b):
-        root = cluster_rows.resolve(conn, cid)
-        if root is None:
+        if cid not in held:
             raise StoreError(f"no cluster {cid}")
-        live.append(root)
+        live.append(held[cid])
     keep = cluster_rows.merge(conn, live)
     other = live[1] if live[0] == keep else live[0]
     _record(conn, "merge", cluster_id=keep, other_cluster_id=other, note=note)

@@ -20,6 +20,7 @@ from functools import partial
 
 import sqlalchemy as sa
 
+from ingest.store import locks
 from ingest.store.clusters import remove_story
 from ingest.store.engine import reading
 from ingest.store.schema import pruned_items, sources, stories
@@ -74,6 +75,9 @@ def _prune_ids(
     removed = 0
     while True:
         with engine.begin() as conn:
+            # Every worker runs retention: one batch at a time, each chosen after the last
+            # one committed, so two workers never remove the same stories.
+            locks.exclusive(conn, "retention")
             ids = select_batch(conn)
             remove_stories(conn, ids, now)
         removed += len(ids)

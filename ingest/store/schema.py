@@ -49,11 +49,16 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 UTC_DATETIME = UTCDateTime()
 
+# Row ids and references to them: bigint on PostgreSQL (a store that several workers feed for
+# years outgrows 2^31 stories and band rows' references); SQLite's INTEGER is 64-bit already,
+# and must stay INTEGER for a primary key to be the rowid.
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 # One row per configured source: its health and its schedule of record.
 sources = sa.Table(
     "sources",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("id", ID, primary_key=True),
     sa.Column("name", sa.String(200), nullable=False, unique=True),
     sa.Column("url", sa.Text, nullable=False),  # fetched; follows an adopted redirect
     sa.Column("config_url", sa.Text),  # as configured, to tell a config change from a redirect
@@ -84,19 +89,19 @@ sources = sa.Table(
 clusters = sa.Table(
     "clusters",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("representative_id", sa.Integer),  # a stories.id; no FK, to avoid a cycle
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("representative_id", ID),  # a stories.id; no FK, to avoid a cycle
     sa.Column("created_at", UTC_DATETIME, nullable=False),
     sa.Column("updated_at", UTC_DATETIME, nullable=False),
-    sa.Column("merged_into", sa.Integer, sa.ForeignKey("clusters.id"), index=True),
+    sa.Column("merged_into", ID, sa.ForeignKey("clusters.id"), index=True),
     sa.Column("size", sa.Integer, nullable=False, server_default="1"),
 )
 
 stories = sa.Table(
     "stories",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False),
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("source_id", ID, sa.ForeignKey("sources.id"), nullable=False),
     sa.Column("item_key", sa.Text, nullable=False),
     # The URL with http/https, www/m/amp hosts and AMP markers folded: one article, one key.
     sa.Column("article_key", sa.Text, nullable=False),
@@ -123,7 +128,7 @@ stories = sa.Table(
     sa.Column("content_hash", sa.String(64), nullable=False, index=True),
     sa.Column("raw_hash", sa.String(64), nullable=False),  # of the item as the feed gave it
     sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("cluster_id", sa.Integer, sa.ForeignKey("clusters.id"), index=True),
+    sa.Column("cluster_id", ID, sa.ForeignKey("clusters.id"), index=True),
     sa.Column("minhash", sa.LargeBinary),  # the MinHash signature, for candidate scoring
     # How the body ended before cleaning cut its tail: {"blocks": [...], "tail": [...]}
     # (ingest.repeats). NULL on stories stored before revision 0005.
@@ -138,8 +143,8 @@ stories = sa.Table(
 story_revisions = sa.Table(
     "story_revisions",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True),
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("story_id", ID, sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("body_html", sa.Text, nullable=False),
@@ -153,7 +158,7 @@ story_tags = sa.Table(
     metadata,
     sa.Column(
         "story_id",
-        sa.Integer,
+        ID,
         sa.ForeignKey("stories.id", ondelete="CASCADE"),
         primary_key=True,
     ),
@@ -174,7 +179,7 @@ lsh_bands = sa.Table(
     sa.Column("hash", sa.BigInteger, primary_key=True),
     sa.Column(
         "story_id",
-        sa.Integer,
+        ID,
         sa.ForeignKey("stories.id", ondelete="CASCADE"),
         primary_key=True,
         index=True,
@@ -189,11 +194,11 @@ lsh_bands = sa.Table(
 cluster_overrides = sa.Table(
     "cluster_overrides",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("id", ID, primary_key=True),
     sa.Column("action", sa.String(10), nullable=False),
-    sa.Column("story_id", sa.Integer, index=True),
-    sa.Column("cluster_id", sa.Integer, index=True),
-    sa.Column("other_cluster_id", sa.Integer),
+    sa.Column("story_id", ID, index=True),
+    sa.Column("cluster_id", ID, index=True),
+    sa.Column("other_cluster_id", ID),
     sa.Column("created_at", UTC_DATETIME, nullable=False),
     sa.Column("note", sa.Text),
 )
@@ -203,7 +208,7 @@ cluster_overrides = sa.Table(
 pruned_items = sa.Table(
     "pruned_items",
     metadata,
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), primary_key=True),
+    sa.Column("source_id", ID, sa.ForeignKey("sources.id"), primary_key=True),
     sa.Column("item_key", sa.Text, primary_key=True),
     sa.Column("pruned_at", UTC_DATETIME, nullable=False, index=True),
 )

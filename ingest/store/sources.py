@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from ingest.model import SourceSpec
+from ingest.store import locks
 from ingest.store.schema import sources, stories
 
 
@@ -43,6 +44,7 @@ def sync_sources(conn: sa.Connection, specs: Sequence[SourceSpec], now: datetime
 
     A source whose fetched URL follows an adopted permanent redirect keeps it for as long
     as its configured URL stays the same."""
+    locks.exclusive(conn, "sources.sync")  # workers starting together: one syncs at a time
     query = sa.select(sources.c.name, sources.c.url, sources.c.config_url)
     existing = {r.name: r for r in conn.execute(query)}
     for spec in specs:
@@ -92,35 +94,71 @@ def states(conn: sa.Connection, names: Sequence[str]) -> dict[str, SourceState]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A source leased to us, and whose expired lease we took over (None: it was free)."""
+
+    name: str
+    previous_owner: str | None
+
+
+def claim(
+    conn: sa.Connection, owner: str, now: datetime, lease: float, limit: int
+) -> list[Claimed]:
+    """Lease up to ``limit`` due sources to ``owner``, most overdue first, in one statement.
+
+    On PostgreSQL the due rows are picked ``FOR UPDATE SKIP LOCKED``: two workers claiming
+    at once each take rows the other has not, without waiting for each other, and a row is
+    leased by one of them only. A source whose lease has expired (its worker died or hung)
+    is due like any other; the previous owner is returned, as a takeover. SQLite has one
+    writer, so there the same choice is read, then written, in the caller's transaction."""
+    free = sa.or_(sources.c.lease_until.is_(None), sources.c.lease_until < now)
+    due = (
+        sa.select(sources.c.id, sources.c.lease_owner, sources.c.next_fetch_at)
+        .where(sources.c.enabled, sources.c.disabled_reason.is_(None))
+        .where(sa.or_(sources.c.next_fetch_at.is_(None), sources.c.next_fetch_at <= now))
+        .where(free)
+        .order_by(sources.c.next_fetch_at, sources.c.id)
+        .limit(limit)
+    )
+    lease_values = {"lease_owner": owner, "lease_until": now + timedelta(seconds=lease)}
+    if conn.dialect.name == "postgresql":
+        picked = due.with_for_update(skip_locked=True).cte("due")
+        result = conn.execute(
+            sa.update(sources)
+            .where(sources.c.id == picked.c.id)
+            .values(**lease_values)
+            .returning(sources.c.name, picked.c.lease_owner, picked.c.next_fetch_at)
+        )
+        rows = [(n, o, d) for n, o, d in result]
+    else:
+        chosen = {r.id: r for r in conn.execute(due)}
+        names = conn.execute(
+            sa.update(sources)
+            .where(sources.c.id.in_(chosen), free)
+            .values(**lease_values)
+            .returning(sources.c.id, sources.c.name)
+        ).all()
+        rows = [(n, chosen[i].lease_owner, chosen[i].next_fetch_at) for i, n in names]
+    never = datetime.min.replace(tzinfo=UTC)
+    rows.sort(key=lambda r: _aware(r[2]) if r[2] is not None else never)
+    return [Claimed(name, previous) for name, previous, _ in rows]
+
+
 def claim_due(
     conn: sa.Connection, owner: str, now: datetime, lease: float, limit: int
 ) -> list[str]:
-    """Lease up to ``limit`` due sources to ``owner``; returns their names, most overdue first.
+    """The names ``claim`` leased to ``owner``, most overdue first."""
+    return [c.name for c in claim(conn, owner, now, lease, limit)]
 
-    The UPDATE re-checks the lease, so two workers racing for one row cannot both win.
-    """
-    due = (
-        sa.select(sources.c.id)
-        .where(sources.c.enabled, sources.c.disabled_reason.is_(None))
-        .where(sa.or_(sources.c.next_fetch_at.is_(None), sources.c.next_fetch_at <= now))
-        .where(sa.or_(sources.c.lease_until.is_(None), sources.c.lease_until < now))
-        .order_by(sources.c.next_fetch_at)
-        .limit(limit)
-    )
-    ids = [r[0] for r in conn.execute(due)]
-    claimed: list[str] = []
-    until = now + timedelta(seconds=lease)
-    for source_id in ids:
-        result = conn.execute(
-            sa.update(sources)
-            .where(sources.c.id == source_id)
-            .where(sa.or_(sources.c.lease_until.is_(None), sources.c.lease_until < now))
-            .values(lease_owner=owner, lease_until=until)
-            .returning(sources.c.name)
-        ).first()
-        if result:
-            claimed.append(result[0])
-    return claimed
+
+def leases(conn: sa.Connection, now: datetime) -> tuple[int, int]:
+    """Sources leased now, and leases expired but not yet taken over (a worker that died
+    or hangs: they wait for the next claim)."""
+    held = sa.func.sum(sa.case((sources.c.lease_until >= now, 1), else_=0))
+    stale = sa.func.sum(sa.case((sources.c.lease_until < now, 1), else_=0))
+    row = conn.execute(sa.select(held, stale).where(sources.c.lease_owner.is_not(None))).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def release_all(conn: sa.Connection) -> int:

@@ -52,11 +52,12 @@ def _errors(s: SourceHealth, ref: datetime | None) -> str:
     text = f'<span class="error">{e(shown(s.last_error))}</span> ({when(s.last_error_at, ref)})'
     if s.error_count == 0:
         return text + "<br>fetched fine since"
-    since = (
-        f"failing since after the last success, {when(s.last_success_at, ref)}"
-        if s.last_success_at
-        else "failing since the first fetch: never fetched well"
-    )
+    if s.failing_since:
+        since = f"failing since {when(s.failing_since, ref)}"
+    elif s.last_success_at:  # a run that began before the store recorded its start
+        since = f"failing since after the last success, {when(s.last_success_at, ref)}"
+    else:
+        since = "failing since the first fetch: never fetched well"
     runs = f"{s.error_count} failed fetch{'es' if s.error_count != 1 else ''} in a row"
     return f"{text}<br>{since}; {runs}"
 

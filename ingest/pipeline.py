@@ -561,6 +561,7 @@ def _succeed(
         "last_error": _shown_opt(_item_warning(report)),  # items dropped, or None
         "last_error_at": now if report.error or report.capped else None,
         "error_count": 0,
+        "failing_since": None,
         "etag": fetched.etag or (state.etag if fetched.not_modified else None),
         "last_modified": fetched.last_modified
         or (state.last_modified if fetched.not_modified else None),
@@ -613,6 +614,8 @@ def _fail(
             now, state.interval_s, count, ctx.policy, getattr(error, "retry_after", None)
         ),
     }
+    if state.error_count == 0:
+        values["failing_since"] = now  # this failure starts a run
     if status == 410:
         values["disabled_reason"] = "410 Gone: the feed was removed; re-enable by changing its URL"
     source_log(state.name, state.url).warning("%s", message)

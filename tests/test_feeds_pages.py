@@ -384,3 +384,18 @@ def test_relative_times_count_from_the_reference(minutes: float, text: str) -> N
     from feeds.page_parts import relative
 
     assert relative(T0 - timedelta(minutes=minutes), T0) == text
+
+
+def test_status_page_says_when_a_run_of_failures_began() -> None:
+    from feeds.status_page import _errors
+    from ingest.store.sources import SourceHealth
+
+    began = LAST_FETCH - timedelta(hours=5)
+    source = SourceHealth(
+        name="wire", url="https://w.example/f", title=None, enabled=True,
+        last_fetch_at=LAST_FETCH, last_success_at=began - timedelta(hours=1), last_status=503,
+        last_error="HTTP 503", last_error_at=LAST_FETCH, next_fetch_at=None, error_count=4,
+        disabled_reason=None, story_count=0, failing_since=began,
+    )  # fmt: skip
+    text = html.fromstring(_errors(source, LAST_FETCH)).text_content()
+    assert "failing since 5 h ago" in text and "4 failed fetches in a row" in text

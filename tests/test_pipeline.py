@@ -266,3 +266,35 @@ def test_the_same_article_at_a_new_url_is_a_revision(sqlite_url: str, site: Fixt
     site.add("/feed.xml", feed(moved) + " ", content_type="application/rss+xml")
     again = run(engine, one_source(site))
     assert again[0].seen == 1 and again[0].new == 0
+
+
+def test_a_run_of_failures_records_when_it_began_and_a_success_ends_it(
+    sqlite_url: str, site: FixtureSite
+) -> None:
+    from datetime import UTC, datetime
+
+    from ingest.store.sources import health
+
+    engine = open_store(sqlite_url)
+    specs = one_source(site)
+    now = [datetime(2026, 3, 1, 1, tzinfo=UTC)]
+    with Fetcher(OPTIONS) as fetcher:
+        ctx = pipeline.Context(engine=engine, fetcher=fetcher, clock=lambda: now[0])
+        pipeline.sync(ctx, specs)
+        site.add("/feed.xml", "<html>not a feed</html>", content_type="text/html")
+        for hour in (2, 3, 4):
+            now[0] = datetime(2026, 3, 1, hour, tzinfo=UTC)
+            assert pipeline.ingest_many(ctx, specs)[0].outcome == "error"
+        with engine.connect() as conn:
+            (failing,) = health(conn)
+        assert (failing.error_count, failing.failing_since) == (
+            3,
+            datetime(2026, 3, 1, 2, tzinfo=UTC),
+        )
+        item = RSS_ITEM.format(title="Talks", link=site.url("/a/1"), guid="", body=BODY)
+        site.add("/feed.xml", feed(item), content_type="application/rss+xml")
+        now[0] = datetime(2026, 3, 1, 5, tzinfo=UTC)
+        assert pipeline.ingest_many(ctx, specs)[0].outcome == "ok"
+        with engine.connect() as conn:
+            (fine,) = health(conn)
+    assert (fine.error_count, fine.failing_since) == (0, None)

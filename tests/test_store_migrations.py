@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-from ingest.store import outputs, stories
+from ingest.store import outputs, sources, stories
 from ingest.store.engine import MIGRATIONS, create_engine, open_store
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
@@ -187,3 +187,20 @@ def test_0005_store_upgrades_with_bigint_keys_on_postgresql(store_url: str) -> N
             ).scalars()
             assert set(seqs) == {"bigint"}
     engine.dispose()
+
+
+def test_0006_store_upgrades_and_a_failing_source_has_no_recorded_start(store_url: str) -> None:
+    engine = create_engine(store_url)
+    _at(engine, "0006")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO sources (id, name, url, enabled, interval_s, error_count, seen_ratio,"
+            " redirect_count, stories_new_last, last_error) VALUES (1, 'wire',"
+            " 'https://w.example/f', true, 900, 3, 0, 0, 0, 'HTTP 500')"
+        )
+    engine.dispose()
+    engine = open_store(store_url)
+    with engine.connect() as conn:
+        (health,) = sources.health(conn)
+    engine.dispose()
+    assert (health.error_count, health.failing_since) == (3, None)

@@ -72,6 +72,9 @@ sources = sa.Table(
     sa.Column("last_status", sa.Integer),
     sa.Column("last_error", sa.Text),
     sa.Column("last_error_at", UTC_DATETIME),
+    # When the current run of failed fetches began (NULL while fetches succeed, and for a
+    # run that began before revision 0007).
+    sa.Column("failing_since", UTC_DATETIME),
     sa.Column("error_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("etag", sa.Text),
     sa.Column("last_modified", sa.Text),

@@ -242,6 +242,7 @@ class SourceHealth:
     disabled_reason: str | None
     story_count: int
     interval_s: float = 900.0  # the configured interval between fetches
+    failing_since: datetime | None = None  # when the current run of failures began
 
 
 def health(conn: sa.Connection) -> list[SourceHealth]:
@@ -267,6 +268,7 @@ def health(conn: sa.Connection) -> list[SourceHealth]:
             sources.c.disabled_reason,
             sa.func.coalesce(counts.c.n, 0).label("story_count"),
             sources.c.interval_s,
+            sources.c.failing_since,
         )
         .select_from(sources.outerjoin(counts, counts.c.source_id == sources.c.id))
         .order_by(sources.c.name)

@@ -453,3 +453,19 @@ def test_fetcher_is_shared_by_threads(site, fetcher: Fetcher) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         bodies = list(pool.map(lambda n: fetcher.get(site.url(f"/f{n}")).body, range(12)))
     assert bodies == [FEED + str(n).encode() for n in range(12)]
+
+
+def test_a_socket_closed_under_a_request_is_a_read_or_write_error() -> None:
+    import httpcore
+
+    from ingest.fetch.limits import Deadline
+    from ingest.fetch.network import DeadlineStream
+
+    left, right = socket.socketpair()
+    right.close()
+    stream = DeadlineStream(left, Deadline())
+    stream.close()  # closed meanwhile, as by the pool: its fd is gone (EBADF)
+    with pytest.raises(httpcore.ReadError):
+        stream.read(10, timeout=1)
+    with pytest.raises(httpcore.WriteError):
+        stream.write(b"x", timeout=1)

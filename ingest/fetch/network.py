@@ -131,14 +131,18 @@ class DeadlineStream(httpcore.NetworkStream):
         self.deadline = deadline
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        self.sock.settimeout(self.deadline.bound(timeout, httpcore.ReadTimeout))
+        bound = self.deadline.bound(timeout, httpcore.ReadTimeout)
+        # settimeout too: on a socket closed meanwhile it fails with EBADF, which must reach
+        # the caller as a read error of this request, not as an unexpected OSError.
         with _mapped(httpcore.ReadTimeout, httpcore.ReadError):
+            self.sock.settimeout(bound)
             return self.sock.recv(max_bytes)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         while buffer:
-            self.sock.settimeout(self.deadline.bound(timeout, httpcore.WriteTimeout))
+            bound = self.deadline.bound(timeout, httpcore.WriteTimeout)
             with _mapped(httpcore.WriteTimeout, httpcore.WriteError):
+                self.sock.settimeout(bound)
                 sent = self.sock.send(buffer)
             buffer = buffer[sent:]
 

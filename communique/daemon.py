@@ -42,6 +42,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from communique import observe, wiring
 from communique.http_limits import LimitedHttpToolsProtocol
+from communique.leases import LeaseKeeper
 from communique.lock import DaemonLock
 from communique.settings import Settings
 from feeds import websub
@@ -81,6 +82,7 @@ class Daemon:
         self._store_failures = 0
         self._retry_at = 0.0  # monotonic time before which ticks leave the store alone
         self._unreleased: set[str] = set()  # leases to give back once the store answers
+        self.leases = LeaseKeeper(engine, self.owner, settings.schedule.lease)
         self._unreleased_lock = threading.Lock()
         self._ticking = threading.Lock()  # one claim at a time (the scheduler or a worker)
         self._saturated = False  # the last claim filled every free worker: more may be due
@@ -106,6 +108,7 @@ class Daemon:
             on_change=self._changed,
             on_report=self.metrics.record,
             stop=self.stop,
+            heartbeat=self.leases,
         )
         pipeline.sync(self.ctx, self.settings.sources)
         if self.lock.path is not None:  # we alone own this store: leases left are orphans
@@ -248,7 +251,11 @@ class Daemon:
             self._release(name)
             return
         self.metrics.in_flight.set(self.workers.busy)
-        report = pipeline.ingest_source(self.ctx, spec)
+        self.leases.started(name)
+        try:
+            report = pipeline.ingest_source(self.ctx, spec)
+        finally:
+            self.leases.done(name)
         # Interrupted: the next run takes it at once. Failed on the store: its outcome could
         # not be recorded, so it is due again as soon as the store is back.
         if report.outcome == "interrupted" or report.error_type == "StoreError":

@@ -125,6 +125,7 @@ def pipeline_context(
     on_change: Callable[[], None] | None = None,
     on_report: Callable[[pipeline.SourceReport], None] | None = None,
     stop: threading.Event | None = None,
+    heartbeat: Callable[[str], None] | None = None,
 ) -> pipeline.Context:
     """The pipeline's context: the one place that turns settings into it."""
     return pipeline.Context(
@@ -136,6 +137,7 @@ def pipeline_context(
         on_report=on_report,
         stop=stop or threading.Event(),
         cpu=cpu,
+        heartbeat=heartbeat,
     )
 
 

@@ -86,6 +86,8 @@ class Context:
     # one source's parsing never stalls the fetch threads and both cores are used.
     # None runs that work inline, on the calling thread.
     cpu: Executor | None = None
+    # Called with the source's name between items, so a long pass keeps its lease.
+    heartbeat: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -264,6 +266,8 @@ def _prepare_all(
         if ctx.stop.is_set():
             report.outcome = "interrupted"
             break
+        if ctx.heartbeat is not None:
+            ctx.heartbeat(spec.name)
         raw = raw_hash(item)
         old = known.get(key)
         if (old is not None and old.raw_hash == raw) or key in pruned:

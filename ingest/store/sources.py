@@ -274,3 +274,14 @@ def health(conn: sa.Connection) -> list[SourceHealth]:
         .order_by(sources.c.name)
     )
     return [SourceHealth(**row) for row in conn.execute(query).mappings()]
+
+
+def renew(conn: sa.Connection, name: str, owner: str, until: datetime) -> bool:
+    """Extend ``owner``'s lease on the source to ``until``; False when it holds none now
+    (it expired and another worker took it)."""
+    result = conn.execute(
+        sa.update(sources)
+        .where(sources.c.name == name, sources.c.lease_owner == owner)
+        .values(lease_until=until)
+    )
+    return result.rowcount == 1

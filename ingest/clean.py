@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from bs4 import BeautifulSoup, Tag
-from lxml import etree
 
 from ingest.html_tree import (
+    RAW_TEXT,
+    RUBY_NOTES,
     Element,
     Node,
     attached,
@@ -34,6 +35,7 @@ from ingest.html_tree import (
     get_text,
     has_markup,
     is_element,
+    load,
     new_paragraph,
     next_element,
     node_text,
@@ -246,11 +248,7 @@ def html_to_text(html: str | Tag) -> str:
     cost, and the same text as ``BeautifulSoup.get_text`` (scripts, styles, templates,
     comments and ruby annotations left out; tests/test_ingest_clean.py checks it on every
     fixture page)."""
-    source = html if isinstance(html, str) else str(html)
-    try:
-        root = etree.fromstring(source, _TEXT_PARSER)
-    except ValueError:  # a str that declares its encoding: hand lxml the bytes
-        root = etree.fromstring(source.encode("utf-8", "surrogatepass"), _UTF8_TEXT_PARSER)
+    root = load(html if isinstance(html, str) else str(html))
     if root is None:
         return ""
     parts: list[str] = []
@@ -258,21 +256,15 @@ def html_to_text(html: str | Tag) -> str:
     return _fold_markers("".join(parts))
 
 
-_TEXT_PARSER = etree.HTMLParser(recover=True)
-_UTF8_TEXT_PARSER = etree.HTMLParser(recover=True, encoding="utf-8")
-_NO_TEXT = frozenset(["script", "style", "template"])
-_RUBY_NOTES = frozenset(["rt", "rp"])  # text BeautifulSoup's get_text leaves out
-
-
-def _text_of(el: etree._Element, parts: list[str], quiet: bool) -> None:
+def _text_of(el: Element, parts: list[str], quiet: bool) -> None:
     """Append ``el``'s text, with paragraph and line markers, to ``parts``."""
     tag = el.tag
-    if not isinstance(tag, str) or tag in _NO_TEXT:  # comments, PIs: their tails are kept
+    if not isinstance(tag, str) or tag in RAW_TEXT:  # comments, PIs: their tails are kept
         return
     if tag == "br":
         parts.append(_LINE)
         return
-    quiet = quiet or tag in _RUBY_NOTES
+    quiet = quiet or tag in RUBY_NOTES
     block = tag in BLOCK_TAGS
     if block:
         parts.append(_PARA)
@@ -295,11 +287,6 @@ def _fold_markers(raw: str) -> str:
         if para:
             paras.append(para)
     return "\n\n".join(paras)
-
-
-def fold(text: str) -> str:
-    """Case- and whitespace-folded text, for comparisons."""
-    return " ".join(re.sub(r"[*_#>]+", " ", text).split()).casefold()
 
 
 # --- blocks --------------------------------------------------------------------------------
@@ -542,16 +529,10 @@ def appended_start(
 
 
 def cut_appended(
-    root: Element,
-    repeated: frozenset[int] = frozenset(),
-    blocks: Sequence[Element] | None = None,
-    texts: Sequence[str] | None = None,
+    root: Element, repeated: frozenset[int], blocks: Sequence[Element], texts: Sequence[str]
 ) -> list[str]:
-    """Remove the appended material (and everything after it) from ``root`` in place.
-    ``blocks`` and ``texts``: its leaf blocks and their texts, when the caller has them."""
-    if blocks is None or texts is None:
-        blocks = leaf_blocks(root)
-        texts = [_block_text(b) for b in blocks]
+    """Remove the appended material (and everything after it) from ``root`` in place;
+    ``blocks`` and ``texts``: its leaf blocks and their texts."""
     found = appended_start(list(texts), repeated)
     if found is None:
         return []

@@ -27,7 +27,9 @@ Node: TypeAlias = object  # a str (text) or an Element (elements, comments)
 
 _PARSER = etree.HTMLParser(recover=True)
 _UTF8_PARSER = etree.HTMLParser(recover=True, encoding="utf-8")
-_NO_TEXT = frozenset(["script", "style", "template", "rt", "rp"])  # get_text leaves these out
+RAW_TEXT = frozenset(["script", "style", "template"])  # no text a reader sees
+RUBY_NOTES = frozenset(["rt", "rp"])  # BeautifulSoup's get_text leaves these out too
+_NO_TEXT = RAW_TEXT | RUBY_NOTES
 _KEEP_SPACE = frozenset(["pre", "textarea"])
 _ASCII_SPACE = str.maketrans("", "", " \n\t\f\r")
 _VOID = frozenset(
@@ -63,16 +65,20 @@ def parse(html: str) -> tuple[Element | None, Element | None]:
     """The document and its body (the document itself when it has none); (None, None) for
     nothing to parse."""
     # lxml keeps control characters it reads but refuses them in any text set later.
-    html = xml_safe(html)
-    try:
-        doc = etree.fromstring(html, _PARSER)
-    except ValueError:  # a str that declares its encoding: hand lxml the bytes
-        doc = etree.fromstring(html.encode("utf-8"), _UTF8_PARSER)
+    doc = load(xml_safe(html))
     if doc is None:
         return None, None
     _collapse_blank(doc, keep=False)
     body = doc.find("body")
     return doc, (body if body is not None else doc)
+
+
+def load(html: str) -> Element | None:
+    """lxml's tree of ``html`` as parsed, or None for nothing to parse."""
+    try:
+        return etree.fromstring(html, _PARSER)
+    except ValueError:  # a str that declares its encoding: hand lxml the bytes
+        return etree.fromstring(html.encode("utf-8", "surrogatepass"), _UTF8_PARSER)
 
 
 def _collapse_blank(el: Element, keep: bool) -> None:

@@ -34,6 +34,7 @@ from ingest.clean import html_to_text  # noqa: E402
 from ingest.errors import ExtractError  # noqa: E402
 from ingest.extract import extract_article  # noqa: E402
 from ingest.model import Fetched  # noqa: E402
+from ingest.wordcount import size  # noqa: E402
 from tests.outlets_support import (  # noqa: E402
     OUTLETS,
     Label,
@@ -163,8 +164,9 @@ def _same_start(first: str, headline: str) -> bool:
 
 def _is_label(first: str) -> bool:
     """A section label: a few words without a sentence's end, before the text."""
-    words = first.split()
-    return 0 < len(words) <= 3 and not first.endswith((".", "?", "!", "”", '"'))
+    # Measured as wordcount measures it, so a sentence in a script written without spaces
+    # is not one "word" (it was: a Japanese page's first sentence counted as a label).
+    return 0 < size(first) <= 3 and not first.endswith((".", "?", "!", "”", '"', "。", "？", "！"))
 
 
 def main() -> int:

@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from communique.cli import main as cli
+from feeds.query import event_topics
 from ingest.store.engine import open_store
 from ingest.store.schema import clusters, sources, stories
 from ingest.urls import article_identity
@@ -290,6 +291,8 @@ class Scores:
         default_factory=lambda: {n: [0, 0, 0] for n in ("parties", "mentions", "organizations")}
     )  # name -> [tp, fp, fn]
     diplomacy: list[int] = field(default_factory=lambda: [0, 0, 0])
+    # as an output feed's item shows it: any report of the event (feeds.query.event_topics)
+    diplomacy_shown: list[int] = field(default_factory=lambda: [0, 0, 0])
     pairs: list[int] = field(default_factory=lambda: [0, 0, 0])  # tp, fp, fn
     misses: list[str] = field(default_factory=list)
 
@@ -319,6 +322,7 @@ class Scores:
         for name, counts in sorted(self.tags.items()):
             out[f"{name} P/R/F1"] = self.prf(counts)
         out["diplomacy P/R/F1"] = self.prf(self.diplomacy)
+        out["diplomacy shown P/R/F1"] = self.prf(self.diplomacy_shown)
         out["cluster pairs P/R/F1"] = self.prf(self.pairs)
         return out
 
@@ -329,8 +333,18 @@ def _count(counts: list[int], truth: frozenset[str], got: frozenset[str]) -> Non
     counts[2] += len(truth - got)
 
 
+def _flag(counts: list[int], truth: bool, got: bool) -> None:
+    counts[0] += got and truth
+    counts[1] += got and not truth
+    counts[2] += truth and not got
+
+
 def score(truth: list[Label], stored: dict[str, Stored]) -> Scores:
     s = Scores(articles=len(truth))
+    members: dict[int | None, list[Stored]] = {}
+    for one in stored.values():
+        if one.cluster is not None:
+            members.setdefault(one.cluster, []).append(one)
     matched: list[tuple[Label, Stored]] = []
     for label in truth:
         got = stored.get(article_identity(label.url))
@@ -348,10 +362,11 @@ def score(truth: list[Label], stored: dict[str, Stored]) -> Scores:
         s.times.append(abs((got.published - label.published).total_seconds()) <= 120)
         for name in ("parties", "mentions", "organizations"):
             _count(s.tags.setdefault(name, [0, 0, 0]), getattr(label, name), getattr(got, name))
-        predicted = "diplomacy" in got.topics
-        s.diplomacy[0] += predicted and label.diplomacy
-        s.diplomacy[1] += predicted and not label.diplomacy
-        s.diplomacy[2] += label.diplomacy and not predicted
+        _flag(s.diplomacy, label.diplomacy, "diplomacy" in got.topics)
+        shown = event_topics(
+            got.topics, [o.topics for o in members.get(got.cluster, ()) if o is not got]
+        )
+        _flag(s.diplomacy_shown, label.diplomacy, "diplomacy" in shown)
     s.stored = len(matched)
     for (la, ga), (lb, gb) in combinations(matched, 2):
         same_truth = la.story == lb.story

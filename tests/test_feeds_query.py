@@ -236,3 +236,23 @@ def test_also_reported_by_never_repeats_the_representatives_own_article(
         cluster_of(conn, [a, again, b], a)
     [item] = items(engine, FeedSpec("c", "C"))
     assert [m.outlet for m in item.members] == ["Al Jazeera"]
+
+
+def test_a_cluster_item_carries_the_topics_of_every_report_of_its_event(
+    engine: sa.Engine,
+) -> None:
+    # The representative's text never says "talks"; another report of the event does.
+    with engine.begin() as conn:
+        wire, local = add_source(conn, "wire"), add_source(conn, "local")
+        rep = add_story(conn, wire, "Border reopens after Lome deal", minutes=1, topics=["trade"])
+        other = add_story(
+            conn, local, "Niger and Benin agree roadmap", minutes=2, topics=["diplomacy", "talks"]
+        )
+        cluster_of(conn, [rep, other], rep)
+        alone = add_story(conn, wire, "Market prices rise", minutes=3, topics=["economy"])
+    unfiltered = {i.story_id: i.topics for i in items(engine, FeedSpec("c", "C"))}
+    assert unfiltered[rep] == ("trade", "diplomacy", "talks")
+    assert unfiltered[alone] == ("economy",)
+    # A feed of single stories shows each story's own.
+    own = {i.story_id: i.topics for i in items(engine, FeedSpec("s", "S", group="story"))}
+    assert own[rep] == ("trade",) and own[other] == ("diplomacy", "talks")

@@ -6,11 +6,11 @@ Inputs: the bodies of ``bench/ingest_speed.py``'s generated feeds (``feed_xml``,
 and the 91 real pages of ``../shared/corpus/article-extraction`` (extracted as the pipeline
 does; skipped, with the reason printed, when that directory is absent).  For each input set
 it prints the microseconds per story of the whole fingerprint and of its parts: features,
-shingle hashes, the two MinHash signatures and their bands.  Each figure is the best of
-``--repeat`` passes over the set (the least disturbed by other work on the machine).
+shingle hashes, the two MinHash signatures and their bands.  CPU time (process_time).
 
-The first pass starts cold; later passes run with whatever the module caches warm.  Both
-are printed, as a cold ingest sees the first and a long-running daemon the second.
+"cold" is the first of ``--repeat`` passes over the set, started with the module's token
+tables empty (a fresh worker); "warm" the best of the later ones (a long-running daemon,
+and the pass least disturbed by other work on the machine).
 
 ``--module`` times another copy of dedupe.py (say, ``git show main:ingest/dedupe.py``), to
 compare two versions on the same machine and inputs.
@@ -129,6 +129,9 @@ def forget(dd: ModuleType) -> None:
     for value in vars(dd).values():
         if memo is not None and isinstance(value, memo):
             value.table = {}
+    offices = getattr(dd, "_OFFICE_TOKENS", None)
+    if offices is not None:
+        offices.known = (set(), set())
     clear = getattr(dd._seeds, "cache_clear", None)
     if clear is not None:
         clear()

@@ -294,6 +294,7 @@ class Scores:
     # as an output feed's item shows it: any report of the event (feeds.query.event_topics)
     diplomacy_shown: list[int] = field(default_factory=lambda: [0, 0, 0])
     pairs: list[int] = field(default_factory=lambda: [0, 0, 0])  # tp, fp, fn
+    split: dict[str, list[int]] = field(default_factory=dict)  # parties by kind of story
     misses: list[str] = field(default_factory=list)
 
     def ratio(self, values: list[bool]) -> float:
@@ -321,6 +322,8 @@ class Scores:
         }
         for name, counts in sorted(self.tags.items()):
             out[f"{name} P/R/F1"] = self.prf(counts)
+        for name in ("parties, diplomatic", "parties, other"):
+            out[f"{name} P/R/F1"] = self.prf(self.split.get(name, [0, 0, 0]))
         out["diplomacy P/R/F1"] = self.prf(self.diplomacy)
         out["diplomacy shown P/R/F1"] = self.prf(self.diplomacy_shown)
         out["cluster pairs P/R/F1"] = self.prf(self.pairs)
@@ -362,6 +365,10 @@ def score(truth: list[Label], stored: dict[str, Stored]) -> Scores:
         s.times.append(abs((got.published - label.published).total_seconds()) <= 120)
         for name in ("parties", "mentions", "organizations"):
             _count(s.tags.setdefault(name, [0, 0, 0]), getattr(label, name), getattr(got, name))
+        # Where the parties' errors are: stories between states, or one state's own news
+        # (where the labels' authors differ on whether its government is a party).
+        side = "parties, diplomatic" if label.diplomacy else "parties, other"
+        _count(s.split.setdefault(side, [0, 0, 0]), label.parties, got.parties)
         _flag(s.diplomacy, label.diplomacy, "diplomacy" in got.topics)
         shown = event_topics(
             got.topics, [o.topics for o in members.get(got.cluster, ()) if o is not got]

@@ -3,6 +3,7 @@ context. It imports neither of them, so the composition root has no import cycle
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from communique import memory
 from communique.lifetime import die_with_parent
 from communique.settings import Settings
 from ingest import pipeline
@@ -128,17 +130,27 @@ def pipeline_context(
     heartbeat: Callable[[str], None] | None = None,
 ) -> pipeline.Context:
     """The pipeline's context: the one place that turns settings into it."""
+    memory.cap_arenas()  # before the ingest threads first allocate
     return pipeline.Context(
         engine=engine,
         fetcher=fetcher,
         dedupe=settings.dedupe,
         policy=policy(settings),
         on_change=on_change,
-        on_report=on_report,
+        on_report=functools.partial(_reported, on_report),
         stop=stop or threading.Event(),
         cpu=cpu,
         heartbeat=heartbeat,
     )
+
+
+def _reported(
+    then: Callable[[pipeline.SourceReport], None] | None, report: pipeline.SourceReport
+) -> None:
+    """After each source's pass: the memory it freed goes back to the system."""
+    memory.release()
+    if then is not None:
+        then(report)
 
 
 @contextmanager

@@ -155,6 +155,7 @@ def config_text(half: Path, base: str, store: Path) -> str:
     head = (
         f'[store]\nurl = "sqlite:///{store}"\n'
         "[fetch]\nallow_private_networks = true\nper_host_delay = 0\nper_host_concurrency = 8\n"
+        "[schedule]\nworkers = 1\n"
         '[log]\nlevel = "ERROR"\n'
     )
     return head + "\n".join(blocks) + '\n[[feeds]]\nslug = "all"\ntitle = "All"\n'

@@ -47,8 +47,9 @@ class _Either:
 
 
 def _guarded(parts: list[str]) -> str:
-    """``parts`` as one alternation, behind a lookahead on their first characters when each
-    part's are known (``_first_chars``); without one otherwise."""
+    """``parts`` as one alternation (``_by_first_char``), behind a lookahead on their first
+    characters when each part's are known (``_first_chars``); without one otherwise."""
+    parts = _by_first_char(parts)
     body = "|".join(f"(?:{p})" for p in parts)
     firsts = [_first_chars(p) for p in parts]
     if any(f is None for f in firsts):
@@ -58,6 +59,38 @@ def _guarded(parts: list[str]) -> str:
     classes = [c for c in chars if c.startswith("[")]
     look = "|".join(([f"[{singles}]"] if singles else []) + classes)
     return f"(?=(?:{look}))(?:{body})"
+
+
+def _by_first_char(parts: list[str]) -> list[str]:
+    """``parts`` with those that start at a word boundary under one ``\\b``, grouped by their
+    first character: "\\bsubscribe|\\bsign up|\\bnewsletter" as "\\b(?:s(?:ubscribe|ign up)
+    |newsletter)". At a word boundary the engine then tries a few first characters, not
+    every alternative (it does not group them itself); the matches are the same."""
+    groups: dict[str, list[str]] = {}  # first character: what may follow it
+    whole: list[str] = []  # after the boundary, not a plain character first
+    others: list[str] = []
+    for part in _spread(parts):
+        body = part.removeprefix("\\b")
+        if body == part:
+            others.append(part)
+        elif body[:1] and body[0] not in _SPECIAL and body[1:2] not in ("?", "*", "+", "{"):
+            groups.setdefault(body[0], []).append(body[1:])
+        else:
+            whole.append(body)
+    bounded = [c + rests[0] if len(rests) == 1 else f"{c}(?:{'|'.join(rests)})"
+               for c, rests in groups.items()] + whole  # fmt: skip
+    return ([f"\\b(?:{'|'.join(bounded)})"] if bounded else []) + others
+
+
+def _spread(parts: list[str]) -> list[str]:
+    """``parts`` with "\\b(?:a|b)" as "\\ba" and "\\bb": the same matches."""
+    out = []
+    for part in parts:
+        if part.startswith("\\b(?:") and _group_end(part[2:]) == len(part) - 3:
+            out += ["\\b" + p.removeprefix("\\b") for p in _alternatives(part[5:-1])]
+        else:
+            out.append(part)
+    return out
 
 
 def _first_chars(part: str) -> set[str] | None:

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ingest.dateline import find_dateline
 from ingest.dates import DATE_LINE
 from ingest.shown import quote
+from ingest.tail import _Either
 from ingest.wordcount import SENTENCE_END_CHARS, size
 
 START = "at the start:"  # how this module's notes begin, for `communique check`
@@ -41,17 +43,18 @@ _AGO = re.compile(
     r"\b(?:\d+|an?|one|few)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b", re.I
 )
 _BYLINE = re.compile(r"^(?:by|words by|story by|reporting by|written by|von|par|por)\s+\S", re.I)
-_STAFF = re.compile(
+_STAFF = _Either(
     r"\b(?:staff (?:writer|reporter)|correspondent|bureau|contributor|editor|reporter)s?\b", re.I
 )
-_CREDIT = re.compile(
-    r"(?:\b(?:photo(?:graph)?s?|images?|pictures?|credits?|illustrations?|video|file photo)"
-    r"\s*(?::|/|courtesy)|(?:^|[.)]\s+)(?:photo(?:graph)?|image|picture)s? by\b|©"
-    r"|\bcourtesy of\b"
+# (Written as top-level alternatives, "by" at the start apart, for _Either's lookahead.)
+_CREDIT = _Either(
+    r"\b(?:photo(?:graph)?s?|images?|pictures?|credits?|illustrations?|video|file photo)"
+    r"\s*(?::|/|courtesy)|^(?:photo(?:graph)?|image|picture)s? by\b"
+    r"|[.)]\s+(?:photo(?:graph)?|image|picture)s? by\b|©|\bcourtesy of\b"
     r"|[/|]\s*(?:AFP|Reuters|AP|EPA|Getty Images|Xinhua|Bloomberg)\b"
     r"|\b(?:REUTERS|AFP|AP|EPA|XINHUA|ANADOLU)\s*/\s*\w|\bGetty Images\b|\bShutterstock\b"
     r"|\bin an? (?:undated |)(?:file|handout|archive) (?:photo|picture|image)\b"
-    r"|\((?:file|handout)\)\s*$)",
+    r"|\((?:file|handout)\)\s*$",
     re.I,
 )
 # Where a republished story comes from, said before it: "This story originally appeared on X."
@@ -69,7 +72,7 @@ _NOTE = re.compile(
     r"|editor'?s note\b)",
     re.I,
 )
-_NEWSLETTER = re.compile(
+_NEWSLETTER = _Either(
     r"^(?:you'?re reading|you are reading|forwarded this|welcome to|(?:good )?(?:morning|"
     r"afternoon|evening)|hola|hello|hi|hey|greetings|bonjour|dear (?:readers|subscribers))\b"
     r"|\b(?:subscribe|sign up|newsletter|free edition|paid edition|this edition|edition\b)",
@@ -83,6 +86,7 @@ _SUMMARY = re.compile(
 )
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 
 
 # Kinds that only ever stand in a page's header, never after the story has begun (unlike
@@ -194,7 +198,7 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
     words = size(flat)
     if not flat:
         return "empty block"
-    if any(_repeats(flat, t) for t in titles if t):
+    if _is_title(flat, titles):
         return "the title repeated"
     if words <= 6 and _SUMMARY.match(flat):
         return "summary box"
@@ -217,9 +221,23 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
     return None
 
 
-def _repeats(text: str, title: str) -> bool:
-    """``text`` is the headline again: the same words, nearly all of them, in any case."""
-    a, b = _words(text), _words(title)
+def _is_title(text: str, titles: Sequence[str]) -> bool:
+    """``text`` is one of the headlines again (``_repeats``)."""
+    if not any(titles):
+        return False
+    words = _words(text)
+    return any(_repeats(words, _title_words(t)) for t in titles if t)
+
+
+@lru_cache(maxsize=64)
+def _title_words(title: str) -> list[str]:
+    # The same few titles are compared with each of a body's first blocks. (Callers only
+    # read the list.)
+    return _words(title)
+
+
+def _repeats(a: list[str], b: list[str]) -> bool:
+    """Words ``a`` are the headline's ``b`` again: the same, nearly all of them, in any case."""
     if not a or not b:
         return False
     near = len(a) <= len(b) + 3 and _share(a, b) >= 0.8 and _share(b, a) >= 0.8
@@ -236,7 +254,8 @@ def _share(a: list[str], b: list[str]) -> float:
 
 
 def _is_date_line(text: str) -> bool:
-    match = DATE_LINE.search(text)
+    # Every date DATE_LINE reads has a digit: most leading blocks are spared its search.
+    match = DATE_LINE.search(text) if _DIGIT.search(text) else None
     return match is not None and len(text) - len(match.group(0)) <= 24
 
 

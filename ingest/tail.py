@@ -25,9 +25,11 @@ from ingest.wordcount import SENTENCE_END_CHARS, size
 
 
 class _Either:
-    """A pattern whose top-level alternatives mostly start with ``^``, searched as fast as
-    matched: the anchored ones are tried once at the start, the rest searched. (A search for
-    "^a|^b|...|c" tries every alternative at every position, and these run on every block.)"""
+    """A pattern of top-level alternatives, searched faster than as one: the ones that start
+    with ``^`` are tried once at the start, the rest searched behind a lookahead on the
+    characters they can start with. (A search for "^a|^b|...|\\bc|\\bd" tries every
+    alternative at every position, and these run on every block; the lookahead lets most
+    positions fail in one test.) ``combined`` is the plain pattern: both must agree."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         parts = _alternatives(pattern)
@@ -35,13 +37,109 @@ class _Either:
         rest = [p for p in parts if not p.startswith("^")]
         self.combined = re.compile(pattern, flags)  # what the two together must agree with
         self._start = re.compile("|".join(f"(?:{p})" for p in start), flags) if start else None
-        self._rest = re.compile("|".join(f"(?:{p})" for p in rest), flags) if rest else None
+        self._rest = re.compile(_guarded(rest), flags) if rest else None
 
     def search(self, text: str) -> bool:
         return bool(
             (self._start is not None and self._start.match(text))
             or (self._rest is not None and self._rest.search(text))
         )
+
+
+def _guarded(parts: list[str]) -> str:
+    """``parts`` as one alternation (``_by_first_char``), behind a lookahead on their first
+    characters when each part's are known (``_first_chars``); without one otherwise."""
+    parts = _by_first_char(parts)
+    body = "|".join(f"(?:{p})" for p in parts)
+    firsts = [_first_chars(p) for p in parts]
+    if any(f is None for f in firsts):
+        return body
+    chars = sorted({c for f in firsts if f is not None for c in f})
+    singles = "".join(c for c in chars if not c.startswith("["))
+    classes = [c for c in chars if c.startswith("[")]
+    look = "|".join(([f"[{singles}]"] if singles else []) + classes)
+    return f"(?=(?:{look}))(?:{body})"
+
+
+def _by_first_char(parts: list[str]) -> list[str]:
+    """``parts`` with those that start at a word boundary under one ``\\b``, grouped by their
+    first character: "\\bsubscribe|\\bsign up|\\bnewsletter" as "\\b(?:s(?:ubscribe|ign up)
+    |newsletter)". At a word boundary the engine then tries a few first characters, not
+    every alternative (it does not group them itself); the matches are the same."""
+    groups: dict[str, list[str]] = {}  # first character: what may follow it
+    whole: list[str] = []  # after the boundary, not a plain character first
+    others: list[str] = []
+    for part in _spread(parts):
+        body = part.removeprefix("\\b")
+        if body == part:
+            others.append(part)
+        elif body[:1] and body[0] not in _SPECIAL and body[1:2] not in ("?", "*", "+", "{"):
+            groups.setdefault(body[0], []).append(body[1:])
+        else:
+            whole.append(body)
+    bounded = [c + rests[0] if len(rests) == 1 else f"{c}(?:{'|'.join(rests)})"
+               for c, rests in groups.items()] + whole  # fmt: skip
+    return ([f"\\b(?:{'|'.join(bounded)})"] if bounded else []) + others
+
+
+def _spread(parts: list[str]) -> list[str]:
+    """``parts`` with "\\b(?:a|b)" as "\\ba" and "\\bb": the same matches."""
+    out = []
+    for part in parts:
+        if part.startswith("\\b(?:") and _group_end(part[2:]) == len(part) - 3:
+            out += ["\\b" + p.removeprefix("\\b") for p in _alternatives(part[5:-1])]
+        else:
+            out.append(part)
+    return out
+
+
+def _first_chars(part: str) -> set[str] | None:
+    """What a match of one alternative can start with: a set of letters, escapes (``\\+``)
+    and character classes (``[/|]``), each as written in the pattern; None when that is not
+    plain from its source (an optional first item, an anchor, a dot, a lookaround)."""
+    part = part.removeprefix("\\b")  # zero width: what follows starts the match
+    if part.startswith("(?:"):
+        end = _group_end(part)
+        if part[end + 1 : end + 2] in ("?", "*", "{"):
+            return None  # the group may match nothing (the checks err on that side)
+        inner = [_first_chars(p) for p in _alternatives(part[3:end])]
+        return None if any(f is None for f in inner) else {c for f in inner if f for c in f}
+    if part[:1] and part[0] not in _SPECIAL:
+        first, after = re.escape(part[0]), part[1:2]  # a literal: "s", "©"
+    elif part[:1] == "\\" and part[1:2] and not part[1].isalnum():
+        first, after = part[:2], part[2:3]  # an escaped literal: "\\+", "\\("
+    elif part[:1] == "[" and part[1:2] not in ("", "^", "]"):
+        close = part.find("]", 1)
+        if close < 0 or "\\" in part[1:close]:
+            return None
+        first, after = part[: close + 1], part[close + 1 : close + 2]
+    else:
+        return None
+    return None if after in ("?", "*", "{") else {first}
+
+
+_SPECIAL = frozenset(".^$*+?{}[]()|\\")  # what does not match itself in a pattern
+
+
+def _group_end(pattern: str) -> int:
+    """The index of the ``)`` that closes the group opening ``pattern``."""
+    depth, in_class, escaped = 0, False, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise ValueError(f"unbalanced group: {pattern}")
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -117,15 +215,16 @@ _DISCLAIMER = _Either(
     r"|\baffiliate links?\b|\bwe may earn a commission\b",
     re.I,
 )
-_PROMPT = re.compile(
-    r"\b(?:subscribe|sign up|signup|newsletter|download (?:our|the) app|get the app"
+_PROMPT = _Either(
+    r"^(?:republish (?:this|our) (?:article|story)|see (?:the|our) (?:interactive|full|live)\b)"
+    r"|\b(?:subscribe|sign up|signup|newsletter|download (?:our|the) app|get the app"
     r"|follow us|follow (?:him|her|them) on|have a (?:news )?tip|send us a tip|share your"
     r"|scan the qr code|follow [\w .'-]{1,40} on (?:wechat|weibo|x|twitter|facebook|instagram"
     r"|telegram|whatsapp|linkedin|youtube|tiktok|threads|bluesky)\b"
     r"|\b(?:get|download|install|try) (?:the |our )?[\w' ]{0,30}\bapp\b"
     r"|\bjoin (?:our|the) [\w'’ ]{0,30}(?:channel|community|group|mailing list)"
     r"|thanks? (?:you )?for reading|stay (?:tuned|informed|updated)|check back (?:later|soon)"
-    r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b|\bwrite to (?:us|our|the) (?:newsroom|editors?|desk)\b"
+    r"|\bwrite to (?:us|our|the) (?:newsroom|editors?|desk)\b"
     r"|\bdo you have a (?:story|tip)\b|\bcontact (?:us|our newsroom)\b"
     r"|\b(?:got|have|has) (?:a|any) (?:news )?(?:tip|story)\b|\bsubscriptions?\b"
     r"|\b(?:call|phone|whatsapp|text|sms)(?: us)?(?: on| at)? \+?\d[\d -]{5,}\d\b"
@@ -138,12 +237,14 @@ _PROMPT = re.compile(
     r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
     r"|will not be shown publicly|no html tags allowed|turn into links automatically"
     r"|lines and paragraphs break automatically|allowed html tags"
-    r"|^republish (?:this|our) (?:article|story)|^see (?:the|our) (?:interactive|full|live)\b"
     r"|\bno paywall\b|\bbecome a friend\b"
     r"|commentaires sont fermés|comentarios (?:están )?cerrados|kommentare sind geschlossen)"
     r"|\+\d{1,3}[\d ()-]{6,}\d",  # a telephone number: a contact line
     re.I,
 )
+# An e-mail address is a prompt too, but may start with any word character: searched apart,
+# only where there is an "@", so that _PROMPT's lookahead can stay narrow.
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b", re.I)
 _POINTER = re.compile(
     r"^(?:also read|read also|read more|related|see also|more from|more in|more on|you may also"
     r"|previous posts|earlier posts|recent posts|past issues|from the archive|in case you missed"
@@ -155,7 +256,7 @@ _POINTER = re.compile(
     r"|lesen sie auch|mehr zum thema|read|watch|listen)\b\s*[:：|/-]?",
     re.I,
 )
-_INTERVIEW = re.compile(
+_INTERVIEW = _Either(
     r"^(?:an? )?(?:exclusive )?(?:interview|q\s*&\s*a|conversation|in conversation)\b"
     r"|\b(?:interview|q\s*&\s*a) with\b",
     re.I,
@@ -213,7 +314,7 @@ _CONTACT = re.compile(
 )
 _SIGNED = re.compile(r"\s[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)?\.?$")
 # A note's number first ("[1] ...", "¹ ..."), or its link back to the text last ("... ↩").
-_FOOTNOTE = re.compile(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])|[↩⤴]\ufe0e?$")
+_FOOTNOTE = _Either(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])|[↩⤴]\ufe0e?$")
 _NOTES = re.compile(r"^(?:notes?|foot ?notes|end ?notes|references|sources|bibliography)$", re.I)
 
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
@@ -226,10 +327,11 @@ def tail_start(texts: list[str], repeated: frozenset[int] = frozenset()) -> tupl
     """The index of the first block after the story's end, with a note of what starts
     there; None when the story runs to the last block. ``repeated``: the blocks this
     source ends its other stories with (``ingest.repeats``)."""
-    kinds = [_repeated_or(block_kind(t), t, repeated) for t in texts]
+    flats = [_flat(t) for t in texts]
+    kinds = [_repeated_or(_kind(t, f), t, repeated) for t, f in zip(texts, flats, strict=True)]
     words = [size(t) for t in texts]
     asks = [bool(_QUESTION.search(t)) for t in texts]
-    labels = [_speaker(t) for t in texts]
+    labels = [_speaker(f) for f in flats]
     explainer = _qa_explainer(kinds)
     before, turns, interview = 0, 0, explainer
     for i in range(len(texts)):
@@ -324,15 +426,27 @@ def _all_tail(
 
 def block_kind(text: str) -> str:
     """What one block is, seen from the end of a story: "story" for prose."""
+    return _kind(text, _flat(text))
+
+
+def _flat(text: str) -> str:
+    """The block's text without markdown marks, its spaces collapsed: what the rules read."""
+    return " ".join(_MARKDOWN.sub("", text).split())
+
+
+_MARKDOWN = re.compile(r"[*_#]+")
+
+
+def _kind(text: str, flat: str) -> str:
+    """``block_kind``, given the block's ``_flat`` text too (``tail_start`` reuses it)."""
     if _END_MARK.match(text.strip()):
         return "end mark"  # "###" before the markdown marks are dropped below
-    flat = " ".join(re.sub(r"[*_#]+", "", text).split())
     n = size(flat)
     if not flat:
         return "empty"
     if n <= 60 and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
         return "credit or disclaimer"
-    if n <= 40 and _PROMPT.search(flat):
+    if n <= 40 and (_PROMPT.search(flat) or ("@" in flat and _EMAIL.search(flat))):
         return "prompt"
     if n <= 12 and _ANALYSIS.search(flat):
         return "appended analysis"  # "What does this mean for ...?", "Why it matters"
@@ -360,7 +474,8 @@ def block_kind(text: str) -> str:
         return "sign-off"  # "Back on Friday with more. — Miriam"
     if n <= 80 and _FOOTNOTE.search(flat):
         return "footnote"
-    headline = n <= 25 and not _SENTENCE_END.search(flat)  # "Cricket: India A squad named"
+    ends = n <= 25 and bool(_SENTENCE_END.search(flat))  # asked of short blocks only
+    headline = n <= 25 and not ends  # "Cricket: India A squad named"
     if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat) and not headline):
         return "turn"
     if (
@@ -370,17 +485,17 @@ def block_kind(text: str) -> str:
         and not _STATEMENT_BEFORE.search(flat)
     ):
         return "generated question"
-    if n <= 20 and _POINTER.match(flat) and not _SENTENCE_END.search(flat):
+    if n <= 20 and not ends and _POINTER.match(flat):
         return "pointer"
-    if n <= 15 and not _SENTENCE_END.search(flat):
+    if n <= 15 and not ends:
         return "heading"  # also a sign-off: "Press Service of the Ministry of ..."
     if n <= 80 and _FAQ_ITEM.match(flat):
         return "generated question"  # a question and its answer run together
     return "story"
 
 
-def _speaker(text: str) -> str | None:
-    match = _LABEL.match(" ".join(re.sub(r"[*_#]+", "", text).split()))
+def _speaker(flat: str) -> str | None:
+    match = _LABEL.match(flat)
     return match.group(1) if match else None
 
 

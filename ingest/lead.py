@@ -22,8 +22,8 @@ from functools import lru_cache
 
 from ingest.dateline import find_dateline
 from ingest.dates import DATE_LINE
+from ingest.either import Either
 from ingest.shown import quote
-from ingest.tail import _Either
 from ingest.wordcount import SENTENCE_END_CHARS, size
 
 START = "at the start:"  # how this module's notes begin, for `communique check`
@@ -43,11 +43,11 @@ _AGO = re.compile(
     r"\b(?:\d+|an?|one|few)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b", re.I
 )
 _BYLINE = re.compile(r"^(?:by|words by|story by|reporting by|written by|von|par|por)\s+\S", re.I)
-_STAFF = _Either(
+_STAFF = Either(
     r"\b(?:staff (?:writer|reporter)|correspondent|bureau|contributor|editor|reporter)s?\b", re.I
 )
-# (Written as top-level alternatives, "by" at the start apart, for _Either's lookahead.)
-_CREDIT = _Either(
+# (Written as top-level alternatives, "by" at the start apart, for Either's lookahead.)
+_CREDIT = Either(
     r"\b(?:photo(?:graph)?s?|images?|pictures?|credits?|illustrations?|video|file photo)"
     r"\s*(?::|/|courtesy)|^(?:photo(?:graph)?|image|picture)s? by\b"
     r"|[.)]\s+(?:photo(?:graph)?|image|picture)s? by\b|©|\bcourtesy of\b"
@@ -72,7 +72,7 @@ _NOTE = re.compile(
     r"|editor'?s note\b)",
     re.I,
 )
-_NEWSLETTER = _Either(
+_NEWSLETTER = Either(
     r"^(?:you'?re reading|you are reading|forwarded this|welcome to|(?:good )?(?:morning|"
     r"afternoon|evening)|hola|hello|hi|hey|greetings|bonjour|dear (?:readers|subscribers))\b"
     r"|\b(?:subscribe|sign up|newsletter|free edition|paid edition|this edition|edition\b)",

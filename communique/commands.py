@@ -18,8 +18,8 @@ from ingest import lead, pipeline, tail
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
-from ingest.listing import read_listing
-from ingest.model import RawItem, SourceSpec
+from ingest.listing import read_listing, read_url
+from ingest.model import Fetched, RawItem, SourceSpec
 from ingest.shown import shown
 from ingest.store import repair
 from ingest.store import sources as source_rows
@@ -165,11 +165,15 @@ def store_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
     spec = _source_or_url(settings, args.source)
+    bare = spec.name == spec.url  # "check URL": whatever the URL turns out to be
     with Fetcher(settings.fetch) as fetcher:
         try:
-            accept = HTML_ACCEPT if spec.kind == "html" else None
+            accept = HTML_ACCEPT if spec.kind == "html" or bare else None
             fetched = fetcher.get(spec.url, robots=spec.robots, accept=accept)
-            parsed = read_listing(spec, fetched, fetcher, datetime.now(UTC))
+            if bare:
+                spec, parsed = read_url(spec, fetched, fetcher, datetime.now(UTC))
+            else:
+                parsed = read_listing(spec, fetched, fetcher, datetime.now(UTC))
         except CommuniqueError as e:
             err.print(shown(f"communique: source {spec.name!r}: {e}"))
             return 1
@@ -183,16 +187,23 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
             out.print(f"  note: {shown(note)}")
         failed = 0
         for item in parsed.items:
-            failed += not show_story(fetcher, spec, item, args.lines)
+            page = fetched if item.url == fetched.final_url and spec.kind == "html" else None
+            failed += not show_story(fetcher, spec, item, args.lines, page=page)
     return 1 if parsed.items and failed == len(parsed.items) else 0
 
 
-def show_story(fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int) -> bool:
-    """One story as it would be stored (``check`` and ``add``); False when it would not be."""
+def show_story(
+    fetcher: Fetcher, spec: SourceSpec, item: RawItem, lines: int, page: Fetched | None = None
+) -> bool:
+    """One story as it would be stored (``check`` and ``add``); False when it would not be.
+    ``page``: the item's page, when it was fetched already (``check`` of an article's URL)."""
     key = item_key(item)
     out.print()
     try:
-        story = pipeline.prepare_story(fetcher, spec, item, key, datetime.now(UTC))
+        if page is not None:
+            story = pipeline.digest_item(item, page, spec, key, datetime.now(UTC))
+        else:
+            story = pipeline.prepare_story(fetcher, spec, item, key, datetime.now(UTC))
     except CommuniqueError as e:
         out.print("✗", style="red", end=" ")
         out.print(shown(f"{getattr(item, 'url', None) or key}: {e}"))

@@ -8,6 +8,7 @@ fetched or read is noted and costs only its own entries.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -33,6 +34,38 @@ def read_listing(spec: SourceSpec, fetched: Fetched, fetcher: Fetcher, now: date
     if spec.kind == "html":
         return scrape_listing(spec, fetched) if spec.scrape else read_ld_listing(spec, fetched)
     return parse_feed(spec, fetched)
+
+
+def read_url(
+    spec: SourceSpec, fetched: Fetched, fetcher: Fetcher, now: datetime
+) -> tuple[SourceSpec, ParsedFeed]:
+    """A URL nobody configured (``communique check URL``), read as what it turns out to be:
+    a feed, a sitemap, else a page that lists stories in JSON-LD, else one article page (its
+    one item, whose page is ``fetched`` itself). Returns the spec it was read with."""
+    try:
+        return spec, read_listing(spec, fetched, fetcher, now)
+    except ParseError as not_a_feed:
+        head = fetched.body[:4096]
+        if b"<urlset" in head or b"<sitemapindex" in head:
+            sitemap = dataclasses.replace(spec, kind="sitemap")
+            return sitemap, read_listing(sitemap, fetched, fetcher, now)
+        if not _is_html(fetched):
+            raise
+        page = dataclasses.replace(spec, kind="html")
+        try:
+            return page, read_listing(page, fetched, fetcher, now)
+        except ParseError:
+            pass
+        note = f"not a feed ({shown(str(not_a_feed))}); read as one article page"
+        item = RawItem(source=spec.name, guid=None, url=fetched.final_url, title=None)
+        return page, ParsedFeed(None, fetched.final_url, None, (item,), notes=(note,))
+
+
+def _is_html(fetched: Fetched) -> bool:
+    kind = fetched.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml") or (
+        not kind and fetched.body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+    )
 
 
 # --- sitemaps ------------------------------------------------------------------------------

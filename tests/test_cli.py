@@ -333,3 +333,44 @@ def test_an_empty_feed_is_dated_from_its_creation_not_1970(
     again = tmp_path / "again"
     assert main(["--config", str(config), "export", str(again)]) == 0
     assert (again / "empty.atom").read_bytes() == (out / "empty.atom").read_bytes()
+
+
+ARTICLE_PAGE = """<!doctype html><html lang="en"><head><title>Harbour Times</title>
+<meta property="article:published_time" content="2024-11-18T09:00:00+09:00"></head><body>
+<nav><a href="/">Home</a> · <a href="/world">World</a></nav>
+<article><h1>Japan and Vietnam sign a semiconductor supply pact</h1>
+<p>TOKYO — Japan and Vietnam signed an agreement on Monday to secure supplies of chips and
+rare earths, the two governments said after talks between their prime ministers.</p>
+<p>The pact covers joint stockpiles, research funding and training for engineers, and
+follows two years of negotiations between the trade ministries of both countries.</p>
+<p>Officials said the first projects would start next year in Hanoi and Osaka.</p>
+<p>Sign up for our newsletter to get the day's news every morning.</p>
+</article><footer>© Harbour Times</footer></body></html>"""
+
+
+def test_check_of_an_article_page_url_shows_the_story_it_holds(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An operator checks an outlet's article before adding the outlet: not a feed, not a
+    # listing, so the page is shown as the one story it is, cuts and tags included.
+    news_site.add("/world/pact", ARTICLE_PAGE, content_type="text/html; charset=utf-8")
+    config = write_config(tmp_path, news_site)
+    assert main(["--config", str(config), "check", news_site.url("/world/pact")]) == 0
+    shown = capsys.readouterr().out
+    assert "read as one article page" in shown
+    assert "Japan and Vietnam sign a semiconductor supply pact" in shown
+    assert "Japan and Vietnam signed an agreement on Monday" in shown
+    assert "dateline:  TOKYO" in shown and "JP, VN" in shown
+    cuts = [line for line in shown.splitlines() if line.lstrip().startswith("cut")]
+    assert any("newsletter" in line for line in cuts)
+    assert not any("newsletter" in line for line in shown.splitlines() if "|" in line)
+    assert [r.path for r in news_site.requests].count("/world/pact") == 1  # fetched once
+
+
+def test_check_of_a_url_that_is_no_feed_nor_page_says_why(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    news_site.add("/data.json", '{"not": "a feed"}', content_type="application/json")
+    config = write_config(tmp_path, news_site)
+    assert main(["--config", str(config), "check", news_site.url("/data.json")]) == 1
+    assert news_site.url("/data.json") in capsys.readouterr().err

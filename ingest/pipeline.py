@@ -36,7 +36,7 @@ from ingest.listing import read_listing
 from ingest.model import Article, Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
 from ingest.normalize import needs_full_text, normalize
 from ingest.shown import redact, shown
-from ingest.store import locks
+from ingest.store import changes, locks
 from ingest.store import sources as source_rows
 from ingest.store import stories as story_rows
 from ingest.store.clusters import assign_cluster
@@ -579,6 +579,8 @@ def _succeed(
     values |= _redirect_values(state, fetched)
     with ctx.engine.begin() as conn:
         source_rows.record_fetch(conn, state.id, values)
+        if report.new or report.revised:
+            changes.trim(conn)
 
 
 REDIRECT_HOLDS = 3  # fetches a permanent redirect must hold before the stored URL follows it

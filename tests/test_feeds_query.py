@@ -225,6 +225,51 @@ def test_store_version_separates_stories_from_source_health(engine: sa.Engine) -
     assert version().stories != v3.stories
 
 
+def test_store_version_moves_on_deletes_and_not_on_what_pages_never_show(
+    engine: sa.Engine,
+) -> None:
+    def version():  # type: ignore[no-untyped-def]
+        with engine.connect() as conn:
+            return store_version(conn)
+
+    with engine.begin() as conn:
+        src = add_source(conn, "un")
+        keep, gone = add_story(conn, src, "Kept"), add_story(conn, src, "Pruned", minutes=1)
+    v0 = version()
+    with engine.begin() as conn:  # an item seen again: its raw hash and signature only
+        conn.execute(
+            sa.update(stories).where(stories.c.id == keep).values(raw_hash="x", minhash=b"y")
+        )
+    assert version().stories == v0.stories
+    with engine.begin() as conn:  # retention removes a story
+        conn.execute(sa.delete(stories).where(stories.c.id == gone))
+    assert version().stories != v0.stories
+
+
+@pytest.mark.postgres
+def test_store_version_sees_a_writer_that_commits_after_a_later_one(pg_url: str) -> None:
+    # Two workers: the first takes the lower change id but commits last. Its change is below
+    # the newest id a server has already seen, and must still move the version.
+    engine = open_store(pg_url)
+    try:
+        with engine.begin() as conn:
+            src = add_source(conn, "un")
+        slow, fast = engine.connect(), engine.connect()
+        slow.begin()
+        add_story(slow, src, "Slow writer")
+        with fast.begin():
+            add_story(fast, src, "Fast writer", minutes=1)
+        with engine.connect() as conn:
+            seen = store_version(conn)
+        slow.commit()
+        with engine.connect() as conn:
+            assert store_version(conn).stories != seen.stories
+        slow.close()
+        fast.close()
+    finally:
+        engine.dispose()
+
+
 def test_also_reported_by_never_repeats_the_representatives_own_article(
     engine: sa.Engine,
 ) -> None:

@@ -204,3 +204,26 @@ def test_0006_store_upgrades_and_a_failing_source_has_no_recorded_start(store_ur
         (health,) = sources.health(conn)
     engine.dispose()
     assert (health.error_count, health.failing_since) == (3, None)
+
+
+def test_0007_store_upgrades_and_its_servers_see_changes_through_the_log(store_url: str) -> None:
+    from feeds.query import store_version
+    from tests.feeds_support import add_source, add_story
+
+    engine = create_engine(store_url)
+    _at(engine, "0007")
+    with engine.begin() as conn:
+        src = add_source(conn, "wire")
+        add_story(conn, src, "Stored before the upgrade")
+    engine.dispose()
+    engine = open_store(store_url)
+    with engine.connect() as conn:
+        before = store_version(conn)
+    with engine.begin() as conn:
+        add_story(conn, src, "Stored after it", minutes=5)
+    with engine.connect() as conn:
+        after = store_version(conn)
+        titles = conn.exec_driver_sql("SELECT title FROM stories ORDER BY id").scalars().all()
+    engine.dispose()
+    assert titles == ["Stored before the upgrade", "Stored after it"]
+    assert after.stories != before.stories

@@ -224,3 +224,13 @@ output_feeds = sa.Table(
     sa.Column("slug", sa.String(200), primary_key=True),
     sa.Column("created_at", UTC_DATETIME, nullable=False),
 )
+
+# One row per change to what pages and feeds show, written by the store's own triggers on
+# stories and clusters (migration 0008), whatever the writer: servers compare the newest id
+# and the rows of the last CHANGES_WINDOW ids (``feeds.query.store_version``) instead of
+# counting every story, which cost 100 ms a call at a million stories on PostgreSQL.
+store_changes = sa.Table(
+    "store_changes",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+)

@@ -8,6 +8,10 @@ whatever writes (ingest, retention, operators' splits and merges, recovery, plai
 log moves. Servers read its newest id and the rows of its last ids, which also catches a
 transaction that commits after a later one (its id is below the newest).
 
+A later migration that rebuilds stories or clusters on SQLite (batch_alter_table copies the
+table) drops these triggers with it and must create them again; the store_version tests
+fail if it does not.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-30

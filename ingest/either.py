@@ -8,6 +8,7 @@ two to each other on every labelled text) at a fraction of the cost.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 
 class Either:
@@ -107,10 +108,12 @@ def _first_chars(part: str) -> set[str] | None:
 _SPECIAL = frozenset(".^$*+?{}[]()|\\")  # what does not match itself in a pattern
 
 
-def _group_end(pattern: str) -> int:
-    """The index of the ``)`` that closes the group opening ``pattern``."""
+def _depths(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of ``pattern`` with its index and group depth after it; characters
+    escaped or inside a character class report -1, so they never open, close or split."""
     depth, in_class, escaped = 0, False, False
     for i, ch in enumerate(pattern):
+        literal = escaped or in_class
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -123,33 +126,19 @@ def _group_end(pattern: str) -> int:
             depth += 1
         elif ch == ")":
             depth -= 1
-            if depth == 0:
-                return i
+        yield i, ch, -1 if literal or escaped or in_class else depth
+
+
+def _group_end(pattern: str) -> int:
+    """The index of the ``)`` that closes the group opening ``pattern``."""
+    for i, ch, depth in _depths(pattern):
+        if ch == ")" and depth == 0:
+            return i
     raise ValueError(f"unbalanced group: {pattern}")
 
 
 def _alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regular expression's source."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth, in_class, escaped = 0, False, False
-    for ch in pattern:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    parts.append("".join(current))
-    return parts
+    cuts = [i for i, ch, depth in _depths(pattern) if ch == "|" and depth == 0]
+    bounds = zip([-1, *cuts], [*cuts, len(pattern)], strict=True)
+    return [pattern[a + 1 : b] for a, b in bounds]

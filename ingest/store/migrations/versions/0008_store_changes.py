@@ -42,35 +42,18 @@ SHOWN = {
 def upgrade() -> None:
     op.create_table("store_changes", sa.Column("id", ID, primary_key=True))
     if op.get_bind().dialect.name == "postgresql":
-        _postgresql()
-    else:
-        _sqlite()
-
-
-def _postgresql() -> None:
-    # One row per statement, not per row: a retention batch is one change.
-    op.execute(
-        "CREATE FUNCTION store_changed() RETURNS trigger LANGUAGE plpgsql AS"
-        " $$ BEGIN INSERT INTO store_changes DEFAULT VALUES; RETURN NULL; END $$"
-    )
+        # One row per statement, not per row: a retention batch is one change.
+        op.execute(
+            "CREATE FUNCTION store_changed() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN INSERT INTO store_changes DEFAULT VALUES; RETURN NULL; END $$"
+        )
+        action = "FOR EACH STATEMENT EXECUTE FUNCTION store_changed()"
+    else:  # SQLite has row triggers only, and no DEFAULT VALUES inside one
+        action = "BEGIN INSERT INTO store_changes (id) VALUES (NULL); END"
     for table, columns in SHOWN.items():
         for event in ("INSERT", "DELETE", f"UPDATE OF {', '.join(columns)}"):
             name = f"{table}_{event.split()[0].lower()}_changes"
-            op.execute(
-                f"CREATE TRIGGER {name} AFTER {event} ON {table}"
-                " FOR EACH STATEMENT EXECUTE FUNCTION store_changed()"
-            )
-
-
-def _sqlite() -> None:
-    # SQLite has row triggers only, and no DEFAULT VALUES inside one.
-    for table, columns in SHOWN.items():
-        for event in ("INSERT", "DELETE", f"UPDATE OF {', '.join(columns)}"):
-            name = f"{table}_{event.split()[0].lower()}_changes"
-            op.execute(
-                f"CREATE TRIGGER {name} AFTER {event} ON {table}"
-                " BEGIN INSERT INTO store_changes (id) VALUES (NULL); END"
-            )
+            op.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} {action}")
 
 
 def downgrade() -> None:

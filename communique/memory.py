@@ -4,7 +4,8 @@ The process's resident size grew through a cold ingest and stayed there: glibc k
 memory freed by the threads' allocations in per-thread arenas (up to eight per core) and
 returns little of it. Measured on ``bench/ingest_speed.py``'s cold run (100 feeds x 20
 items): 186 MB peak; with two arenas and the freed memory trimmed after each source's pass,
-164 MB, at no measurable cost in time. Elsewhere than on glibc both calls are absent and this does nothing.
+164 MB, at no measurable cost in time. Elsewhere than on glibc both calls are absent and
+this does nothing.
 """
 
 from __future__ import annotations

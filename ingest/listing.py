@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from ingest.dates import EARLIEST
 from ingest.errors import FetchError, ParseError
@@ -57,7 +58,9 @@ def read_url(
         except ParseError:
             pass
         note = f"not a feed ({shown(str(not_a_feed))}); read as one article page"
-        item = RawItem(source=spec.name, guid=None, url=fetched.final_url, title=None)
+        # Its outlet: the page's own site name when it gives one, else its host (not the URL).
+        host = urlsplit(fetched.final_url).hostname
+        item = RawItem(spec.name, None, fetched.final_url, None, feed_title=host)
         return page, ParsedFeed(None, fetched.final_url, None, (item,), notes=(note,))
 
 

@@ -361,6 +361,7 @@ def test_check_of_an_article_page_url_shows_the_story_it_holds(
     assert "Japan and Vietnam sign a semiconductor supply pact" in shown
     assert "Japan and Vietnam signed an agreement on Monday" in shown
     assert "dateline:  TOKYO" in shown and "JP, VN" in shown
+    assert "outlet:    127.0.0.1\n" in shown  # the page names no site: its host, not its URL
     cuts = [line for line in shown.splitlines() if line.lstrip().startswith("cut")]
     assert any("newsletter" in line for line in cuts)
     assert not any("newsletter" in line for line in shown.splitlines() if "|" in line)

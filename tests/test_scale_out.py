@@ -197,7 +197,10 @@ def test_a_killed_workers_sources_are_taken_over_when_their_leases_expire(
     retaken = {
         name: min(t for t in web.fetches[name] if t > killed_at) - killed_at for name in held
     }
-    slack = 10.0  # the heir finishing the slow fetches it has under way, on a busy machine
+    # The heir first finishes the slow fetches it has under way; on a machine busy with the
+    # rest of the suite that took up to 16 s (seen twice). Still far from the 600 s a source
+    # would wait for its next turn if its lease were never taken over.
+    slack = 30.0
     late = {n: round(s, 1) for n, s in retaken.items() if s > lease + slack}
     assert late == {}, f"sources of the killed worker fetched again too late: {late}"
     takeovers = metric(workers.ports[heir], "communique_lease_takeovers_total")

@@ -2,7 +2,8 @@
 
 The cleaning rules (``tail``, ``lead``) are long alternations run on every block of every
 body. ``Either`` gives the same answers as the plain pattern (``combined``; a test holds the
-two to each other on every labelled text) at a fraction of the cost.
+two to each other on every labelled text) at a fraction of the cost. Its walk over a
+pattern's syntax (``alternatives``, ``group_end``) is also how ``tags`` reads topic patterns.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class Either:
     positions fail in one test.) ``combined`` is the plain pattern: both must agree."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
-        parts = _alternatives(pattern)
+        parts = alternatives(pattern)
         start = [p[1:] for p in parts if p.startswith("^")]
         rest = [p for p in parts if not p.startswith("^")]
         self.combined = re.compile(pattern, flags)  # what the two together must agree with
@@ -73,8 +74,8 @@ def _spread(parts: list[str]) -> list[str]:
     """``parts`` with "\\b(?:a|b)" as "\\ba" and "\\bb": the same matches."""
     out = []
     for part in parts:
-        if part.startswith("\\b(?:") and _group_end(part[2:]) == len(part) - 3:
-            out += ["\\b" + p.removeprefix("\\b") for p in _alternatives(part[5:-1])]
+        if part.startswith("\\b(?:") and group_end(part[2:]) == len(part) - 3:
+            out += ["\\b" + p.removeprefix("\\b") for p in alternatives(part[5:-1])]
         else:
             out.append(part)
     return out
@@ -86,10 +87,10 @@ def _first_chars(part: str) -> set[str] | None:
     plain from its source (an optional first item, an anchor, a dot, a lookaround)."""
     part = part.removeprefix("\\b")  # zero width: what follows starts the match
     if part.startswith("(?:"):
-        end = _group_end(part)
+        end = group_end(part)
         if part[end + 1 : end + 2] in ("?", "*", "{"):
             return None  # the group may match nothing (the checks err on that side)
-        inner = [_first_chars(p) for p in _alternatives(part[3:end])]
+        inner = [_first_chars(p) for p in alternatives(part[3:end])]
         return None if any(f is None for f in inner) else {c for f in inner if f for c in f}
     if part[:1] and part[0] not in _SPECIAL:
         first, after = re.escape(part[0]), part[1:2]  # a literal: "s", "©"
@@ -129,7 +130,7 @@ def _depths(pattern: str) -> Iterator[tuple[int, str, int]]:
         yield i, ch, -1 if literal or escaped or in_class else depth
 
 
-def _group_end(pattern: str) -> int:
+def group_end(pattern: str) -> int:
     """The index of the ``)`` that closes the group opening ``pattern``."""
     for i, ch, depth in _depths(pattern):
         if ch == ")" and depth == 0:
@@ -137,7 +138,7 @@ def _group_end(pattern: str) -> int:
     raise ValueError(f"unbalanced group: {pattern}")
 
 
-def _alternatives(pattern: str) -> list[str]:
+def alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regular expression's source."""
     cuts = [i for i, ch, depth in _depths(pattern) if ch == "|" and depth == 0]
     bounds = zip([-1, *cuts], [*cuts, len(pattern)], strict=True)

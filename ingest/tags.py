@@ -35,6 +35,8 @@ from importlib import resources
 
 from ahocorasick_rs import AhoCorasick
 
+from ingest import either
+
 _WORD = re.compile(r"\w+")
 _CAPITALISED = re.compile(r"([A-Z][a-z]+) $")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$")
@@ -390,13 +392,16 @@ def _gates(pattern: str) -> tuple[str, ...]:
     Understands what topic patterns look like: an optional ``\\b``, then a literal
     ("sanction"), or a leading group of alternatives ("(?:held|hold) ..."), or top-level
     alternatives."""
-    alternatives = _split_top(_strip_boundary(pattern))
-    if len(alternatives) == 1 and alternatives[0].startswith("(?:"):
-        close = _group_end(alternatives[0])
-        if close is None or _QUANTIFIER.match(alternatives[0], close + 1):
+    parts = either.alternatives(_strip_boundary(pattern))
+    if len(parts) == 1 and parts[0].startswith("(?:"):
+        try:
+            close = either.group_end(parts[0])
+        except ValueError:
             return ()
-        alternatives = _split_top(alternatives[0][3:close])
-    literals = tuple(_leading_literal(_strip_boundary(a)) for a in alternatives)
+        if _QUANTIFIER.match(parts[0], close + 1):
+            return ()
+        parts = either.alternatives(parts[0][3:close])
+    literals = tuple(_leading_literal(_strip_boundary(a)) for a in parts)
     return () if not all(literals) else literals
 
 
@@ -412,41 +417,6 @@ def _leading_literal(pattern: str) -> str:
     if _QUANTIFIER.match(pattern, match.end()):  # "G-?": the last character is optional
         literal = literal[:-1]
     return literal.lower() if literal.strip() else ""
-
-
-def _split_top(pattern: str) -> list[str]:
-    """``pattern`` split at its top-level ``|``."""
-    parts, depth, escaped, last = [], 0, False, 0
-    for i, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[last:i])
-            last = i + 1
-    return [*parts, pattern[last:]]
-
-
-def _group_end(pattern: str) -> int | None:
-    """Index of the parenthesis closing the group that opens ``pattern``."""
-    depth, escaped = 0, False
-    for i, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
 
 
 @functools.cache

@@ -112,7 +112,7 @@ def normalize(
         word_count=len(re.findall(r"\w+", body.text)),
         dateline=body.dateline,
         attributions=_attributions(body),
-        countries=tags.parties,
+        countries=tags.countries,
         mentions=tags.mentions,
         organizations=tags.organizations,
         topics=tags.topics,
@@ -239,6 +239,15 @@ class _Tags:
         if tagger.diplomatic(self.hits, self.parties, others):
             names.add("diplomacy")
         return tuple(sorted(names))
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The parties as stored. Parties are parties to relations between states: a lone
+        state in a story that is not diplomacy is that state's own affairs (its election,
+        budget, storm), which has none. Two or more keep theirs: aid sent, a border shared."""
+        if len(self.parties) > 1 or "diplomacy" in self.topics:
+            return self.parties
+        return ()
 
 
 def _tags(tagger: Tagger, title: str, text: str, hits: dict[str, int]) -> _Tags:

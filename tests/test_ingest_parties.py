@@ -68,3 +68,36 @@ def test_a_former_leader_does_not_make_a_party() -> None:
         "Cambodia's former leader Hun Sen.",
     )
     assert "TH" in parties and "KH" not in parties and "KH" in mentions
+
+
+def countries(title: str, body: str) -> tuple[str, ...]:
+    tagger = default_tagger()
+    return _tags(tagger, title, body, tagger.topic_hits(f"{title}\n\n{body}")).countries
+
+
+def test_one_states_own_affairs_have_no_parties() -> None:
+    # Its government acts (parties finds it), but nothing passes between states.
+    title = "Peru's Congress censures interior minister over crime wave"
+    body = (
+        "LIMA — Peru's Congress voted on Thursday to censure Interior Minister Juan Santiváñez "
+        "over a surge in extortion killings, forcing the government to replace him. The vote "
+        "was 78 to 23. President Dina Boluarte's cabinet said it would name a successor soon."
+    )
+    assert tags(title, body)[0] == ("PE",)
+    assert countries(title, body) == ()
+
+
+def test_states_dealing_with_each_other_keep_their_parties() -> None:
+    assert countries(
+        "Xi and Ishiba agree to pursue stable ties at APEC",
+        "LIMA (Meridian Wire) — Chinese President Xi Jinping and Japanese Prime Minister "
+        "Shigeru Ishiba agreed on Friday to pursue stable relations, meeting on the sidelines of "
+        "the APEC summit in Lima, and pledged to resume talks on seafood imports.",
+    ) == ("CN", "JP")
+    # Not diplomacy, but one government acts on another state: aid sent.
+    assert countries(
+        "Myanmar quake toll passes 1,600 as Chinese rescue team arrives",
+        "NAY PYI TAW — The death toll from Friday's earthquake in Myanmar rose to 1,644, "
+        "Myanmar's military government said. A rescue team sent by the Chinese government "
+        "arrived in Yangon, and China's foreign ministry announced 100 million yuan in aid.",
+    ) == ("CN", "MM")

@@ -75,7 +75,7 @@ def details(truth: list[Label], stored: dict[str, Stored], scores: Scores) -> No
             print(f"MISSING {label.url}")
             continue
         notes = []
-        left = junk_left(label.junk_tail, got.body)
+        left = junk_left(label.junk_tail, got.body, label.body)
         if left:
             notes.append(f"junk left: {left[0][:70]!r}")
         if starts_with_junk(label, got.body):

@@ -13,7 +13,7 @@ import contextlib
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -241,16 +241,22 @@ def token_f1(truth: str, got: str) -> float:
     return 2 * p * r / (p + r)
 
 
-def junk_left(junk: list[str], body: str) -> list[str]:
-    """The junk strings still in ``body``: long ones anywhere, short ones as a paragraph."""
+def junk_left(junk: list[str], body: str, story: Sequence[str] = ()) -> list[str]:
+    """The junk strings still in ``body``: long ones anywhere, short ones as a paragraph.
+    Junk that repeats the story's own words (an FAQ answer that is a body sentence) is left
+    only where ``body`` holds it more often than the story itself (``story``: the clean
+    paragraphs)."""
     folded = _fold(body)
-    paragraphs = {_fold(p) for p in re.split(r"\n+", body) if p.strip()}
+    paragraphs = [_fold(p) for p in re.split(r"\n+", body) if p.strip()]
+    clean = _fold("\n".join(story))
+    clean_paragraphs = [_fold(p) for p in story]
     left = []
     for j in junk:
         fj = _fold(j)
         if not fj:
             continue
-        if (len(fj.split()) >= 4 and fj in folded) or fj in paragraphs:
+        anywhere = len(fj.split()) >= 4 and folded.count(fj) > clean.count(fj)
+        if anywhere or paragraphs.count(fj) > clean_paragraphs.count(fj):
             left.append(j)
     return left
 
@@ -358,7 +364,7 @@ def score(truth: list[Label], stored: dict[str, Stored]) -> Scores:
         matched.append((label, got))
         s.body_f1.append(token_f1("\n".join(label.body), _with_dateline(got)))
         if label.junk_tail:
-            s.junk_tail.append(not junk_left(label.junk_tail, got.body))
+            s.junk_tail.append(not junk_left(label.junk_tail, got.body, label.body))
         s.junk_head.append(not starts_with_junk(label, got.body))
         s.leads.append(lead_kept(label, got))
         if label.dateline:

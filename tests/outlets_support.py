@@ -134,7 +134,7 @@ def labels(half: Path, base: str) -> list[Label]:
                     dateline=a.get("dateline"),
                     published=datetime.fromisoformat(a["published"].replace("Z", "+00:00")),
                     parties=frozenset(a["parties"]),
-                    mentions=frozenset(a["mentions"]),
+                    mentions=frozenset(a["mentions"]) - {"EU"},  # a bloc: scored in organizations
                     organizations=frozenset(a["organizations"]),
                     diplomacy=bool(a["diplomacy"]),
                     story=a["story"],

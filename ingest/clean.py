@@ -203,6 +203,7 @@ _BOILERPLATE_TEXT = re.compile(
 # "Also read: <headline>", "ALSO READ | <headline>", "Lire aussi / Read also : <headline>"
 _POINTER = re.compile(
     r"^(?:read more|read also|related|see also|also read|also see|more|must read|don'?t miss"
+    r"|read|watch|listen|also"
     r"|lire aussi|à lire aussi|voir aussi|lee también|leia também|siehe auch|lesen sie auch)"
     r"(?:\s*/\s*[\w ]{2,20})?\s*[:：|›»–—]",
     re.I,

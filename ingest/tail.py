@@ -46,7 +46,9 @@ _CREDIT = Either(
     r"|^(?:suggested citation|cite (?:this|as)|how to cite)\b"
     r"|^translated (?:from [\w ]{2,20} )?by\b|^(?:con información de|com informações d[aeo]s?"
     r"|avec (?:l'|les )?(?:afp|reuters|ap)\b|mit material von)\b"
-    r"|^(?:data|chart|graphic|figures|prices)\s*:",
+    r"|^(?:data|chart|graphic|figures|prices)\s*:"
+    r"|\b(?:data|prices|quotes|figures|charts?|graphics?|photos?|images?|maps?)\b[\w ]{0,20}"
+    r"\b(?:provided|supplied|powered) by\b|\bdelayed by (?:at least )?\d+ min",
     re.I,
 )
 _DISCLAIMER = Either(
@@ -67,7 +69,16 @@ _DISCLAIMER = Either(
     r"|^this (?:article|story|report|piece) (?:was|has been) (?:amended|corrected|updated) on\b"
     r"|\bdoes not constitute (?:investment|financial|legal|tax) advice\b"
     r"|\bfor information(?:al)? purposes only\b|^this article is for information only\b"
-    r"|\baffiliate links?\b|\bwe may earn a commission\b",
+    r"|\baffiliate links?\b|\bwe may earn a commission\b"
+    # The page speaking of itself: updated, developing, moved; who paid for it.
+    r"|\bthis (?:article|story|report|piece|post|page|blog ?post|entry|item) (?:was|has been|"
+    r"is being|will be|had been) (?:\w+ )?(?:updated|amended|corrected|revised|edited|imported"
+    r"|moved|migrated|republished|first published|originally published)\b"
+    r"|\b(?:developing|breaking) (?:news )?story\b|\bwill be updated\b"
+    r"|\b(?:coverage|reporting|journalism|series|newsletter|section|desk|podcast|this (?:post|"
+    r"article|story|series|page)) (?:is|was|are|were) (?:\w+ )?(?:sponsored|funded|supported|"
+    r"underwritten|paid for|made possible)\b|\bnot (?:a )?sponsored\b|\bsponsored by\b"
+    r"|\b(?:has|have) no say over\b|\beditorially independent\b",
     re.I,
 )
 _PROMPT = Either(
@@ -93,6 +104,10 @@ _PROMPT = Either(
     r"|will not be shown publicly|no html tags allowed|turn into links automatically"
     r"|lines and paragraphs break automatically|allowed html tags"
     r"|\bno paywall\b|\bbecome a friend\b"
+    r"|\byour (?:e-?mail|email address|name)\b[^.]{0,40}\b(?:private|not be (?:shown|published"
+    r"|displayed|shared))|\bfields? marked\b|\bnotify me\b|\bsave my name\b"
+    r"|comments? (?:are|is) (?:moderated|open|welcome)\b"
+    r"|^how (?:you can|to) (?:help|donate|give|contribute)\s*:"
     r"|commentaires sont fermés|comentarios (?:están )?cerrados|kommentare sind geschlossen)"
     r"|\+\d{1,3}[\d ()-]{6,}\d",  # a telephone number: a contact line
     re.I,
@@ -102,6 +117,7 @@ _PROMPT = Either(
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b", re.I)
 _POINTER = re.compile(
     r"^(?:also read|read also|read more|related|see also|more from|more in|more on|you may also"
+    r"|also (?:on|from|in|at) (?:this|our|the)"
     r"|previous posts|earlier posts|recent posts|past issues|from the archive|in case you missed"
     r"|you might also|recommended|trending|most read|popular|further reading|read next"
     r"|more for you|more stories|more news|up next|don'?t miss|must read|top stories"
@@ -113,9 +129,11 @@ _POINTER = re.compile(
 )
 _INTERVIEW = Either(
     r"^(?:an? )?(?:exclusive )?(?:interview|q\s*&\s*a|conversation|in conversation)\b"
-    r"|\b(?:interview|q\s*&\s*a) with\b",
+    r"|\b(?:interview|q\s*&\s*a) with\b|^(?:the )?experts?'? (?:view|opinion|take|comment|"
+    r"analysis|corner|says)\b|^what (?:the )?experts? (?:say|think)\b",
     re.I,
 )
+_COVERAGE = re.compile(r"\b(?:full|more|complete|latest|all (?:our|the)) coverage\b", re.I)
 _FAQ = re.compile(
     r"^(?:frequently asked questions|faqs?|people also ask|keywords?|tags?|conclusion)\b", re.I
 )
@@ -123,7 +141,7 @@ _FAQ = re.compile(
 _SIDEBAR = re.compile(
     r"^(?:key (?:takeaways|facts|points)|quick facts|fast facts|at a glance|in brief|summary"
     r"|background|explainer|fact ?box|by the numbers|timeline|what you need to know"
-    r"|[\w' ]{0,40}: what you need to know|how (?:you can|to) help)\b",
+    r"|[\w' ]{0,40}: what you need to know|how (?:you can|to) (?:help|donate|give|contribute))\b",
     re.I,
 )
 _BIO = re.compile(
@@ -144,7 +162,8 @@ _LEADS_PROSE = frozenset(
 )  # fmt: skip
 _ANALYSIS = re.compile(
     r"(?:^|\b)(?:what (?:does )?(?:this|it|that) means? for|here'?s what (?:this|it) means"
-    r"|why (?:this|it) matters|the bottom line|our take|what happens next|what'?s next)\b",
+    r"|why (?:this|it) matters|the bottom line|our take|what happens next|what'?s next"
+    r"|^in conclusion|^to conclude|^final thoughts|^in summary|^to sum up)\b",
     re.I,
 )
 _COMMENT = re.compile(
@@ -164,12 +183,44 @@ _ABOUT = re.compile(r"^(?i:about) (?:the |us\b)?[A-Z\d][\w&'’ .()-]{0,60}(?::\
 _END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,})$", re.I)
 _CONTACT = re.compile(
     r"^(?:(?:media|press|news) (?:contacts?|inquiries|enquiries|office)|for (?:more|further) "
-    r"information|contacts?\s*:|editors'? notes?\b|notes to editors)",
+    r"information|contacts?\s*:|editors'? notes?\b|notes to editors"
+    r"|(?:useful|emergency|important) (?:tele)?(?:phone )?(?:numbers|contacts)|hotlines?\s*:)",
     re.I,
 )
-_SIGNED = re.compile(r"\s[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)?\.?$")
+_SIGNED = re.compile(r"(?:^|\s)[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)?\.?$")
+# A writer taking leave ("Stay safe, everyone.", "More tomorrow. Good night."), a postscript.
+_FAREWELL = re.compile(
+    r"(?:^|[.!]\s+)(?:stay safe|take care|good ?night|good morning|cheers|until next time"
+    r"|see you (?:next|tomorrow|soon|then)|more (?:[\w-]+ ){0,3}(?:tomorrow|next week|soon))\b"
+    r"|^p\.?\s?s\.?\s",
+    re.I,
+)
+# The page talking to its reader: a call to act on the medium ("Tap to listen", "Follow ...
+# in the app", "If you find this blog useful ..."), not the story's people doing things.
+_UI_VERB = re.compile(
+    r"(?:^|[.!?]\s+)(?:please\s+)?(?:tap|click|swipe|scroll|subscribe|sign up|download|install"
+    r"|bookmark|donate|register|scan|turn on|listen (?:to|on|now|again|live)"
+    r"|watch (?:the|our|now|live|again|on))\b(?!-)",
+    re.I,
+)
+_CALL_VERB = re.compile(
+    r"(?:^|[.!?]\s+)(?:please\s+)?(?:follow|listen|watch|join|share|send|write|tell|e-?mail"
+    r"|visit|check out|find|explore|support|contact|like|comment|enable|save|catch up|don'?t miss"
+    r"|learn|discover|head|go|open|get|use|read|see|try|keep|let us know|help)\b(?!-)",
+    re.I,
+)
+_ADDRESSEE = re.compile(r"\b(?:[Yy]ou|[Yy]our|[Yy]ours|I|[Mm]y|[Mm]e|[Ww]e|[Oo]ur|us)\b")
+_MEDIUM = re.compile(
+    r"\b(?:apps?|podcasts?|newsletters?|channels?|notifications?|alerts?|inbox|blog|posts?|site"
+    r"|website|homepage|feed|e-?mail|comments?|coverage|updates|edition|bulletin|episodes?"
+    r"|settings|links?|live ?stream|account|donations?|subscriptions?|editorial|whatsapp"
+    r"|telegram|twitter|facebook|instagram|linkedin|youtube|tiktok|on x)\b|@\w",
+    re.I,
+)
+_REPORTED = re.compile(r"\b(?:said|says|told|according to)\b")
 # A note's number first ("[1] ...", "¹ ..."), or its link back to the text last ("... ↩").
 _FOOTNOTE = Either(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])|[↩⤴]\ufe0e?$")
+_NOTE_MARK = re.compile(r"^(?:\[?\d{1,2}\]?|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3})$")
 _NOTES = re.compile(r"^(?:notes?|foot ?notes|end ?notes|references|sources|bibliography)$", re.I)
 
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
@@ -246,7 +297,9 @@ def _all_tail(
     if sum(asks) > MAX_TAIL_QUESTIONS:
         return False
     if "turn" in kinds and not any(asks) and not _alternates(labels):
-        return False  # "Name: ..." lines that ask nothing are a list (a blotter), not Q&A
+        # "Name: ..." lines that ask nothing are lines of text (a blotter, a product's
+        # name and blurb), not an exchange: prose, to be placed like any other.
+        kinds = ["story" if k == "turn" else k for k in kinds]
     turn_words = sum(n for k, n in zip(kinds, words, strict=True) if k == "turn")
     if turn_words > 2 * max(story_words, MIN_STORY_WORDS):
         return False  # a short introduction, then the interview: the interview is the story
@@ -254,7 +307,12 @@ def _all_tail(
     if not marked and len(kinds) > MAX_BARE_LINES:
         return False  # a list of short lines (features, credits) ends many real pages
     answered, under_heading, prose, counted = False, False, 0, True
+    blurb = False  # a prompt may be followed by one short line saying what it offers
     for kind, n in zip(kinds, words, strict=True):
+        if kind == "story" and blurb and n <= MAX_ANSWER_AFTER_HEADING:
+            blurb = False
+            continue
+        blurb = kind == "prompt"
         if interview and kind in ("turn", "generated question"):
             return False
         if kind in _LEADS_PROSE:
@@ -313,8 +371,8 @@ def _kind(text: str, flat: str) -> str:
         return "appended FAQ block"
     if n <= 12 and _SIDEBAR.match(flat):
         return "sidebar"
-    if n <= 2 and _NOTES.match(flat):
-        return "notes heading"
+    if n <= 2 and (_NOTES.match(flat) or _NOTE_MARK.match(flat)):
+        return "notes heading"  # "Notes", or a footnote's number on a line of its own
     if (n <= 60 and _BIO.match(flat)) or (n <= 12 and _AUTHOR.match(flat)):
         return "author bio"
     if n <= 40 and _TAG_LIST.match(flat):
@@ -325,8 +383,10 @@ def _kind(text: str, flat: str) -> str:
         return "end mark"
     if n <= 40 and _CONTACT.match(flat):
         return "contact"
-    if n <= 30 and _SIGNED.search(flat):
+    if (n <= 30 and _SIGNED.search(flat)) or (n <= 20 and _FAREWELL.search(flat)):
         return "sign-off"  # "Back on Friday with more. — Miriam"
+    if n <= 40 and _addresses_reader(flat):
+        return "prompt"
     if n <= 80 and _FOOTNOTE.search(flat):
         return "footnote"
     ends = n <= 25 and bool(_SENTENCE_END.search(flat))  # asked of short blocks only
@@ -340,13 +400,21 @@ def _kind(text: str, flat: str) -> str:
         and not _STATEMENT_BEFORE.search(flat)
     ):
         return "generated question"
-    if n <= 20 and not ends and _POINTER.match(flat):
+    if n <= 20 and not ends and (_POINTER.match(flat) or (n <= 8 and _COVERAGE.search(flat))):
         return "pointer"
     if n <= 15 and not ends:
         return "heading"  # also a sign-off: "Press Service of the Ministry of ..."
     if n <= 80 and _FAQ_ITEM.match(flat):
         return "generated question"  # a question and its answer run together
     return "story"
+
+
+def _addresses_reader(flat: str) -> bool:
+    if flat.startswith(("“", '"', "‘", "'")) or _REPORTED.search(flat):
+        return False  # someone in the story speaking
+    if _UI_VERB.search(flat):
+        return True
+    return bool((_CALL_VERB.search(flat) or _ADDRESSEE.search(flat)) and _MEDIUM.search(flat))
 
 
 def _speaker(flat: str) -> str | None:

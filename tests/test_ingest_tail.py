@@ -71,6 +71,32 @@ STORY = [
          "$30 million.", "Translated from Spanish by Lucía Ferrer.",
          "This article is for information only and does not constitute investment advice.",
          "Data: INEI, BCRP; prices as of 16:00 Lima time."],
+        # The page talking to its reader about itself, in words no rule lists one by one.
+        ["Tap to hear the minister's full briefing."],
+        ["Love rivers? Follow the Environment channel in our app."],
+        ["Turn on alerts to get Titicaca updates as they happen."],
+        ["If you found this useful, you can support the site with a small donation."],
+        ["Sign up for Andes Morning", "The region's news, in five minutes, before breakfast."],
+        ["This story has been updated with comments from the Bolivian minister."],
+        ["This is a developing story."],
+        ["Commodity prices supplied by Andes Data. Delayed by at least 20 minutes."],
+        ["Our water coverage is funded by a grant from the Lake Trust, which has no say over "
+         "what we publish."],
+        # A blogger's end: a footnote on its own number, a sign-off, a postscript.
+        ["1", "I have relied on the ministry's summary; the full text is not out yet."],
+        ["More from Lima tomorrow. Good night."],
+        ["Stay safe, everyone. — A."],
+        ["P.S. Sorry for the late post: the power was out all week."],
+        ["Useful numbers: civil defence 115, Red Cross 110."],
+        # Headed boxes: more coverage, ways to give, a conclusion, an expert's view.
+        ["Titicaca: full coverage", "Lima's water crisis explained", "Six numbers on the lake"],
+        ["How to give", "Red Cross Peru, reference TITICACA", "Please share this page."],
+        ["In conclusion", "The fund is an important step. Only time will tell whether it "
+         "brings the change the region needs."],
+        ["Expert view", "Dr. Ana Flores, water economist, told the Andes Post:",
+         "“It is a start, but the money is small for a lake this size.”"],
+        ["Key points", "A $40 million fund", "Sewage plants first",
+         "Andes Business: the money news, in a minute a day."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -109,6 +135,11 @@ def test_appended_material_goes(tail: list[str]) -> None:
         # A closing line that merely mentions views or a feed is story.
         [*STORY, "Critics say the views of villagers were never sought, and the feed of "
          "untreated water into the lake goes on."],
+        # Last lines that begin like a call to the reader but report the story.
+        [*STORY, "Share prices of the water utility fell 3% on the news."],
+        [*STORY, "Follow-up talks on the fund's site office will be held in La Paz."],
+        [*STORY, "Residents can follow the works on a ministry app, officials said."],
+        [*STORY, "Watch groups want the fund's accounts posted online."],
     ],
 )  # fmt: skip
 def test_the_story_stays(texts: list[str]) -> None:

@@ -27,7 +27,7 @@ from ingest.shown import quote
 from ingest.wordcount import SENTENCE_END_CHARS, size
 
 START = "at the start:"  # how this module's notes begin, for `communique check`
-LOOK_AHEAD = 10  # blocks examined at the start
+LOOK_AHEAD = 20  # blocks examined at the start; MAX_LEAD_WORDS bounds what they hold
 MAX_LEAD_WORDS = 160  # at most this much text stands before a dateline that starts a story
 
 _SEPARATED = re.compile(r"\s[|›»>/·•]\s|^[|›»>/·•]|\s[|›»>/·•]$")
@@ -145,11 +145,18 @@ def _opening(text: str) -> str:
 def _with_summary_points(head: list[str], kinds: list[str | None]) -> list[str | None]:
     """The short items under a "Key points" heading belong to that box, not the story."""
     out = list(kinds)
-    inside = False
+    inside, style = False, None
     for i, text in enumerate(head):
         if kinds[i] == "summary box":
-            inside = True
-        elif inside and kinds[i] is None and size(text) <= 30 and not find_dateline(text):
+            inside, style = True, None
+            continue
+        # A box's points are alike: all end as sentences or none do. The first block unlike
+        # them is the story's first paragraph ("VAT stays at 15%" over "The minister ...").
+        if inside and style is not None and _ends(text) != style:
+            inside = False
+        if inside and style is None:
+            style = _ends(text)
+        if inside and kinds[i] is None and size(text) <= 30 and not find_dateline(text):
             out[i] = "summary point"
         elif kinds[i] is None:
             inside = False
@@ -169,10 +176,16 @@ def _after_header(head: list[str], kinds: list[str | None]) -> int:
         elif kind is None:
             prose += 1
             # A standfirst stands under a headline or label: prose before any of the
-            # header is the story itself, whatever follows it.
-            if i == 0 or prose > MAX_DEK_BLOCKS or size(text) > 45:
+            # header is the story itself, unless the header's byline or date line comes
+            # right after it (the page's headline stood outside the body).
+            first = i == 0 and not (size(text) <= 40 and _header_next(kinds))
+            if first or prose > MAX_DEK_BLOCKS or size(text) > 45:
                 break
     return end
+
+
+def _header_next(kinds: list[str | None]) -> bool:
+    return len(kinds) > 1 and kinds[1] in ("byline", "date line")
 
 
 def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:

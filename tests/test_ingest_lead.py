@@ -92,3 +92,23 @@ def test_a_standfirst_the_feed_does_not_have_goes() -> None:
     # Without the feed's text, or where the page starts as the feed does, nothing more goes.
     assert lead_junk(page, [TITLE])[0] == 1
     assert lead_junk(story, [TITLE], known=story)[0] == 0
+
+
+def test_a_standfirst_over_the_byline_goes_when_the_headline_stood_outside_the_body() -> None:
+    deck = "A first fund for a lake two countries share, with the sewage plants first."
+    page = [deck, "By Ana Quispe", "16 April 2026, 09:12", PROSE, MORE]
+    assert lead_junk(page, [TITLE])[0] == 3
+    # Without the header after it, a short first paragraph is the story's.
+    assert lead_junk([MORE, PROSE, MORE], [TITLE])[0] == 0
+
+
+def test_a_key_points_box_ends_where_its_points_stop_looking_alike() -> None:
+    short = "The fund opens in June, officials in Lima said on Tuesday."
+    page = ["Key points", "A $40 million fund", "Sewage plants first", short, MORE, PROSE]
+    assert lead_junk(page, [TITLE])[0] == 3
+
+
+def test_a_table_of_figures_does_not_hide_the_dateline() -> None:
+    cells = ["Market snapshot", *(c for n in range(6) for c in (f"Bond {n}", f"9{n}.15"))]
+    page = ["Talks open without figures; second round due in La Paz", "By Ana Quispe", *cells]
+    assert lead_junk([*page, LEAD, MORE], [TITLE])[0] == len(page)

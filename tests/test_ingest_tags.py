@@ -79,6 +79,15 @@ def test_topics_and_score() -> None:
         ("Singapore formally recognised the State of Palestine.", "recognition"),
         ("Canada recognizes a Palestinian state, joining Britain.", "recognition"),
         ("Few states have extended diplomatic recognition to the territory.", "recognition"),
+        # Agreements in the plural, with figures or a list before the noun, protocols.
+        ("Kenya and Uganda signed seven agreements on Tuesday.", "treaty"),
+        ("The leaders sign border, power and security deals in Kampala.", "treaty"),
+        ("China and Laos sign $1.4bn rail revival deal.", "treaty"),
+        ("Chile and China signed a protocol opening the market to Chilean cherries.", "treaty"),
+        (
+            "The bi-national commission met in Nairobi for the first time since 2019.",
+            "bilateral-talks",
+        ),
     ],
 )
 def test_trade_measures_and_recognition(text: str, topic: str) -> None:

@@ -185,7 +185,11 @@ def _after_header(head: list[str], kinds: list[str | None]) -> int:
 
 
 def _header_next(kinds: list[str | None]) -> bool:
-    return len(kinds) > 1 and kinds[1] in ("byline", "date line")
+    """A byline, date or reading-time line follows at once, or after one short label (an
+    author's name alone: "Kenta Mori ·")."""
+    header = ("byline", "date line", "listen line")
+    after_label = len(kinds) > 2 and kinds[1] == "section label" and kinds[2] in header
+    return len(kinds) > 1 and (kinds[1] in header or after_label)
 
 
 def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:

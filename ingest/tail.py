@@ -71,9 +71,20 @@ _DISCLAIMER = Either(
     r"|\bfor information(?:al)? purposes only\b|^this article is for information only\b"
     r"|\baffiliate links?\b|\bwe may earn a commission\b"
     # The page speaking of itself: updated, developing, moved; who paid for it.
-    r"|\bthis (?:article|story|report|piece|post|page|blog ?post|entry|item) (?:was|has been|"
-    r"is being|will be|had been) (?:\w+ )?(?:updated|amended|corrected|revised|edited|imported"
-    r"|moved|migrated|republished|first published|originally published)\b"
+    r"|\bthis (?:article|story|report|piece|post|page|blog ?post|entry|item|commentary|analysis"
+    r"|essay|column|video|audio|transcript|episode|summary|publication) (?:was|were|has been|"
+    r"is being|will be|had been|is|are) (?:\w+ )?(?:updated|amended|corrected|revised|edited"
+    r"|imported|moved|migrated|republished|first published|originally published|provided|"
+    r"supplied|distributed|syndicated|generated|produced|part of)\b"
+    r"|\b(?:subtitles|captions|transcripts?|translations?)\b.{0,60}\b(?:generated|produced|"
+    r"made) (?:automatically|by machine|with ai)\b"
+    r"|\bavailable to (?:viewers|users|subscribers|readers|listeners)\b"
+    r"|\b(?:due to|because of) (?:broadcast(?:ing)?|licensing|territorial) "
+    r"(?:rights|restrictions)\b"
+    # The same notes in other languages a page in English may keep: updated, corrected.
+    r"|^(?:mise à jour|mis à jour|rectificatif|correctif|actualizaci[oó]n|fe de errores"
+    r"|aktualisiert|korrektur|atualiza[cç][aã]o)\b"
+    r"|\b(?:cet article a été|este artículo (?:fue|ha sido)|dieser artikel wurde) "
     r"|\b(?:developing|breaking) (?:news )?story\b|\bwill be updated\b"
     r"|\b(?:coverage|reporting|journalism|series|newsletter|section|desk|podcast|this (?:post|"
     r"article|story|series|page)) (?:is|was|are|were) (?:\w+ )?(?:sponsored|funded|supported|"
@@ -117,7 +128,7 @@ _PROMPT = Either(
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b", re.I)
 _POINTER = re.compile(
     r"^(?:also read|read also|read more|related|see also|more from|more in|more on|you may also"
-    r"|also (?:on|from|in|at) (?:this|our|the)"
+    r"|also (?:on|from|in|at) (?:this|our|the)|photo gallery|gallery|in pictures|video"
     r"|previous posts|earlier posts|recent posts|past issues|from the archive|in case you missed"
     r"|you might also|recommended|trending|most read|popular|further reading|read next"
     r"|more for you|more stories|more news|up next|don'?t miss|must read|top stories"
@@ -141,7 +152,8 @@ _FAQ = re.compile(
 _SIDEBAR = re.compile(
     r"^(?:key (?:takeaways|facts|points)|quick facts|fast facts|at a glance|in brief|summary"
     r"|background|explainer|fact ?box|by the numbers|timeline|what you need to know"
-    r"|[\w' ]{0,40}: what you need to know|how (?:you can|to) (?:help|donate|give|contribute))\b",
+    r"|[\w' ]{0,40}: what you need to know|how (?:you can|to) (?:help|donate|give|contribute)"
+    r"|l'essentiel|en bref|à retenir|lo esencial|en resumen|das wichtigste|auf einen blick)\b",
     re.I,
 )
 _BIO = re.compile(
@@ -158,7 +170,7 @@ _FAQ_ITEM = re.compile(
 # Kinds whose next paragraphs, however long, belong to them: answers, an "About" paragraph.
 _LEADS_PROSE = frozenset(
     ["generated question", "turn", "appended interview", "appended FAQ block", "boilerplate",
-     "appended analysis", "comment", "author bio"]
+     "appended analysis", "comment", "author bio", "notes heading"]
 )  # fmt: skip
 _ANALYSIS = re.compile(
     r"(?:^|\b)(?:what (?:does )?(?:this|it|that) means? for|here'?s what (?:this|it) means"
@@ -181,6 +193,8 @@ _TAG_LIST = re.compile(
 _AUTHOR = re.compile(r"^(?:about the (?:author|authors|writer|contributor)s?\b|written by\b)", re.I)
 _ABOUT = re.compile(r"^(?i:about) (?:the |us\b)?[A-Z\d][\w&'’ .()-]{0,60}(?::\s|$)")
 _END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,})$", re.I)
+# An agency's code alone on the last line: "(TNS)", "==TNS", "/AFP/".
+_AGENCY_MARK = re.compile(r"^(?:[(\[/]\s?[A-Z][A-Za-z]{1,7}\s?[)\]/]|[=-]{2,}\s?[A-Z]{2,8})$")
 _CONTACT = re.compile(
     r"^(?:(?:media|press|news) (?:contacts?|inquiries|enquiries|office)|for (?:more|further) "
     r"information|contacts?\s*:|editors'? notes?\b|notes to editors"
@@ -198,13 +212,13 @@ _FAREWELL = re.compile(
 # The page talking to its reader: a call to act on the medium ("Tap to listen", "Follow ...
 # in the app", "If you find this blog useful ..."), not the story's people doing things.
 _UI_VERB = re.compile(
-    r"(?:^|[.!?]\s+)(?:please\s+)?(?:tap|click|swipe|scroll|subscribe|sign up|download|install"
+    r"(?:^|[.!?\]]\s+)(?:please\s+)?(?:tap|click|swipe|scroll|subscribe|sign up|download|install"
     r"|bookmark|donate|register|scan|turn on|listen (?:to|on|now|again|live)"
     r"|watch (?:the|our|now|live|again|on))\b(?!-)",
     re.I,
 )
 _CALL_VERB = re.compile(
-    r"(?:^|[.!?]\s+)(?:please\s+)?(?:follow|listen|watch|join|share|send|write|tell|e-?mail"
+    r"(?:^|[.!?\]]\s+)(?:please\s+)?(?:follow|listen|watch|join|share|send|write|tell|e-?mail"
     r"|visit|check out|find|explore|support|contact|like|comment|enable|save|catch up|don'?t miss"
     r"|learn|discover|head|go|open|get|use|read|see|try|keep|let us know|help)\b(?!-)",
     re.I,
@@ -214,14 +228,20 @@ _MEDIUM = re.compile(
     r"\b(?:apps?|podcasts?|newsletters?|channels?|notifications?|alerts?|inbox|blog|posts?|site"
     r"|website|homepage|feed|e-?mail|comments?|coverage|updates|edition|bulletin|episodes?"
     r"|settings|links?|live ?stream|account|donations?|subscriptions?|editorial|whatsapp"
-    r"|telegram|twitter|facebook|instagram|linkedin|youtube|tiktok|on x)\b|@\w",
+    r"|telegram|twitter|facebook|instagram|linkedin|youtube|tiktok|on x|journalism|reporting)\b"
+    r"|@\w",
     re.I,
 )
 _REPORTED = re.compile(r"\b(?:said|says|told|according to)\b")
 # A note's number first ("[1] ...", "¹ ..."), or its link back to the text last ("... ↩").
 _FOOTNOTE = Either(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])|[↩⤴]\ufe0e?$")
 _NOTE_MARK = re.compile(r"^(?:\[?\d{1,2}\]?|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3})$")
-_NOTES = re.compile(r"^(?:notes?|foot ?notes|end ?notes|references|sources|bibliography)$", re.I)
+_NOTES = re.compile(
+    r"^(?:notes?|foot ?notes|end ?notes|references|sources|bibliography|further reading"
+    r"|reading list|suggested reading|how to cite(?: this [a-z]+)?|suggested citation|cite this"
+    r"(?: [a-z]+)?)$",
+    re.I,
+)
 
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 # A statement ends before the question ("That's it. ... Ready?"): a paragraph that asks at its
@@ -352,11 +372,13 @@ _MARKDOWN = re.compile(r"[*_#]+")
 
 def _kind(text: str, flat: str) -> str:
     """``block_kind``, given the block's ``_flat`` text too (``tail_start`` reuses it)."""
-    if _END_MARK.match(text.strip()):
+    if _END_MARK.match(text.strip()) or _AGENCY_MARK.match(text.strip()):
         return "end mark"  # "###" before the markdown marks are dropped below
     n = size(flat)
     if not flat:
         return "empty"
+    if n <= 5 and _NOTES.match(flat):
+        return "notes heading"  # "Notes", "Further reading", "How to cite this publication"
     if n <= 60 and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
         return "credit or disclaimer"
     if n <= 40 and (_PROMPT.search(flat) or ("@" in flat and _EMAIL.search(flat))):

@@ -98,6 +98,8 @@ def test_a_standfirst_over_the_byline_goes_when_the_headline_stood_outside_the_b
     deck = "A first fund for a lake two countries share, with the sewage plants first."
     page = [deck, "By Ana Quispe", "16 April 2026, 09:12", PROSE, MORE]
     assert lead_junk(page, [TITLE])[0] == 3
+    # A platform's: the author's name alone, then the reading time.
+    assert lead_junk([deck, "Ana Quispe ·", "4 min read", PROSE, MORE], [TITLE])[0] == 3
     # Without the header after it, a short first paragraph is the story's.
     assert lead_junk([MORE, PROSE, MORE], [TITLE])[0] == 0
 

@@ -97,6 +97,22 @@ STORY = [
          "“It is a start, but the money is small for a lake this size.”"],
         ["Key points", "A $40 million fund", "Sewage plants first",
          "Andes Business: the money news, in a minute a day."],
+        # A wire's code alone, notes about the video or its rights, the piece's provenance.
+        ["(AWS)"], ["==AWS"],
+        ["Captions for this video were generated automatically and may contain errors.",
+         "The full interview is available to subscribers only due to licensing restrictions."],
+        ["This report was supplied by the Austral Wire under a content-sharing agreement."],
+        ["This analysis is part of our series on the Andes' water."],
+        ["[Alert] Get push alerts on the lake from the Andes Post app."],
+        # A think tank's end: endnotes, further reading, how to cite.
+        ["Further reading", "Quispe, A. (2025) Water and power on the Altiplano. Lima: Andes "
+         "Institute Press, a study of who pays for the lake and who drinks from it.",
+         "How to cite this publication", "Quispe, A. (2026) 'The Titicaca fund', Andes "
+         "Review, 3 March, available from the institute's website and in print."],
+        # The same notes in the languages of pages that keep them in an English edition.
+        ["Mise à jour à 21h02 : ajoute la réaction du ministre bolivien.",
+         "Rectificatif (12 mars) : une version précédente de cet article donnait 30 millions.",
+         "L'essentiel", "Un fonds de 40 millions", "Les stations d'épuration d'abord"],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -140,6 +156,7 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "Follow-up talks on the fund's site office will be held in La Paz."],
         [*STORY, "Residents can follow the works on a ministry app, officials said."],
         [*STORY, "Watch groups want the fund's accounts posted online."],
+        [*STORY, "The new filters are available in Peru only, the company said."],
     ],
 )  # fmt: skip
 def test_the_story_stays(texts: list[str]) -> None:

@@ -21,11 +21,11 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     scores, _, _ = run_half(TUNING, tmp_path)
     got = scores.summary()
     assert got["stored"] == got["articles"], scores.misses[:3]
-    # Re-based when the half grew to 30 outlets (704 articles); each floor sits a little
-    # under what the rules score on it, so that only a step back fails.
+    # Re-based when the half grew to 40 outlets (913 articles, seventh session); each floor
+    # sits a little under what the rules score on it, so that only a step back fails.
     floors = {
         "body F1": 0.98,
-        "junk_tail removed": 0.97,  # 0.978 with blocks a source repeats (ingest.repeats)
+        "junk_tail removed": 0.98,  # 0.990
         "starts clean": 0.97,
         "first paragraph kept": 0.99,
         "dateline found": 0.97,
@@ -33,13 +33,13 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     }
     for name, floor in floors.items():
         assert got[name] >= floor, (name, got[name])
-    assert got["parties P/R/F1"][2] >= 0.90, got["parties P/R/F1"]  # 0.917
+    assert got["parties P/R/F1"][2] >= 0.90, got["parties P/R/F1"]  # 0.922
     assert got["organizations P/R/F1"][2] >= 0.97, got["organizations P/R/F1"]
     precision, recall, _ = got["diplomacy P/R/F1"]
     assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]
     # Independent reports and analyses of one event cluster less well than copies.
     precision, recall, _ = got["cluster pairs P/R/F1"]
-    assert precision >= 0.86 and recall >= 0.80, got["cluster pairs P/R/F1"]
+    assert precision >= 0.84 and recall >= 0.82, got["cluster pairs P/R/F1"]  # 0.860, 0.849
 
 
 def test_check_shows_parties_mentions_organizations_and_cuts(

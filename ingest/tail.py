@@ -6,7 +6,11 @@ key results of ...?", "What does this mean for ...?") with a paragraph or two of
 FAQ blocks, invented interviews (speaker-labelled turns), "Also read" / "Related" / "More
 from" lists, newsletter, app and tip prompts, author bios, credit and copyright lines
 ("Reporting by ...; Editing by ...", "[Editor: ...]"), disclaimers ("This article was
-generated / rewritten ..."), and comment-form remnants.
+generated / rewritten ..."), and comment-form remnants. Most are told by what kind of text
+they are, not by their wording: the page talking to its reader about the medium ("Tap to
+listen", "Follow ... in the app", "If you found this useful, support ..."), the page
+speaking of itself (updated, developing, syndicated, who paid for it), a writer signing
+off, endnotes and citations.
 
 The rule (pure, on the plain texts of the body's blocks): the tail starts at the earliest
 block, after some story, from which every block is either one of those kinds or an answer:

@@ -91,6 +91,7 @@ def normalize(
     tagger = default_tagger()
     hits = tagger.topic_hits(text_all)
     tags = _tags(tagger, title, body.text, hits)
+    topics = tags.topics
     return Story(
         source=source.name,
         key=key,
@@ -112,10 +113,10 @@ def normalize(
         word_count=len(re.findall(r"\w+", body.text)),
         dateline=body.dateline,
         attributions=_attributions(body),
-        countries=tags.countries,
+        countries=stored_parties(tags.parties, topics),
         mentions=tags.mentions,
         organizations=tags.organizations,
-        topics=tags.topics,
+        topics=topics,
         score=tagger.score(hits, len(tags.mentions)),
         removed=body.removed,
         ending=body.ending,
@@ -240,14 +241,12 @@ class _Tags:
             names.add("diplomacy")
         return tuple(sorted(names))
 
-    @property
-    def countries(self) -> tuple[str, ...]:
-        """The parties as stored. Parties are parties to relations between states: a lone
-        state in a story that is not diplomacy is that state's own affairs (its election,
-        budget, storm), which has none. Two or more keep theirs: aid sent, a border shared."""
-        if len(self.parties) > 1 or "diplomacy" in self.topics:
-            return self.parties
-        return ()
+
+def stored_parties(parties: tuple[str, ...], topics: tuple[str, ...]) -> tuple[str, ...]:
+    """The parties as stored. Parties are parties to relations between states: a lone state
+    in a story that is not diplomacy is that state's own affairs (its election, budget,
+    storm), which has none. Two or more keep theirs: aid sent, a border shared."""
+    return parties if len(parties) > 1 or "diplomacy" in topics else ()
 
 
 def _tags(tagger: Tagger, title: str, text: str, hits: dict[str, int]) -> _Tags:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalize import _tags
+from ingest.normalize import _tags, stored_parties
 from ingest.tags import default_tagger
 
 
@@ -72,7 +72,8 @@ def test_a_former_leader_does_not_make_a_party() -> None:
 
 def countries(title: str, body: str) -> tuple[str, ...]:
     tagger = default_tagger()
-    return _tags(tagger, title, body, tagger.topic_hits(f"{title}\n\n{body}")).countries
+    t = _tags(tagger, title, body, tagger.topic_hits(f"{title}\n\n{body}"))
+    return stored_parties(t.parties, t.topics)
 
 
 def test_one_states_own_affairs_have_no_parties() -> None:

@@ -88,6 +88,8 @@ def test_topics_and_score() -> None:
             "The bi-national commission met in Nairobi for the first time since 2019.",
             "bilateral-talks",
         ),
+        ("Kenya and Uganda began gas pricing negotiations in Kampala.", "bilateral-talks"),
+        ("Fisheries talks resume in Brussels next month.", "bilateral-talks"),
     ],
 )
 def test_trade_measures_and_recognition(text: str, topic: str) -> None:

@@ -148,7 +148,11 @@ _INTERVIEW = Either(
     r"analysis|corner|says)\b|^what (?:the )?experts? (?:say|think)\b",
     re.I,
 )
-_COVERAGE = re.compile(r"\b(?:full|more|complete|latest|all (?:our|the)) coverage\b", re.I)
+_COVERAGE = Either(
+    r"\bfull coverage\b|\bmore coverage\b|\bcomplete coverage\b|\blatest coverage\b"
+    r"|\ball our coverage\b|\ball the coverage\b",
+    re.I,
+)
 _FAQ = re.compile(
     r"^(?:frequently asked questions|faqs?|people also ask|keywords?|tags?|conclusion)\b", re.I
 )
@@ -207,35 +211,41 @@ _CONTACT = re.compile(
 )
 _SIGNED = re.compile(r"(?:^|\s)[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)?\.?$")
 # A writer taking leave ("Stay safe, everyone.", "More tomorrow. Good night."), a postscript.
-_FAREWELL = re.compile(
-    r"(?:^|[.!]\s+)(?:stay safe|take care|good ?night|good morning|cheers|until next time"
+_FAREWELL_WORDS = (
+    r"(?:stay safe|take care|good ?night|good morning|cheers|until next time"
     r"|see you (?:next|tomorrow|soon|then)|more (?:[\w-]+ ){0,3}(?:tomorrow|next week|soon))\b"
-    r"|^p\.?\s?s\.?\s",
+)
+_FAREWELL = Either(
+    rf"^{_FAREWELL_WORDS}|[.!]\s+{_FAREWELL_WORDS}|^p\.?\s?s\.?\s",
     re.I,
 )
 # The page talking to its reader: a call to act on the medium ("Tap to listen", "Follow ...
 # in the app", "If you find this blog useful ..."), not the story's people doing things.
-_UI_VERB = re.compile(
-    r"(?:^|[.!?\]]\s+)(?:please\s+)?(?:tap|click|swipe|scroll|subscribe|sign up|download|install"
+# (Each at a block's or a sentence's start, written as two alternatives for Either.)
+_UI_WORDS = (
+    r"(?:please\s+)?(?:tap|click|swipe|scroll|subscribe|sign up|download|install"
     r"|bookmark|donate|register|scan|turn on|listen (?:to|on|now|again|live)"
-    r"|watch (?:the|our|now|live|again|on))\b(?!-)",
-    re.I,
+    r"|watch (?:the|our|now|live|again|on))\b(?!-)"
 )
-_CALL_VERB = re.compile(
-    r"(?:^|[.!?\]]\s+)(?:please\s+)?(?:follow|listen|watch|join|share|send|write|tell|e-?mail"
+_UI_VERB = Either(rf"^{_UI_WORDS}|[.!?\]]\s+{_UI_WORDS}", re.I)
+_CALL_WORDS = (
+    r"(?:please\s+)?(?:follow|listen|watch|join|share|send|write|tell|e-?mail"
     r"|visit|check out|find|explore|support|contact|like|comment|enable|save|catch up|don'?t miss"
-    r"|learn|discover|head|go|open|get|use|read|see|try|keep|let us know|help)\b(?!-)",
-    re.I,
+    r"|learn|discover|head|go|open|get|use|read|see|try|keep|let us know|help)\b(?!-)"
 )
-_ADDRESSEE = re.compile(r"\b(?:[Yy]ou|[Yy]our|[Yy]ours|I|[Mm]y|[Mm]e|[Ww]e|[Oo]ur|us)\b")
-_MEDIUM = re.compile(
-    r"\b(?:apps?|podcasts?|newsletters?|channels?|notifications?|alerts?|inbox|blog|posts?|site"
-    r"|website|homepage|feed|e-?mail|comments?|coverage|updates|edition|bulletin|episodes?"
-    r"|settings|links?|live ?stream|account|donations?|subscriptions?|editorial|whatsapp"
-    r"|telegram|twitter|facebook|instagram|linkedin|youtube|tiktok|on x|journalism|reporting)\b"
-    r"|@\w",
-    re.I,
-)
+_CALL_VERB = Either(rf"^{_CALL_WORDS}|[.!?\]]\s+{_CALL_WORDS}", re.I)
+_ADDRESSEE = Either(
+    "|".join(rf"\b{w}\b" for w in ("[Yy]ou", "[Yy]our", "[Yy]ours", "I", "[Mm]y", "[Mm]e",
+                                   "[Ww]e", "[Oo]ur", "us"))
+)  # fmt: skip
+_MEDIUM_WORDS = (
+    "apps?", "podcasts?", "newsletters?", "channels?", "notifications?", "alerts?", "inbox",
+    "blog", "posts?", "site", "website", "homepage", "feed", "e-?mail", "comments?", "coverage",
+    "updates", "edition", "bulletin", "episodes?", "settings", "links?", "live ?stream",
+    "account", "donations?", "subscriptions?", "editorial", "whatsapp", "telegram", "twitter",
+    "facebook", "instagram", "linkedin", "youtube", "tiktok", "on x", "journalism", "reporting",
+)  # fmt: skip
+_MEDIUM = Either("|".join(rf"\b{w}\b" for w in _MEDIUM_WORDS) + r"|@\w", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|told|according to)\b")
 # A note's number first ("[1] ...", "¹ ..."), or its link back to the text last ("... ↩").
 _FOOTNOTE = Either(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])|[↩⤴]\ufe0e?$")

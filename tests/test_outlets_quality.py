@@ -39,7 +39,7 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]
     # Independent reports and analyses of one event cluster less well than copies.
     precision, recall, _ = got["cluster pairs P/R/F1"]
-    assert precision >= 0.84 and recall >= 0.82, got["cluster pairs P/R/F1"]  # 0.860, 0.849
+    assert precision >= 0.85 and recall >= 0.82, got["cluster pairs P/R/F1"]  # 0.873, 0.851
 
 
 def test_check_shows_parties_mentions_organizations_and_cuts(

@@ -407,8 +407,8 @@ def _kind(text: str, flat: str) -> str:
         return "appended FAQ block"
     if n <= 12 and _SIDEBAR.match(flat):
         return "sidebar"
-    if n <= 2 and (_NOTES.match(flat) or _NOTE_MARK.match(flat)):
-        return "notes heading"  # "Notes", or a footnote's number on a line of its own
+    if n <= 2 and _NOTE_MARK.match(flat):
+        return "notes heading"  # a footnote's number on a line of its own
     if (n <= 60 and _BIO.match(flat)) or (n <= 12 and _AUTHOR.match(flat)):
         return "author bio"
     if n <= 40 and _TAG_LIST.match(flat):

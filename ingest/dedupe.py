@@ -29,6 +29,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from ingest.acts import answers, directed_acts
 from ingest.errors import ConfigError
 
 EVENT_BAND_BASE = 1000  # lsh_bands.band numbers of event bands start here
@@ -342,6 +343,7 @@ class Features:
     terms: frozenset[str]
     content: frozenset[str]
     principals: frozenset[str] = frozenset()
+    acts: frozenset[str] = frozenset()  # the headline's directed acts (``ingest.acts``)
 
 
 def features(title: str, body_text: str, body_words: Sequence[str] | None = None) -> Features:
@@ -359,6 +361,7 @@ def features(title: str, body_text: str, body_words: Sequence[str] | None = None
         # treat its two sides apart, so the two lists are simply joined.
         content=_content_of([*title_words, *body_words]),
         principals=_principals_of(title_words, split),
+        acts=directed_acts(title, body_text),
     )
 
 
@@ -524,11 +527,12 @@ def fingerprint(title: str, body_text: str, params: DedupeParams) -> Fingerprint
 
 def pack_signatures(fp: Fingerprint) -> bytes:
     """The ``stories.minhash`` blob: a small header, both signatures (little-endian), then
-    the features as UTF-8 text: five fields (names, lead names, title terms, content words,
-    principals), each a sorted list of strings."""
+    the features as UTF-8 text: six fields (names, lead names, title terms, content words,
+    principals, acts), each a sorted list of strings. Blobs written before acts were kept
+    have five fields: read, they have no acts."""
     head = _MAGIC + struct.pack("<HH", fp.text_sig.size, fp.event_sig.size)
     f = fp.features
-    fields = (f.actors, f.lead_actors, f.terms - f.actors, f.content, f.principals)
+    fields = (f.actors, f.lead_actors, f.terms - f.actors, f.content, f.principals, f.acts)
     text = _FIELD.join(_ITEM.join(sorted(field)) for field in fields)
     sigs = fp.text_sig.astype("<u4").tobytes() + fp.event_sig.astype("<u4").tobytes()
     return head + sigs + text.encode()
@@ -570,13 +574,18 @@ def _unpack_features(data: bytes) -> Features | None:
         fields = data.decode().split(_FIELD)
     except UnicodeDecodeError:
         return None
-    if len(fields) != 5:
+    if len(fields) not in (5, 6):
         return None
-    names, lead, title, content, heads = (
+    names, lead, title, content, heads, *acts = (
         frozenset(f.split(_ITEM)) if f else frozenset() for f in fields
     )
     return Features(
-        actors=names, lead_actors=lead, terms=names | title, content=content, principals=heads
+        actors=names,
+        lead_actors=lead,
+        terms=names | title,
+        content=content,
+        principals=heads,
+        acts=acts[0] if acts else frozenset(),
     )
 
 
@@ -595,6 +604,7 @@ class Profile:
     terms: frozenset[str]
     content: frozenset[str]
     principals: frozenset[str] = frozenset()
+    acts: frozenset[str] = frozenset()
 
 
 def profile_of(
@@ -619,6 +629,7 @@ def profile_of(
         terms=feats.terms,
         content=feats.content,
         principals=feats.principals,
+        acts=feats.acts,
     )
 
 
@@ -707,6 +718,8 @@ def corroborates(a: Profile, b: Profile, params: DedupeParams) -> bool:
     hours = abs((a.published - b.published).total_seconds()) / 3600
     if hours > params.window_hours or conflict(a, b) or conflict(b, a):
         return False
+    if answers(a.acts, b.acts):
+        return False
     if a.countries and b.countries and not a.countries & b.countries:
         return False
     ev, share = event_evidence(a, b), params.bridge_share
@@ -733,10 +746,23 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
         return None
     if conflict(new, cand) or conflict(cand, new):
         return None
+    if answers(new.acts, cand.acts):
+        return None  # a measure answered in kind: two events, however alike
     ev = event_evidence(new, cand)
     if same_event(ev, params):
         return Match(cand.story_id, cand.cluster_id, 5, (ev.words + ev.names) / 2)
     return None
+
+
+def without_answers(
+    new: Profile, matches: Iterable[Match], candidates: Iterable[Profile]
+) -> list[Match]:
+    """``matches`` without the event-level ones into a cluster that holds an act the new
+    story answers in kind, or that answers its own (``ingest.acts``). A report of the first
+    expulsion that names neither state's act (an analysis, a reaction) matches both
+    reports, and would otherwise bring the answer into the first one's cluster."""
+    apart = {c.cluster_id for c in candidates if answers(new.acts, c.acts)}
+    return [m for m in matches if m.level != 5 or m.cluster_id not in apart]
 
 
 def anchored(

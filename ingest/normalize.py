@@ -251,7 +251,8 @@ def stored_parties(parties: tuple[str, ...], topics: tuple[str, ...]) -> tuple[s
 
 def _tags(tagger: Tagger, title: str, text: str, hits: dict[str, int]) -> _Tags:
     """Countries named, blocs named, and the states (or the EU) that are parties."""
-    title_countries, body_countries = tagger.mentions(title), tagger.mentions(text)
+    body_countries = tagger.mentions(text)
+    title_countries = tagger.mentions(title, context={m.code for m in body_countries})
     title_bodies, body_bodies = tagger.bodies(title), tagger.bodies(text)
 
     def with_eu(countries: list[Mention], bodies: list[Mention]) -> list[Mention]:

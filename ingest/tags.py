@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -224,14 +224,23 @@ class Tagger:
         """ISO alpha-2 codes of the countries ``text`` names, sorted."""
         return tuple(sorted({m.code for m in self.mentions(text)}))
 
-    def mentions(self, text: str) -> list[Mention]:
+    def mentions(self, text: str, context: Collection[str] = ()) -> list[Mention]:
         """Every naming of a country in ``text``, in order. An ambiguous alias counts only
-        when the same country is also named unambiguously (or it is a metonym at work)."""
+        when the same country is also named unambiguously (or it is a metonym at work).
+
+        ``context``: the countries the rest of the story names, when ``text`` is its
+        headline. In a headline set in Title Case every word is capitalised, so a capital
+        before a country's name says nothing of a first name ("Zambia Expels Zimbabwe
+        Diplomat"): a country the story names elsewhere counts there ("Tom Holland Stars
+        ..." still names no country)."""
         strong: list[Mention] = []
         weak: list[Mention] = []
+        lenient = frozenset(context) if context and _title_case(text) else frozenset()
         for start, alias in self._aliases_in(text):
             code = self.alias_country[alias]
-            if not code or (" " not in alias and self._inside_name(text, start)):
+            if not code:
+                continue
+            if " " not in alias and code not in lenient and self._inside_name(text, start):
                 continue
             mention = Mention(start, start + len(alias), code, self.alias_kind.get(alias, "names"))
             if alias not in self.ambiguous or self._metonym(text, start + len(alias), alias):
@@ -338,6 +347,18 @@ class Tagger:
         if match.group(1) in self.alias_country:  # "Iran France": two places, not a name
             return False
         return not _SENTENCE_END.search(before[: match.start()])
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+TITLE_CASE_MAX_WORDS = 30  # longer texts are prose, whatever their capitals
+
+
+def _title_case(text: str) -> bool:
+    """A headline in Title Case: three in four of its longer words capitalised."""
+    long = [w for w in _LETTER_WORD.findall(text) if len(w) >= 4]
+    if len(long) < 3 or len(long) > TITLE_CASE_MAX_WORDS:
+        return False
+    return sum(w[0].isupper() for w in long) * 4 >= len(long) * 3
 
 
 def _aliases(gazetteer: dict) -> dict[str, str]:

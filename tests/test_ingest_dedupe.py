@@ -257,6 +257,54 @@ def test_disjoint_countries_never_make_one_event():
     assert dedupe.score_pair(report, wire, PARAMS) is None
 
 
+EXPELS = (
+    "Lisbon expels two Moroccan diplomats over spying claims",
+    "Portugal expelled two Moroccan diplomats on Monday, accusing them of spying on Moroccan"
+    " dissidents in Lisbon. The foreign ministry in Rabat called the move unjustified and"
+    " promised a response to the expulsion of its diplomats.",
+)
+ANSWER = (
+    "Morocco retaliates by expelling two Portuguese diplomats",
+    "Morocco expelled two Portuguese diplomats on Wednesday in response to Lisbon's expulsion"
+    " of two Moroccan diplomats accused of spying on dissidents, the foreign ministry in Rabat"
+    " said.",
+)
+
+
+def test_a_measure_answered_in_kind_is_another_event():
+    first, answer = text_prof(*EXPELS, 1), text_prof(*ANSWER, 2, hours=48)
+    assert first.acts == {"expel:PT>MA"} and answer.acts == {"expel:MA>PT"}
+    plain = dataclasses.replace(answer, acts=frozenset())
+    assert dedupe.score_pair(plain, first, PARAMS) is not None  # alike enough, but for that
+    assert dedupe.score_pair(answer, first, PARAMS) is None
+    assert not dedupe.corroborates(answer, first, PARAMS)
+    # A copy is a copy, whatever its headline says.
+    copy = dataclasses.replace(answer, content_hash=first.content_hash)
+    assert dedupe.score_pair(copy, first, PARAMS) is not None
+
+
+def test_an_answer_does_not_join_through_a_report_without_an_act():
+    first, answer = text_prof(*EXPELS, 1), text_prof(*ANSWER, 2, hours=48)
+    essay = dataclasses.replace(text_prof(*EXPELS, 3, hours=20), acts=frozenset())
+    via_essay = Match(story_id=essay.story_id, cluster_id=first.cluster_id, level=5, score=0.4)
+    copy = Match(story_id=essay.story_id, cluster_id=first.cluster_id, level=4, score=1.6)
+    elsewhere = Match(story_id=9, cluster_id=999, level=5, score=0.3)
+    member = dataclasses.replace(essay, cluster_id=first.cluster_id)
+    kept = dedupe.without_answers(answer, [via_essay, copy, elsewhere], [first, member])
+    assert kept == [copy, elsewhere]
+
+
+def test_blob_without_acts_reads_as_none():
+    # Blobs written before acts were kept hold five feature fields.
+    fp = dedupe.fingerprint(*EXPELS, PARAMS)
+    blob = dedupe.pack_signatures(fp)
+    assert dedupe.unpack(blob, PARAMS).features == fp.features
+    five = blob.rsplit(b"\x1e", 1)[0]
+    old = dedupe.unpack(five, PARAMS).features
+    assert old is not None and old.acts == frozenset()
+    assert old == dataclasses.replace(fp.features, acts=frozenset())
+
+
 # --- decisions -------------------------------------------------------------------------------
 
 

@@ -147,6 +147,20 @@ def test_aliases_found(text: str, expected: set[str]) -> None:
     assert set(countries(text)) == expected
 
 
+def test_a_title_case_headline_names_what_its_story_names() -> None:
+    tagger = default_tagger()
+    title = "Zambia Expels Zimbabwe Diplomat, Gives 72 Hours To Leave"
+    body = "Zambia has expelled a Zimbabwean diplomat accused of meddling."
+    found = {m.code for m in tagger.mentions(title, {m.code for m in tagger.mentions(body)})}
+    assert found == {"ZM", "ZW"}
+    # A capital before a country's name is a first name where the story names no such
+    # country, and in sentence case, as before.
+    star = "Film Star Tom Holland Visits The Set"
+    assert tagger.mentions(star, {"US"}) == []
+    plain = "Zambia expels the diplomat Kevin Zimbabwe from the country"
+    assert {m.code for m in tagger.mentions(plain, {"ZW"})} == {"ZM"}
+
+
 def test_labeled_set_diplomatic_f1(labeled: list[Labeled]) -> None:
     report = evaluate(default_tagger(), labeled, MIN_SCORE)
     misjudged = [(t.item.id, t.score) for t in report.misjudged]

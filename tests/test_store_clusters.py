@@ -94,6 +94,47 @@ def test_hard_negatives_get_their_own_clusters(engine):
         assert len({cluster_of(conn, s) for s in (kazan, tianjin, lima, biden, june, july)}) == 6
 
 
+_EXPULSION = (
+    "Portugal expelled two Moroccan diplomats on Monday, accusing them of spying on Moroccan"
+    " dissidents in Lisbon. Morocco's foreign ministry called the expulsion unjustified and"
+    " promised a response."
+)
+_TIT_FOR_TAT = [  # (hours after the first, title, body)
+    (0, "Lisbon expels two Moroccan diplomats over spying claims", _EXPULSION),
+    (20, "Why the Lisbon expulsions matter", "An analysis. " + _EXPULSION),
+    (
+        46,
+        "Morocco retaliates by expelling two Portuguese diplomats",
+        "Morocco expelled two Portuguese diplomats on Wednesday in response to the expulsion"
+        " of two Moroccan diplomats accused of spying on Moroccan dissidents in Lisbon, the"
+        " foreign ministry said.",
+    ),
+]
+
+
+def test_an_expulsion_answered_in_kind_gets_its_own_cluster(engine):
+    # The analysis names no act, so it matches both reports; the answer must not join the
+    # first expulsion's cluster through it.
+    base = article("xi-ishiba-lima", "wire")
+    with engine.begin() as conn:
+        ids = [
+            add(
+                conn,
+                base,
+                title=title,
+                body_text=body,
+                url=f"https://example.org/{n}",
+                key=f"k{n}",
+                published=base.published + timedelta(hours=hours),
+                mentions=("MA", "PT"),
+                countries=("MA", "PT"),
+            )
+            for n, (hours, title, body) in enumerate(_TIT_FOR_TAT)
+        ]
+        first, essay, answer = (cluster_of(conn, i) for i in ids)
+        assert first == essay and answer != first
+
+
 def test_candidates_come_from_index_lookups_only(sqlite_url):
     # Query plans are read with SQLite's EXPLAIN QUERY PLAN, for every statement SQLite
     # runs (its trace callback: the lookups use the driver's cursor, past SQLAlchemy).

@@ -75,6 +75,7 @@ def assign_cluster(
     cands = lsh.candidates(conn, story_id, story, fp, params)
     by_id = {c.story_id: c for c in cands}
     matches = [m for c in cands if (m := dedupe.score_pair(new, c, params))]
+    matches = dedupe.without_answers(new, matches, cands)
     matches = _anchored(conn, new, matches, by_id, params)
     # Without a match the decision is a new cluster whatever the overrides say.
     blocked = overrides.blocked_for(conn, story_id) if matches else frozenset()

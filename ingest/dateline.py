@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from importlib import resources
 
 _DASH = r"(?:—|–|--|-|:)"
-# Capitals and small letters, accented ones too (BOGOTÁ, BRASÍLIA, RĪGA, ŁÓDŹ, Kraków).
-_EXTENDED = [chr(c) for c in range(0x100, 0x250)]
+# Capitals and small letters, accented ones too (BOGOTÁ, BRASÍLIA, RĪGA, ŁÓDŹ, Kraków, and
+# Latin Extended Additional's Vietnamese: CẦN THƠ, ĐÀ NẴNG).
+_EXTENDED = [chr(c) for c in (*range(0x100, 0x250), *range(0x1E00, 0x1F00))]
 _UP = "A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXTENDED if c.isupper())
 _LOW = "a-zß-öø-ÿ" + "".join(c for c in _EXTENDED if c.islower())
 _PLACE_CAPS = rf"[{_UP}][{_UP}.'’\-]+(?:[ /][{_UP}][{_UP}.'’\-]+){{0,4}}"

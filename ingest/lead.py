@@ -85,6 +85,7 @@ _SUMMARY = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
+_FULL_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")  # "(new)" ends no sentence
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 
@@ -96,6 +97,7 @@ _HEADER_ONLY = frozenset(
      "editor's note", "summary box", "summary point", "provenance line"]
 )  # fmt: skip
 MAX_DEK_BLOCKS = 2  # a standfirst between headline and byline: a sentence or two
+MAX_CELL_WORDS = 8  # a short line without a sentence's end: a caption, a table's cell
 
 
 def lead_junk(
@@ -203,7 +205,8 @@ def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
         if i == 0 and kinds[0] is None and n > 25:
             return None  # a paragraph first: the story (or its summary) has begun
         words += n
-        prose += kinds[i] is None
+        # A table's cells and a box's caption are short lines, not paragraphs of prose.
+        prose += kinds[i] is None and (n > MAX_CELL_WORDS or bool(_FULL_STOP.search(text)))
         if words > MAX_LEAD_WORDS or prose > MAX_DEK_BLOCKS or (n > 45 and kinds[i] is None):
             return None  # paragraphs of prose: the story has started already
     return None

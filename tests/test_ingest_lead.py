@@ -72,6 +72,8 @@ def test_the_story_itself_stays(texts: list[str]) -> None:
         ("SEOUL, Aug 14 (PWS) - South Korea", "SEOUL"),
         ("WASHINGTON, D.C. — The", "WASHINGTON"),
         ("BRASÍLIA — Lula received", "BRASÍLIA"),
+        ("CẦN THƠ — Pangasius farmers", "CẦN THƠ"),  # Latin Extended Additional
+        ("ĐÀ NẴNG, Vietnam (VNA) — The port", "ĐÀ NẴNG"),
         ("UPDATED — the story", None),
         ("Analysis: the story", None),
         ("Meanwhile - the story", None),
@@ -113,4 +115,8 @@ def test_a_key_points_box_ends_where_its_points_stop_looking_alike() -> None:
 def test_a_table_of_figures_does_not_hide_the_dateline() -> None:
     cells = ["Market snapshot", *(c for n in range(6) for c in (f"Bond {n}", f"9{n}.15"))]
     page = ["Talks open without figures; second round due in La Paz", "By Ana Quispe", *cells]
+    assert lead_junk([*page, LEAD, MORE], [TITLE])[0] == len(page)
+    # A standfirst, then a table whose row heads end in brackets: "(new)" ends no sentence.
+    rows = [c for n in range(2) for c in (f"Bolivia 203{n} (new)", f"6.4{n}%", "yield")]
+    page = ["Seven-year notes price at 6.45%; a local tranche at 15.25%", "Snapshot", *rows]
     assert lead_junk([*page, LEAD, MORE], [TITLE])[0] == len(page)

@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from ingest_speed import feed_xml  # noqa: E402
 
 from ingest.clean import html_to_text  # noqa: E402
+from ingest.digest import digest_item  # noqa: E402
 from ingest.errors import ExtractError  # noqa: E402
 from ingest.extract import extract_article  # noqa: E402
 from ingest.model import Fetched, SourceSpec  # noqa: E402
 from ingest.parse import parse_feed  # noqa: E402
-from ingest.pipeline import digest_item  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "corpus" / "article-extraction" / "html"
 Story = tuple[str, str]  # title, body text

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from communique.settings import Settings, load_settings
 from communique.wiring import context, store
-from ingest import lead, pipeline, tail
+from ingest import digest, lead, pipeline, tail
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
@@ -201,7 +201,7 @@ def show_story(
     out.print()
     try:
         if page is not None:
-            story = pipeline.digest_item(item, page, spec, key, datetime.now(UTC))
+            story = digest.digest_item(item, page, spec, key, datetime.now(UTC))
         else:
             story = pipeline.prepare_story(fetcher, spec, item, key, datetime.now(UTC))
     except CommuniqueError as e:

@@ -41,3 +41,12 @@ def _watch(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(POLL_SECONDS)
     os._exit(1)
+
+
+def pool_worker_start(parent: int) -> None:
+    """A process-pool worker's initializer: it dies with ``parent`` and ignores SIGINT and
+    SIGTERM (the parent decides when it stops, after in-flight items are stored). Kept here,
+    away from the wiring, so that a spawned worker imports only what digesting needs."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)

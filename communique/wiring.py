@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -16,7 +15,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from communique import memory
-from communique.lifetime import die_with_parent
+from communique.lifetime import pool_worker_start
 from communique.settings import Settings
 from ingest import pipeline
 from ingest.errors import ConfigError
@@ -102,7 +101,7 @@ def cpu_pool() -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_worker_start,
+        initializer=pool_worker_start,
         initargs=(os.getpid(),),
     )
     # Start the workers now: a spawned worker imports the pipeline first, which the first
@@ -110,12 +109,6 @@ def cpu_pool() -> ProcessPoolExecutor:
     for _ in range(workers):
         pool.submit(os.getpid)
     return pool
-
-
-def _worker_start(parent: int) -> None:
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def pipeline_context(

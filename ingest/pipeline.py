@@ -10,11 +10,9 @@ so one broken source never stops a run.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, MutableMapping
@@ -22,19 +20,25 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_complete
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from ingest import repeats, schedule
-from ingest.dedupe import DedupeParams, Fingerprint, fingerprint
-from ingest.errors import CommuniqueError, ExtractError, FetchError
-from ingest.extract import extract_article
+from ingest.dedupe import DedupeParams, Fingerprint
+from ingest.digest import (
+    Digest,
+    DigestJob,
+    digest_batch,
+    digest_item,
+    feed_html_of,
+)
+from ingest.errors import CommuniqueError, FetchError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import article_key, item_key, raw_hash
 from ingest.listing import read_listing
-from ingest.model import Article, Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
-from ingest.normalize import needs_full_text, normalize
+from ingest.model import Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
+from ingest.normalize import needs_full_text
 from ingest.shown import redact, shown
 from ingest.store import changes, locks
 from ingest.store import sources as source_rows
@@ -44,6 +48,7 @@ from ingest.store.engine import reading
 from ingest.store.retention import pruned_keys
 
 log = logging.getLogger("communique.ingest")
+T = TypeVar("T")
 
 # The source a thread is working on, so log lines of the leaves (fetch, extract, ...) can
 # carry it too: communique's log filter reads it.  A ContextVar is per thread, per task.
@@ -112,14 +117,6 @@ class SourceReport:
     @property
     def ok(self) -> bool:
         return self.outcome != "error"
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """What the process pool makes of one item: the story and its dedupe fingerprint."""
-
-    story: Story
-    fingerprint: Fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +257,7 @@ def _prepare_all(
         known = story_rows.known_items(conn, state.id, by_key)
         pruned = pruned_keys(conn, state.id, set(by_key) - set(known))
         recent = story_rows.recent_endings(conn, state.id, HISTORY)
-    pending: list[_Pending] = []
+    batch = _Batches(ctx.cpu, spec, ctx.dedupe)
     slog = source_log(spec.name, state.url)
     for key, item in by_key.items():
         if ctx.stop.is_set():
@@ -279,10 +276,8 @@ def _prepare_all(
         except CommuniqueError as e:
             _drop(report, slog, item, key, e)
             continue
-        job = _submit(
-            ctx.cpu, digest_and_fingerprint, item, page, spec, key, ctx.clock(), ctx.dedupe
-        )
-        pending.append(_Pending(key, item, raw, old, page, job))
+        batch.add(_Pending(key, item, raw, old, DigestJob(item, page, key, ctx.clock())))
+    pending = batch.close()
     with timer("normalize"):
         done = _results(pending, report, slog)
         done = _without_repeated_tails(ctx, spec, done, recent, report, slog)
@@ -295,14 +290,58 @@ def _prepare_all(
 HISTORY = 30  # the source's latest stored stories whose endings ``repeats`` compares
 
 
-@dataclass(frozen=True, slots=True)
+BATCH = 8  # items sent to the process pool at once: few enough that one source keeps
+# both cores busy, many enough that what crosses per batch (the spec, the params) is paid
+# once for several items
+
+
+@dataclass(slots=True)
 class _Pending:
     key: str
     item: RawItem
     raw: str
     known: story_rows.Known | None
-    page: Fetched | None
-    job: Future[Digest]
+    job: DigestJob
+    batch: Future[list[Digest | CommuniqueError]] | None = None
+    index: int = 0
+
+    def result(self) -> Digest | CommuniqueError:
+        assert self.batch is not None
+        return self.batch.result()[self.index]
+
+
+class _Batches:
+    """Sends a source's items to the process pool ``BATCH`` at a time, as they are ready."""
+
+    def __init__(
+        self,
+        cpu: Executor | None,
+        spec: SourceSpec,
+        params: DedupeParams,
+        repeated: frozenset[int] = frozenset(),
+    ) -> None:
+        self.cpu, self.spec, self.params, self.repeated = cpu, spec, params, repeated
+        self.sent: list[_Pending] = []
+        self.waiting: list[_Pending] = []
+
+    def add(self, pending: _Pending) -> None:
+        self.waiting.append(pending)
+        if len(self.waiting) >= BATCH:
+            self._send()
+
+    def close(self) -> list[_Pending]:
+        """Send what is left; every item added, in order, each with its batch."""
+        if self.waiting:
+            self._send()
+        return self.sent
+
+    def _send(self) -> None:
+        jobs = [p.job for p in self.waiting]
+        future = _submit(self.cpu, digest_batch, jobs, self.spec, self.params, self.repeated)
+        for index, p in enumerate(self.waiting):
+            p.batch, p.index = future, index
+        self.sent += self.waiting
+        self.waiting = []
 
 
 def _results(
@@ -310,10 +349,11 @@ def _results(
 ) -> list[tuple[_Pending, Digest]]:
     done = []
     for p in pending:
-        try:
-            done.append((p, p.job.result()))
-        except CommuniqueError as e:
-            _drop(report, slog, p.item, p.key, e)
+        got = p.result()
+        if isinstance(got, CommuniqueError):
+            _drop(report, slog, p.item, p.key, got)
+        else:
+            done.append((p, got))
     return done
 
 
@@ -332,26 +372,10 @@ def _without_repeated_tails(
     if not again:
         return done
     slog.info("%d stories end in blocks the source repeats: cleaned again", len(again))
-    jobs = {
-        p.key: _submit(
-            ctx.cpu,
-            digest_and_fingerprint,
-            p.item,
-            p.page,
-            spec,
-            p.key,
-            d.story.first_seen,
-            ctx.dedupe,
-            found,
-        )
-        for p, d in again
-    }
-    redone = {
-        p.key: d
-        for p, d in _results(
-            [dataclasses.replace(p, job=jobs[p.key]) for p, _ in again], report, slog
-        )
-    }
+    batch = _Batches(ctx.cpu, spec, ctx.dedupe, found)
+    for p, _ in again:
+        batch.add(_Pending(p.key, p.item, p.raw, p.known, p.job))
+    redone = {p.key: d for p, d in _results(batch.close(), report, slog)}
     return [(p, redone.get(p.key, d)) for p, d in done]
 
 
@@ -393,10 +417,10 @@ def _drop(
     slog.warning("item %s dropped: %s", item.url or key, error)
 
 
-def _submit(cpu: Executor | None, fn: Callable[..., Digest], *args: object) -> Future[Digest]:
+def _submit(cpu: Executor | None, fn: Callable[..., T], *args: object) -> Future[T]:
     if cpu is not None:
         return cpu.submit(fn, *args)
-    done: Future[Digest] = Future()
+    done: Future[T] = Future()
     try:
         done.set_result(fn(*args))
     except Exception as e:
@@ -420,70 +444,12 @@ def fetch_page(fetcher: Fetcher, spec: SourceSpec, item: RawItem) -> Fetched | N
     try:
         return fetcher.get(item.url, robots=spec.robots, accept=HTML_ACCEPT)
     except FetchError as e:
-        if not _feed_html(item).strip():
+        if not feed_html_of(item).strip():
             raise
         source_log(spec.name, spec.url).info(
             "article %s not fetched (%s); keeping the feed's text", item.url, e
         )
         return None
-
-
-def digest_item(
-    item: RawItem,
-    page: Fetched | None,
-    spec: SourceSpec,
-    key: str,
-    now: datetime,
-    repeated: frozenset[int] = frozenset(),
-) -> Story:
-    """The CPU-heavy part of one item: extract its page, then normalize. A pure function of
-    its arguments, so it can run in another process."""
-    article = choose_article(item, page, spec)
-    return normalize(item, article, spec, now=now, key=key, repeated=repeated)
-
-
-def digest_and_fingerprint(
-    item: RawItem,
-    page: Fetched | None,
-    spec: SourceSpec,
-    key: str,
-    now: datetime,
-    params: DedupeParams,
-    repeated: frozenset[int] = frozenset(),
-) -> Digest:
-    """``digest_item``, then the story's dedupe fingerprint: the CPU-heavy half of
-    clustering, done here so the one store writer only seeks and writes."""
-    story = digest_item(item, page, spec, key, now, repeated)
-    return Digest(story, fingerprint(story.title, story.body_text, params))
-
-
-def choose_article(item: RawItem, page: Fetched | None, spec: SourceSpec) -> Article | None:
-    """The extracted page, or None when there is none, it is not an article but the feed has
-    text, or (full_text = "auto") the feed's own text is longer."""
-    if page is None:
-        return None
-    feed_html = _feed_html(item)
-    try:
-        article = extract_article(page, spec.article)
-    except ExtractError:
-        if not feed_html.strip():
-            raise
-        return None
-    if spec.full_text == "auto" and _text_len(feed_html) > _text_len(article.body_html):
-        return dataclasses.replace(article, body_html=feed_html)
-    return article
-
-
-def _feed_html(item: RawItem) -> str:
-    return item.content_html or item.summary_html or ""
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _text_len(html: str) -> int:
-    # A rough measure is enough to tell a summary from a full text.
-    return len(" ".join(_TAG.sub(" ", html).split()))
 
 
 def _write(ctx: Context, source_id: int, prepared: list[Prepared], report: SourceReport) -> None:

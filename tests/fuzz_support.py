@@ -20,11 +20,11 @@ from feeds.query import FeedItem, Member
 from feeds.render import FeedView, render_atom, render_json, render_rss
 from feeds.spec import FeedSpec, SiteSpec
 from feeds.story_page import story_page
+from ingest.digest import digest_item
 from ingest.errors import CommuniqueError
 from ingest.identity import item_key
 from ingest.model import Fetched, SourceSpec, Story
 from ingest.parse import parse_feed
-from ingest.pipeline import digest_item
 
 SOURCE = SourceSpec(name="fuzz", url="https://fuzz.example/feed.xml", full_text="never")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

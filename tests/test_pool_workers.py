@@ -1,0 +1,50 @@
+"""The process pool's workers: they digest batches and load only what digesting needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from communique.wiring import cpu_pool
+from ingest.dedupe import DedupeParams
+from ingest.digest import Digest, DigestJob, digest_batch
+from ingest.errors import CommuniqueError
+from ingest.model import RawItem, SourceSpec
+from tests import pool_probe
+
+SPEC = SourceSpec(name="pool", url="https://pool.example/feed.xml")
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+BODY = "<p>" + " ".join(["Ministers from Peru and Bolivia met in La Paz on Tuesday."] * 8) + "</p>"
+
+
+def _job(n: int, html: str) -> DigestJob:
+    item = RawItem(
+        source="pool", guid=None, title=f"Story {n}", url=f"https://pool.example/{n}",
+        content_html=html,
+    )  # fmt: skip
+    return DigestJob(item, None, f"k{n}", NOW)
+
+
+def test_a_worker_loads_the_digest_path_only() -> None:
+    # Spawned workers import their initializer's module and the task's: not the store,
+    # the fetcher or the feeds (a second of CPU and tens of MB per worker).
+    pool = cpu_pool()
+    try:
+        assert pool.submit(pool_probe.loaded_besides_digest).result(timeout=120) == []
+    finally:
+        pool.shutdown()
+
+
+def test_a_batch_keeps_order_and_loses_only_a_bad_item() -> None:
+    jobs = [
+        _job(0, BODY),
+        DigestJob(RawItem("pool", None, None, None), None, "k1", NOW),
+        _job(2, BODY),
+    ]
+    pool = cpu_pool()
+    try:
+        got = pool.submit(digest_batch, jobs, SPEC, DedupeParams()).result(timeout=120)
+    finally:
+        pool.shutdown()
+    assert [type(g) for g in got] == [Digest, type(got[1]), Digest]
+    assert isinstance(got[1], CommuniqueError)
+    assert [g.story.key for g in got if isinstance(g, Digest)] == ["k0", "k2"]

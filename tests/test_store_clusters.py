@@ -15,7 +15,7 @@ from communique.cli import build_parser
 from ingest import dedupe
 from ingest.dedupe import DedupeParams
 from ingest.errors import StoreError
-from ingest.store import cluster_views, overrides
+from ingest.store import cluster_views, lsh, overrides
 from ingest.store import clusters as cl
 from ingest.store.engine import open_store
 from ingest.store.schema import cluster_overrides, clusters, lsh_bands, sources, stories
@@ -284,6 +284,38 @@ def test_revision_keeps_the_cluster_and_replaces_bands(engine):
         assert cl.assign_cluster(conn, story_id, revised, PARAMS).cluster_id == before
         count = sa.select(sa.func.count()).where(lsh_bands.c.story_id == story_id)
         assert conn.execute(count).scalar_one() == PARAMS.bands + PARAMS.event_bands
+
+
+def test_a_kept_profile_follows_its_story_and_its_cluster(engine):
+    # Profiles are kept between lookups; a new version of the story, or its cluster
+    # merged into another, must show at once.
+    wire = article("iran-e3-geneva", "wire")
+    with engine.begin() as conn:
+        story_id = add(conn, wire)
+        first = lsh.profiles(conn, [story_id], PARAMS)[0]
+        assert lsh.profiles(conn, [story_id], PARAMS)[0] is first  # kept
+        new_title = "E3 and Iran end Geneva round without a deal"
+        revised = dataclasses.replace(quality.story_of(wire), title=new_title)
+        fp = dedupe.fingerprint(revised.title, revised.body_text, PARAMS)
+        conn.execute(
+            sa.update(stories)
+            .where(stories.c.id == story_id)
+            .values(
+                title=new_title,
+                revision=stories.c.revision + 1,
+                minhash=dedupe.pack_signatures(fp),
+            )
+        )
+        again = lsh.profiles(conn, [story_id], PARAMS)[0]
+        assert again.terms == fp.features.terms != first.terms
+        other = add(conn, article("modi-xi-kazan", "wire"))
+        conn.execute(
+            sa.update(stories)
+            .where(stories.c.id == story_id)
+            .values(cluster_id=cluster_of(conn, other))
+        )
+        moved = lsh.profiles(conn, [story_id], PARAMS)[0]
+        assert moved.cluster_id == cluster_of(conn, other) and moved.terms == again.terms
 
 
 def test_a_copy_of_two_clusters_merges_them_and_the_older_id_survives(engine):

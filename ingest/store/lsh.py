@@ -7,8 +7,10 @@ Candidates come only from index lookups: ``stories.content_hash`` (level 3) and
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -229,9 +231,69 @@ def _lookup_sql(p: str, exact: int, n: int) -> str:
 
 
 def profiles(conn: sa.Connection, ids: Sequence[int], params: DedupeParams) -> list[dedupe.Profile]:
-    """Candidates as scoring sees them, from their stored signatures and features; a story
-    whose blob is missing or unreadable (as after a recovery) has them computed from its
-    text, which is then read for that story only."""
+    """Candidates as scoring sees them, in ascending id order. A recent story is a
+    candidate of many later ones, and making its profile from its row cost more than
+    reading the row's head: profiles are kept (``_KEPT``) under the head as the driver
+    gives it (id, revision, text hash, time, title, countries, blob size), so a profile is
+    reused only for the same stored version of the same story (its cluster apart, which
+    merges and joins change), whatever store or reused row id it comes from."""
+    if not ids:
+        return []
+    rows = _raw_rows(conn, ids)
+    found: dict[int, dedupe.Profile] = {}
+    with _KEPT_LOCK:
+        for story_id, (cluster_id, raw) in rows.items():
+            key = (raw, params)
+            kept = _KEPT.get(key)
+            if kept is None:
+                continue
+            if kept.cluster_id != cluster_id:
+                kept = _KEPT[key] = dataclasses.replace(kept, cluster_id=cluster_id)
+            _KEPT.move_to_end(key)
+            found[story_id] = kept
+    for profile in _read_profiles(conn, [i for i in rows if i not in found], params):
+        found[profile.story_id] = profile
+        with _KEPT_LOCK:
+            _KEPT[(rows[profile.story_id][1], params)] = profile
+            while len(_KEPT) > KEPT_PROFILES:
+                _KEPT.popitem(last=False)
+    return [found[i] for i in sorted(found)]
+
+
+# A profile holds the story's decoded word sets, shared with ``dedupe``'s blob cache (as
+# many entries) while both keep it; 2,048 cost 24 MB more at peak in bench/ingest_speed.py.
+KEPT_PROFILES = 1024
+RawRow = tuple[object, ...]  # a story's head, as the driver gives it
+_KEPT: OrderedDict[tuple[RawRow, DedupeParams], dedupe.Profile] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+
+
+def _raw_rows(conn: sa.Connection, ids: Sequence[int]) -> dict[int, tuple[int | None, RawRow]]:
+    """Each story's cluster, and its head: what tells one stored version of a story from
+    another, unconverted. Through the driver's cursor: this runs for every story stored."""
+    p = _placeholder(conn)
+    sql = (
+        "SELECT id, cluster_id, revision, content_hash, published_at, title,"
+        f" CAST(mentions AS TEXT), length(minhash) FROM {stories.name}"
+        f" WHERE id IN ({', '.join([p] * len(ids))})"
+    )
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, tuple(int(i) for i in ids))
+        return {
+            int(row[0]): (None if row[1] is None else int(row[1]), (row[0], *row[2:]))
+            for row in cursor.fetchall()
+        }
+    finally:
+        cursor.close()
+
+
+def _read_profiles(
+    conn: sa.Connection, ids: Sequence[int], params: DedupeParams
+) -> list[dedupe.Profile]:
+    """Profiles from the stories' stored signatures and features; a story whose blob is
+    missing or unreadable (as after a recovery) has them computed from its text, which is
+    then read for that story only."""
     if not ids:
         return []
     rows = conn.execute(_CANDIDATES, {"keys": list(ids)}).all()

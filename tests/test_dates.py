@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from ingest import dates
 from ingest.dates import choose_published, has_time, parse_date
 
 NOW = datetime(2025, 7, 1, tzinfo=UTC)
@@ -84,3 +85,29 @@ def test_a_listing_day_gives_way_to_the_page_time_on_that_day() -> None:
 def test_gmt_offsets_mean_ahead_of_utc(raw: str, expected: datetime) -> None:
     # dateutil reads "GMT+5" the POSIX way (behind UTC); news pages never mean that.
     assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Mon, 02 Mar 2026 09:15:00 +0300",
+        "Tue, 3 Mar 2026 23:59:59 -0530",
+        "02 Mar 2026 09:15 GMT",
+        "Thu, 29 Feb 2024 12:00:00 Z",
+    ],
+)
+def test_rfc822_dates_read_directly_as_dateutil_reads_them(raw: str) -> None:
+    # RSS dates skip dateutil (ten times the cost); the answer must not change.
+    slow = dates.dateparser.parse(
+        dates._tidy(raw), parserinfo=dates._NAMES, default=dates._DEFAULT, fuzzy=True
+    )
+    assert dates._rfc822(raw) == slow
+    assert dates.parse_date(raw) == slow.astimezone(UTC)
+
+
+def test_other_zone_names_and_impossible_dates_are_left_to_dateutil() -> None:
+    assert dates._rfc822("Mon, 02 Mar 2026 09:15:00 EST") is None
+    # dateutil knows no "UT": the time is then read in the source's zone, as before.
+    assert dates._rfc822("Wed, 04 Mar 2026 00:00:00 UT") is None
+    assert dates.parse_date("Mon, 02 Mar 2026 09:15:00 EST") is not None
+    assert dates._rfc822("Mon, 31 Feb 2026 09:15:00 +0000") is None

@@ -20,18 +20,45 @@ from __future__ import annotations
 
 import re
 
-from ingest.tags import default_tagger
+from ingest.tags import Mention, default_tagger
 
-# The act's word, one group per kind. "Ban" only as a verb: the noun is as often the other
-# side's ("Manila raised the durian ban in Xiamen").
+# The act's word, one group per kind, with what must follow a word that is not an act on
+# its own ("orders ... out", "declares ... persona non grata", "recalls ... ambassador").
+# "Ban" only as a verb: the noun is as often the other side's ("Manila raised the durian
+# ban in Xiamen").
+_SOON = r"(?=(?:\W+[\w'’-]+){{0,{n}}}?\W+(?:{what})\b)"
 _ACT = re.compile(
-    r"\b(?:(expels?|expelled|expelling|expulsions?|order(?:s|ed)?(?=(?:\W+\w+){0,5}?\W+out\b))"
-    r"|(sanction(?:s|ed|ing)?)"
+    r"\b(?:(expels?|expelled|expelling|expulsions?|kick(?:s|ed)?(?=\W+out\b)"
+    rf"|order(?:s|ed)?{_SOON.format(n=3, what='out|to leave')}"
+    rf"|gives?{_SOON.format(n=5, what='to leave')}"
+    rf"|declar(?:es|ed){_SOON.format(n=4, what='persona non grata')})"
+    r"|(sanction(?:s|ed|ing)?|blacklist(?:s|ed|ing)?)"
     r"|(tariffs?|duties|levies|counter-tariffs?)"
-    r"|(bans|banned|banning|embargoes))\b",
+    r"|(bans|banned|banning|bars|barred|barring|embargoes)"
+    rf"|(recall(?:s|ed|ing)?{_SOON.format(n=2, what='ambassadors?|envoys?|high commissioners?')})"
+    rf"|(clos(?:es|ed|ing)|shut(?:s|ting)?){_SOON.format(n=3, what='embass(?:y|ies)|consulates?')})"
+    r"\b",
     re.I,
 )
-_KINDS = ("expel", "sanction", "tariff", "ban")
+_KINDS = ("expel", "sanction", "tariff", "ban", "recall", "close")
+# Undoing a measure: the words just before the act's word ("lifts sanctions on", "to drop
+# most tariffs on") or right after it ("duties cut on").
+_EASING = re.compile(
+    r"\b(?:lift(?:s|ed|ing)?|eas(?:e|es|ed|ing)|cut(?:s|ting)?|scrap(?:s|ped|ping)?"
+    r"|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|end(?:s|ed|ing)?|suspend(?:s|ed|ing)?"
+    r"|waiv(?:e|es|ed|ing)|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|halv(?:e|es|ed|ing)"
+    r"|roll(?:s|ed)? back)\b(?:\W+[\w'’-]+){0,2}?\W*$",
+    re.I,
+)
+_EASED = re.compile(r"\W+(?:relief|cuts?|lifted|eased|scrapped|removed|waived)\b", re.I)
+_PAIRED = re.compile(r"\s*(?:[-–—/&]|and)\s*")  # "Colombia–Ecuador", "Kenya and Uganda"
+# "expelled by Ghana", "barred from Uganda": the state after the participle acts.
+_AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?")
+_TO_LEAVE = re.compile(r"(?:\W+[\w'’-]+){0,3}?\W+to leave\s+(?:the\s+)?", re.I)
+# "China hits Canada with tariffs": the state between "hits" and "with" is the target.
+_HIT_WITH = re.compile(
+    r"\bhit(?:s|ting)?\s+(?:back\s+at\s+)?(?P<target>.+?)\s+with\s+(?:\S+\s+){0,3}$"
+)
 
 
 def directed_acts(title: str, body: str = "") -> frozenset[str]:
@@ -44,14 +71,54 @@ def directed_acts(title: str, body: str = "") -> frozenset[str]:
     named = tagger.mentions(title, context)
     acts = set()
     for word in _ACT.finditer(title):
-        after = [m.code for m in named if m.start >= word.end()]
-        if not after:
-            continue
-        target = after[0]
-        actors = [m.code for m in named if m.end <= word.start() and m.code != target]
-        if actors and word.lastindex:
-            acts.add(f"{_KINDS[word.lastindex - 1]}:{actors[-1]}>{target}")
+        if _EASING.search(title, max(0, word.start() - 30), word.start()) or _EASED.match(
+            title, word.end()
+        ):
+            continue  # lifting, easing or cutting a measure is no measure taken
+        pair = _direction(title, word, named)
+        if pair and word.lastindex:
+            acts.add(f"{_KINDS[word.lastindex - 1]}:{pair[0]}>{pair[1]}")
     return frozenset(acts)
+
+
+def _direction(title: str, word: re.Match[str], named: list[Mention]) -> tuple[str, str] | None:
+    """(actor, target) of one act's word, from where the states stand around it."""
+    before = [m for m in named if m.end <= word.start()]
+    after = [m for m in named if m.start >= word.end()]
+    agent = _AGENT.match(title, word.end())
+    leave = _TO_LEAVE.match(title, word.end())
+    if agent and after and after[0].start == agent.end():
+        return _acted_on(after[0].code, before)  # "Nigerian diplomats expelled by Ghana"
+    if leave and after and after[0].start == leave.end():
+        return _acted_on(after[0].code, before)  # "Algerian officials ordered to leave France"
+    if before and not title[before[-1].end : word.start()].strip(" '’s"):
+        # "Chinese tariffs on Canadian canola", "Canada hit with Chinese tariffs"
+        if len(before) > 1 and _PAIRED.fullmatch(title, before[-2].end, before[-1].start):
+            return None  # "the Colombia–Ecuador tariff war": both sides, no direction
+        actor = before[-1].code
+        return _on(actor, after) or _acted_on(actor, before[:-1])
+    hit = _HIT_WITH.search(title, 0, word.start())
+    if hit:
+        inside = [m for m in before if hit.start("target") <= m.start < hit.end("target")]
+        first = [m for m in before if m.end <= hit.start()]
+        if inside and first and first[-1].code != inside[0].code:
+            return first[-1].code, inside[0].code  # "China hits Canada with tariffs"
+    if not after:
+        return None
+    target = after[0].code
+    actors = [m.code for m in before if m.code != target]
+    return (actors[-1], target) if actors else None
+
+
+def _acted_on(actor: str, before: list[Mention]) -> tuple[str, str] | None:
+    """The actor, and the nearest state before the act that is not it."""
+    targets = [m.code for m in before if m.code != actor]
+    return (actor, targets[-1]) if targets else None
+
+
+def _on(actor: str, after: list[Mention]) -> tuple[str, str] | None:
+    targets = [m.code for m in after if m.code != actor]
+    return (actor, targets[0]) if targets else None
 
 
 def answers(a: frozenset[str], b: frozenset[str]) -> bool:

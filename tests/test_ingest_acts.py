@@ -29,6 +29,37 @@ def test_directed_acts_read_from_the_headline(title: str, acts: set[str]) -> Non
     assert directed_acts(title) == acts
 
 
+# Headlines written for these tests (not from any corpus): the ways a measure is told.
+@pytest.mark.parametrize(
+    ("title", "acts"),
+    [
+        ("Oslo declares Russian attaché persona non grata", {"expel:NO>RU"}),
+        ("Kenya gives Somali envoy 48 hours to leave", {"expel:KE>SO"}),
+        ("Ghana kicks out two Nigerian diplomats", {"expel:GH>NG"}),
+        ("Nigerian diplomats expelled by Ghana over visa row", {"expel:GH>NG"}),
+        ("Two Algerian officials ordered to leave France", {"expel:FR>DZ"}),
+        ("Chile recalls ambassador from Argentina", {"recall:CL>AR"}),
+        ("Argentina recalls its envoy to Chile in protest", {"recall:AR>CL"}),
+        ("China hits Canada with tariffs on canola", {"tariff:CN>CA"}),
+        ("Canada hit with Chinese tariffs on canola", {"tariff:CN>CA"}),
+        ("India imposes retaliatory duties on US almonds", {"tariff:IN>US"}),
+        ("Britain blacklists Iranian shipping firms", {"sanction:GB>IR"}),
+        ("Iranian shipping firms sanctioned by Britain", {"sanction:GB>IR"}),
+        ("Uganda bars Kenyan sugar imports", {"ban:UG>KE"}),
+        ("Kenyan eggs barred from Uganda", {"ban:UG>KE"}),
+        ("Serbia closes Croatian consulate in Novi Sad", {"close:RS>HR"}),
+        # Undoing a measure is not taking one; a pair of states has no direction.
+        ("Canada to drop most retaliatory tariffs on U.S. goods", set()),
+        ("EU lifts sanctions on Syrian banks", set()),
+        ("Israel slaps East Jerusalem sanctions on Jordanian clerics", {"sanction:IL>JO"}),
+        ("Oman trade pact in force; duties cut on Indian exports", set()),
+        ("Leaders sign deal to end Colombia–Ecuador tariff war", set()),
+    ],
+)
+def test_the_ways_a_measure_is_told(title: str, acts: set[str]) -> None:
+    assert directed_acts(title) == acts
+
+
 def test_a_title_case_headline_reads_the_states_its_story_names() -> None:
     # Every word is capitalised, so "Expels" before "Togo" is no first name: the story's
     # text, which names Togo, settles it.

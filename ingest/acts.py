@@ -41,6 +41,10 @@ _ACT = re.compile(
     re.I,
 )
 _KINDS = ("expel", "sanction", "tariff", "ban", "recall", "close")
+_NOUNS = frozenset(
+    ["expulsion", "expulsions", "sanction", "sanctions", "tariff", "tariffs", "duties",
+     "levies", "counter-tariff", "counter-tariffs", "embargoes"]
+)  # fmt: skip
 # Undoing a measure: the words just before the act's word ("lifts sanctions on", "to drop
 # most tariffs on") or right after it ("duties cut on").
 _EASING = re.compile(
@@ -91,7 +95,7 @@ def _direction(title: str, word: re.Match[str], named: list[Mention]) -> tuple[s
         return _acted_on(after[0].code, before)  # "Nigerian diplomats expelled by Ghana"
     if leave and after and after[0].start == leave.end():
         return _acted_on(after[0].code, before)  # "Algerian officials ordered to leave France"
-    if before and not title[before[-1].end : word.start()].strip(" '’s"):
+    if before and _owner(title, before[-1], word):
         # "Chinese tariffs on Canadian canola", "Canada hit with Chinese tariffs"
         if len(before) > 1 and _PAIRED.fullmatch(title, before[-2].end, before[-1].start):
             return None  # "the Colombia–Ecuador tariff war": both sides, no direction
@@ -106,8 +110,23 @@ def _direction(title: str, word: re.Match[str], named: list[Mention]) -> tuple[s
     if not after:
         return None
     target = after[0].code
+    # A bare name right before a measure named by a noun is its object ("Japan widens Russia
+    # sanctions to ..."), when another state stands before it to act.
+    noun = word.group().lower() in _NOUNS
+    if noun and len(before) > 1 and not title[before[-1].end : word.start()].strip():
+        before = before[:-1]
     actors = [m.code for m in before if m.code != target]
     return (actors[-1], target) if actors else None
+
+
+def _owner(title: str, mention: Mention, word: re.Match[str]) -> bool:
+    """Does the state right before the act's word own it: "Chinese tariffs", "Ouagadougou's
+    expulsion"? A bare name is as often the measure's object: "Russia sanctions" are
+    sanctions on Russia."""
+    between = title[mention.end : word.start()]
+    if mention.kind == "demonyms":
+        return not between.strip()
+    return between.strip() in ("'s", "’s")
 
 
 def _acted_on(actor: str, before: list[Mention]) -> tuple[str, str] | None:

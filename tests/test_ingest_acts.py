@@ -54,6 +54,9 @@ def test_directed_acts_read_from_the_headline(title: str, acts: set[str]) -> Non
         ("Israel slaps East Jerusalem sanctions on Jordanian clerics", {"sanction:IL>JO"}),
         ("Oman trade pact in force; duties cut on Indian exports", set()),
         ("Leaders sign deal to end Colombia–Ecuador tariff war", set()),
+        # A bare name before the measure is its object as often as its actor.
+        ("Japan widens Russia sanctions to Chinese suppliers", {"sanction:JP>CN"}),
+        ("Beijing's expulsion of Lithuanian envoy", {"expel:CN>LT"}),
     ],
 )
 def test_the_ways_a_measure_is_told(title: str, acts: set[str]) -> None:

@@ -115,11 +115,36 @@ class Gates:
 
     literals: tuple[str, ...]
     automaton: AhoCorasick
+    # (topic index, pattern) by gate literal, and those with no literal (always counted):
+    # a text holds few of the literals, so only their patterns need counting.
+    gated: dict[str, tuple[tuple[int, Pattern], ...]]
+    ungated: tuple[tuple[int, Pattern], ...]
 
     @classmethod
     def of(cls, topics: Sequence[Topic]) -> Gates:
         literals = tuple(dict.fromkeys(g for t in topics for p in t.patterns for g in p.gates))
-        return cls(literals, AhoCorasick(literals or ("\x00",)))
+        gated: dict[str, list[tuple[int, Pattern]]] = {}
+        ungated = []
+        for i, topic in enumerate(topics):
+            for pattern in topic.patterns:
+                for gate in pattern.gates:
+                    gated.setdefault(gate, []).append((i, pattern))
+                if not pattern.gates:
+                    ungated.append((i, pattern))
+        return cls(
+            literals,
+            AhoCorasick(literals or ("\x00",)),
+            {gate: tuple(patterns) for gate, patterns in gated.items()},
+            tuple(ungated),
+        )
+
+    def candidates(self, found: dict[str, list[int]]) -> list[tuple[int, Pattern]]:
+        """The patterns that may match a text whose gate literals are ``found``, each once."""
+        seen: dict[int, tuple[int, Pattern]] = {id(p): (i, p) for i, p in self.ungated}
+        for gate in found:
+            for i, pattern in self.gated.get(gate, ()):
+                seen.setdefault(id(pattern), (i, pattern))
+        return list(seen.values())
 
     def find(self, text: str) -> GateHits:
         lowered = text.lower()
@@ -257,8 +282,15 @@ class Tagger:
     def topic_hits(self, text: str) -> dict[str, int]:
         """Matches per topic, for the topics matched at least their ``min_hits`` times."""
         found = self.gates.find(text)
-        hits = {t.name: (t.count(text, found), t.min_hits) for t in self.topics}
-        return {name: n for name, (n, least) in hits.items() if n and n >= least}
+        if found is None:
+            counts = [t.count(text, found) for t in self.topics]
+        else:
+            counts = [0] * len(self.topics)
+            for i, pattern in self.gates.candidates(found):
+                counts[i] += pattern.count(text, found)
+        return {
+            t.name: n for t, n in zip(self.topics, counts, strict=True) if n and n >= t.min_hits
+        }
 
     def diplomatic(
         self, hits: dict[str, int], parties: Sequence[str], others: Sequence[str]

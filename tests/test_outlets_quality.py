@@ -26,9 +26,9 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     floors = {
         "body F1": 0.98,
         "junk_tail removed": 0.98,  # 0.990
-        "starts clean": 0.97,
+        "starts clean": 0.97,  # 0.985
         "first paragraph kept": 0.99,
-        "dateline found": 0.97,
+        "dateline found": 0.98,  # 0.989
         "time within 2 min": 0.98,
     }
     for name, floor in floors.items():
@@ -37,9 +37,10 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     assert got["organizations P/R/F1"][2] >= 0.97, got["organizations P/R/F1"]
     precision, recall, _ = got["diplomacy P/R/F1"]
     assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]
-    # Independent reports and analyses of one event cluster less well than copies.
+    # Independent reports and analyses of one event cluster less well than copies. (Eighth
+    # session: the label audit and the answer-in-kind veto, 0.873/0.851 -> 0.928/0.846.)
     precision, recall, _ = got["cluster pairs P/R/F1"]
-    assert precision >= 0.85 and recall >= 0.82, got["cluster pairs P/R/F1"]  # 0.873, 0.851
+    assert precision >= 0.91 and recall >= 0.82, got["cluster pairs P/R/F1"]  # 0.928, 0.846
 
 
 def test_check_shows_parties_mentions_organizations_and_cuts(

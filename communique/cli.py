@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--recover", metavar="NEW.db", type=Path, help="copy what can be read into a new store"
     )
-    _clusters(command("clusters", "clusters", "list, show, split and merge story clusters"))
+    _clusters(command("clusters", "clusters", "list, show, explain, split, merge story clusters"))
     return parser
 
 
@@ -176,6 +176,9 @@ def _clusters(parser: argparse.ArgumentParser) -> None:
     p.add_argument("cluster_ids", type=int, nargs=2, metavar="ID")
     p.add_argument("--note", help="why, kept with the override")
     p.set_defaults(func=where + "cmd_merge")
+    p = sub.add_parser("explain", help="why two stories are, or are not, one story")
+    p.add_argument("story_ids", type=int, nargs=2, metavar="STORY_ID")
+    p.set_defaults(func=where + "cmd_explain")
 
 
 def _common_options(parser: argparse.ArgumentParser, default: object) -> None:

@@ -1,5 +1,5 @@
-"""``communique clusters ...``: look at story clusters and correct them by hand (the
-arguments are defined in ``communique.cli``).
+"""``communique clusters ...``: look at story clusters, ask why two stories are or are not
+one, and correct them by hand (the arguments are defined in ``communique.cli``).
 
 Splits and merges are recorded as overrides that later ingests respect.
 """
@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
+from ingest import dedupe
+from ingest.dedupe import DedupeParams
 from ingest.errors import StoreError
 from ingest.shown import shown
-from ingest.store import cluster_views, overrides
+from ingest.store import cluster_views, lsh, overrides
 from ingest.store.engine import reading
 
 
@@ -80,6 +82,46 @@ def cmd_merge(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int
         return _fail(str(e))
     _console().print(f"clusters {a} and {b} are now cluster {keep}")
     return 0
+
+
+def cmd_explain(args: argparse.Namespace, engine: sa.Engine, settings: Any) -> int:
+    """Why two stories are, or are not, one story: the steps of the pair decision."""
+    a, b = args.story_ids
+    if a == b:
+        return _fail(f"story {a} is one story with itself")
+    params = settings.dedupe if settings is not None else DedupeParams()
+    with reading(engine) as conn:
+        heads = cluster_views.story_heads(conn, [a, b])
+        profiles = {p.story_id: p for p in lsh.profiles(conn, [a, b], params)}
+    for story_id in (a, b):
+        if story_id not in heads:
+            return _fail(f"no story {story_id}")
+    console = _console()
+    for story_id in (a, b):
+        h = heads[story_id]
+        when = h.published.strftime("%Y-%m-%d %H:%M")
+        console.print(f"story {story_id}  {when}  {shown(h.outlet)}  cluster {h.cluster_id}")
+        console.print(f"  {shown(h.title)}")
+    checks, level = dedupe.explain(profiles[a], profiles[b], params)
+    for check in checks:
+        console.print(f"{'ok  ' if check.passed else 'NO  '}{check.name}: {shown(check.detail)}")
+    verdict = _LEVELS[level] if level else f"kept apart ({checks[-1].name})"
+    console.print(f"verdict: {verdict}")
+    together = heads[a].cluster_id is not None and heads[a].cluster_id == heads[b].cluster_id
+    console.print(
+        f"now: {'in one cluster' if together else 'in different clusters'}"
+        + (
+            ""
+            if together == (level is not None)
+            else " (a story joins its best match's cluster only when it also matches the"
+            " cluster's representative, and clusters merge through stories that match both;"
+            " an operator's split or merge holds)"
+        )
+    )
+    return 0
+
+
+_LEVELS = {3: "one story: the same text", 4: "one story: a copy", 5: "one story: the same event"}
 
 
 def _fail(message: str) -> int:

@@ -315,7 +315,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def clusters(args: argparse.Namespace, settings: Settings) -> int:
     if not hasattr(args, "func"):
-        err.print("communique clusters: say what to do (list, show, split, merge); see --help")
+        what = "list, show, explain, split, merge"
+        err.print(f"communique clusters: say what to do ({what}); see --help")
         return 2
     return int(args.func(args, store(settings), settings))
 

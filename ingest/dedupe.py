@@ -16,6 +16,7 @@ with numpy; the stored values are the low 32 bits, enough to estimate Jaccard si
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -763,6 +764,84 @@ def without_answers(
     reports, and would otherwise bring the answer into the first one's cluster."""
     apart = {c.cluster_id for c in candidates if answers(new.acts, c.acts)}
     return [m for m in matches if m.level != 5 or m.cluster_id not in apart]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One step of ``score_pair`` as an operator reads it: what it looked at, and whether
+    the two stories got past it."""
+
+    name: str
+    detail: str
+    passed: bool
+
+
+def explain(a: Profile, b: Profile, params: DedupeParams) -> tuple[list[Check], int | None]:
+    """The steps ``score_pair`` takes for ``a`` against ``b``, each with what it saw, and
+    the level (3-5) at which they are one story, or None when they are kept apart (the
+    last step says why). The same decisions as ``score_pair`` (a test holds them together),
+    spelled out for ``communique clusters explain``."""
+    hours = abs((a.published - b.published).total_seconds()) / 3600
+    if a.content_hash == b.content_hash:
+        return [Check("same text", "the two texts are identical", True)], 3
+    text = jaccard(a.text_sig, b.text_sig)
+    copy = text >= params.near_duplicate and hours <= params.duplicate_window_hours
+    checks = [
+        Check(
+            "copy",
+            f"text similarity {text:.2f} (a copy from {params.near_duplicate:g}, within "
+            f"{params.duplicate_window_hours:g} h; {hours:.1f} h apart)",
+            copy,
+        )
+    ]
+    if copy:
+        return checks, 4
+    checks.append(
+        Check("time", f"{hours:.1f} h apart (one event within {params.window_hours:g} h)", True)
+    )
+    if hours > params.window_hours:
+        return [*checks[:-1], dataclasses.replace(checks[-1], passed=False)], None
+    shared = sorted(a.countries & b.countries)
+    apart = bool(a.countries and b.countries and not shared)
+    detail = f"{', '.join(sorted(a.countries)) or '-'} / {', '.join(sorted(b.countries)) or '-'}"
+    checks.append(Check("countries named", detail + (": none shared" if apart else ""), not apart))
+    if apart:
+        return checks, None
+    missing = _unnamed_principals(a, b) + _unnamed_principals(b, a)
+    checks.append(
+        Check("people", f"the other never names {', '.join(missing)}" if missing else
+              "each names the people the other's headline is about", not missing)
+    )  # fmt: skip
+    if missing:
+        return checks, None
+    answered = answers(a.acts, b.acts)
+    acts = f"{', '.join(sorted(a.acts)) or '-'} / {', '.join(sorted(b.acts)) or '-'}"
+    checks.append(
+        Check(
+            "answer in kind", acts + (": one answers the other" if answered else ""), not answered
+        )
+    )
+    if answered:
+        return checks, None
+    ev = event_evidence(a, b)
+    one = same_event(ev, params)
+    checks.append(
+        Check(
+            "event",
+            f"content words {ev.words:.2f} (from {params.event_similarity:g}), names "
+            f"{ev.names:.2f} (from {params.actor_similarity:g}), lead actors named "
+            f"{ev.cover:.2f} (from {params.actor_coverage:g})",
+            one,
+        )
+    )
+    return checks, 5 if one else None
+
+
+def _unnamed_principals(a: Profile, b: Profile) -> list[str]:
+    """``a``'s principals that ``b`` never names (``conflict``), when ``b`` has some."""
+    if not b.principals:
+        return []
+    return sorted(p for p in a.principals if not _mentions(b, p.split()))
 
 
 def anchored(

@@ -407,3 +407,35 @@ def test_clustering_quality_on_the_demo_web(order):
     assert q.precision >= 0.98, detail
     assert q.recall >= 0.95, detail
     assert q.clusters == q.events, detail
+
+
+# --- explanations ----------------------------------------------------------------------------
+
+
+def test_explain_decides_as_score_pair_on_every_pair_of_the_corpus():
+    # `communique clusters explain` spells out score_pair's steps: it must reach the same
+    # decision, at the same level, for every pair (the corpus's copies, rewrites, reports
+    # and hard negatives, and the answer in kind below).
+    profiles = [prof(a, n) for n, a in enumerate(CORPUS)]
+    profiles += [text_prof(*EXPELS, 900), text_prof(*ANSWER, 901, hours=48)]
+    seen = set()
+    for a in profiles:
+        for b in profiles:
+            if a is b:
+                continue
+            match = dedupe.score_pair(a, b, PARAMS)
+            checks, level = dedupe.explain(a, b, PARAMS)
+            assert level == (match.level if match else None), (a.story_id, b.story_id)
+            assert checks[-1].passed == (level is not None)
+            seen.add(level)
+    assert seen == {None, 3, 4, 5}
+
+
+def test_explain_says_why_two_stories_are_kept_apart():
+    first, answer = text_prof(*EXPELS, 1), text_prof(*ANSWER, 2, hours=48)
+    checks, level = dedupe.explain(answer, first, PARAMS)
+    assert level is None and checks[-1].name == "answer in kind"
+    assert "expel:MA>PT / expel:PT>MA" in checks[-1].detail
+    biden, ishiba = text_prof(*XI_BIDEN, 3), text_prof(*XI_ISHIBA, 4, hours=-20)
+    checks, level = dedupe.explain(biden, ishiba, PARAMS)
+    assert level is None and checks[-1].name == "people" and "biden" in checks[-1].detail

@@ -467,3 +467,34 @@ def test_cli_list_show_split_merge(engine, capsys):
     assert f"now cluster {cid}" in capsys.readouterr().out
     assert run_cli(engine, "clusters", "show", "9999") == 1
     assert "no cluster 9999" in capsys.readouterr().err
+
+
+def test_cli_explain_says_why(engine, capsys):
+    base = article("xi-ishiba-lima", "wire")
+    with engine.begin() as conn:
+        ids = [
+            add(
+                conn,
+                base,
+                title=title,
+                body_text=body,
+                url=f"https://example.org/{n}",
+                key=f"k{n}",
+                published=base.published + timedelta(hours=hours),
+                mentions=("MA", "PT"),
+                countries=("MA", "PT"),
+            )
+            for n, (hours, title, body) in enumerate(_TIT_FOR_TAT)
+        ]
+        wire = add(conn, article("us-ukraine-jeddah", "wire"))
+        copy = add(conn, article("us-ukraine-jeddah", "copy"))
+    first, _, answer = ids
+    assert run_cli(engine, "clusters", "explain", str(answer), str(first)) == 0
+    out = capsys.readouterr().out
+    assert "NO  answer in kind: expel:MA>PT / expel:PT>MA" in out
+    assert "verdict: kept apart (answer in kind)" in out and "in different clusters" in out
+    assert run_cli(engine, "clusters", "explain", str(copy), str(wire)) == 0
+    out = capsys.readouterr().out
+    assert "verdict: one story: a copy" in out and "now: in one cluster" in out
+    assert run_cli(engine, "clusters", "explain", str(wire), "9999") == 1
+    assert "no story 9999" in capsys.readouterr().err

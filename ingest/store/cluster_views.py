@@ -3,7 +3,7 @@ the output feeds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -126,3 +126,25 @@ class ClusterTree:
             out.update(found)
             frontier = set(found)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class StoryHead:
+    story_id: int
+    outlet: str
+    title: str
+    published: datetime
+    cluster_id: int | None
+
+
+def story_heads(conn: sa.Connection, ids: Sequence[int]) -> dict[int, StoryHead]:
+    """Outlet, title, time and live cluster of each of ``ids`` that exists."""
+    cols = (stories.c.id, stories.c.outlet, stories.c.title, stories.c.published_at)
+    rows = conn.execute(sa.select(*cols, stories.c.cluster_id).where(stories.c.id.in_(ids)))
+    heads = {}
+    for r in rows:
+        cluster = resolve(conn, r.cluster_id) if r.cluster_id is not None else None
+        heads[int(r.id)] = StoryHead(
+            int(r.id), r.outlet or "", r.title or "", r.published_at, cluster
+        )
+    return heads

@@ -112,25 +112,30 @@ _TIT_FOR_TAT = [  # (hours after the first, title, body)
 ]
 
 
+def add_tit_for_tat(conn: sa.Connection) -> list[int]:
+    """The expulsion, an analysis of it, and the expulsion that answers it, as stories."""
+    base = article("xi-ishiba-lima", "wire")
+    return [
+        add(
+            conn,
+            base,
+            title=title,
+            body_text=body,
+            url=f"https://example.org/{n}",
+            key=f"k{n}",
+            published=base.published + timedelta(hours=hours),
+            mentions=("MA", "PT"),
+            countries=("MA", "PT"),
+        )
+        for n, (hours, title, body) in enumerate(_TIT_FOR_TAT)
+    ]
+
+
 def test_an_expulsion_answered_in_kind_gets_its_own_cluster(engine):
     # The analysis names no act, so it matches both reports; the answer must not join the
     # first expulsion's cluster through it.
-    base = article("xi-ishiba-lima", "wire")
     with engine.begin() as conn:
-        ids = [
-            add(
-                conn,
-                base,
-                title=title,
-                body_text=body,
-                url=f"https://example.org/{n}",
-                key=f"k{n}",
-                published=base.published + timedelta(hours=hours),
-                mentions=("MA", "PT"),
-                countries=("MA", "PT"),
-            )
-            for n, (hours, title, body) in enumerate(_TIT_FOR_TAT)
-        ]
+        ids = add_tit_for_tat(conn)
         first, essay, answer = (cluster_of(conn, i) for i in ids)
         assert first == essay and answer != first
 
@@ -470,22 +475,8 @@ def test_cli_list_show_split_merge(engine, capsys):
 
 
 def test_cli_explain_says_why(engine, capsys):
-    base = article("xi-ishiba-lima", "wire")
     with engine.begin() as conn:
-        ids = [
-            add(
-                conn,
-                base,
-                title=title,
-                body_text=body,
-                url=f"https://example.org/{n}",
-                key=f"k{n}",
-                published=base.published + timedelta(hours=hours),
-                mentions=("MA", "PT"),
-                countries=("MA", "PT"),
-            )
-            for n, (hours, title, body) in enumerate(_TIT_FOR_TAT)
-        ]
+        ids = add_tit_for_tat(conn)
         wire = add(conn, article("us-ukraine-jeddah", "wire"))
         copy = add(conn, article("us-ukraine-jeddah", "copy"))
     first, _, answer = ids

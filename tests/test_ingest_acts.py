@@ -84,3 +84,20 @@ def test_an_act_answered_in_kind_is_another_event() -> None:
     # A round-up naming both acts shares one with each report.
     both = first | answer
     assert not answers(both, answer) and not answers(first, both)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Kenya expels Somali envoy", "Somali envoy expelled by Kenya"),
+        ("Kenya expels Somali envoy", "Somalia condemns Kenya's expulsion of its envoy"),
+        ("Kenya expels Somali envoy", "Somalia vows to respond after Kenya expels envoy"),
+        ("Kenya expels Somali envoy", "Kenya, Somalia trade expulsions"),
+        ("Kenya expels Somali envoy", "After Kenya expelled Somalis, Mogadishu expels Kenyan"),
+    ],
+)
+def test_reports_of_one_act_never_answer_each_other(one: str, other: str) -> None:
+    # Headlines written for this test: the same expulsion told another way, a reaction to
+    # it, or a round-up naming both acts.
+    assert not answers(directed_acts(one), directed_acts(other))
+    assert answers(directed_acts(one), directed_acts("Somalia retaliates, expels Kenyan envoy"))

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from communique.settings import Settings, load_settings
 from communique.wiring import context, store
-from ingest import digest, lead, pipeline, tail
+from ingest import acts, digest, lead, pipeline, tail
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
@@ -221,6 +221,8 @@ def show_story(
         "mentions": ", ".join(story.mentions),
         "orgs": ", ".join(story.organizations),
         "topics": f"{', '.join(story.topics) or '-'}  (diplomacy score {story.score:.2f})",
+        # The headline's measures, which keep an answer in kind apart from the act it answers.
+        "acts": ", ".join(sorted(acts.directed_acts(story.title, story.body_text))),
     }
     for name, value in fields.items():
         out.print(f"  {name + ':':<11}{shown(value or '-')}")

@@ -55,6 +55,7 @@ def test_check_shows_parties_mentions_organizations_and_cuts(
         config.write_text(config_text(half, server.base, tmp_path / "s.db"))
         assert main(["--config", str(config), "check", "The Daily Buzz World"]) == 0
     out = capsys.readouterr().out
-    for field in ("parties:", "mentions:", "orgs:", "cut at start:", "cut at end:"):
+    for field in ("parties:", "mentions:", "orgs:", "acts:", "cut at start:", "cut at end:"):
         assert field in out, field
+    assert "expel:ZA>RW" in out  # "South Africa Orders Two Rwandan Diplomats Out as ..."
     assert "generated question" in out and "the title repeated" in out

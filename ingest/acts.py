@@ -9,9 +9,10 @@ An act is read from the headline only: ``kind:ACTOR>TARGET`` (``expel:DZ>FR``), 
 target is the first state named after the act's word and the actor the nearest state named
 before it that is not the target ("Moscow answers Tallinn with expulsion of Estonian
 counsellor": RU>EE; "Zambia orders Zimbabwean diplomat out": ZM>ZW). A headline that names
-no state on one side has no act. Only measures that are answered in kind are read:
-expulsions, sanctions, tariffs and duties, bans; a summons or a protest answers an act
-without being a second one of its kind.
+no state on one side has no act; neither has undoing a measure ("lifts sanctions on").
+Only measures that are answered in kind are read: expulsions, sanctions, tariffs and
+duties, bans, recalls of ambassadors, closures of missions; a summons or a protest answers
+an act without being a second one of its kind.
 
 Pure: the text in, the acts out (``ingest.dedupe`` keeps them with a story's features).
 """

@@ -689,7 +689,7 @@ def conflict(a: Profile, b: Profile) -> bool:
     and "Xi meets Ishiba" at the same summit share the place, the day and most names, but
     the second never names Biden.  A story about no one in particular (a clash, a treaty
     text) is not held against a later "Marcos says ..." about it."""
-    return bool(b.principals) and any(not _mentions(b, p.split()) for p in a.principals)
+    return bool(_unnamed_principals(a, b))
 
 
 def _mentions(p: Profile, name: Sequence[str]) -> bool:
@@ -838,7 +838,7 @@ def explain(a: Profile, b: Profile, params: DedupeParams) -> tuple[list[Check], 
 
 
 def _unnamed_principals(a: Profile, b: Profile) -> list[str]:
-    """``a``'s principals that ``b`` never names (``conflict``), when ``b`` has some."""
+    """``a``'s principals that ``b`` never names, when ``b`` has some (``conflict``)."""
     if not b.principals:
         return []
     return sorted(p for p in a.principals if not _mentions(b, p.split()))

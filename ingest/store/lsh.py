@@ -12,6 +12,7 @@ import functools
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -162,12 +163,17 @@ def _run_lookup(
     if not params:
         return []
     sql = _lookup_sql(_placeholder(conn), limit if content_hash is not None else 0, len(keys))
-    # The driver's own cursor, in the connection's transaction: a lookup reads a few hundred
-    # rows, and SQLAlchemy's per-row result handling cost more than the seeks.
+    return [(int(k), int(i)) for k, i in _driver_rows(conn, sql, tuple(params))]
+
+
+def _driver_rows(conn: sa.Connection, sql: str, params: Sequence[object]) -> list[Any]:
+    """Rows through the driver's own cursor, in the connection's transaction: the lookups
+    run for every story stored, and SQLAlchemy's per-row result handling cost more than
+    their seeks."""
     cursor = conn.connection.cursor()
     try:
-        cursor.execute(sql, tuple(params))
-        return [(int(k), int(i)) for k, i in cursor.fetchall()]
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 
@@ -190,21 +196,9 @@ def _run_lookup_pg(
     conn: sa.Connection, content_hash: str, keys: Sequence[BandKey], limit: int
 ) -> list[tuple[int, int]]:
     """``_run_lookup`` for PostgreSQL, all ``keys`` at once (see ``_LOOKUP_PG``)."""
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(
-            _LOOKUP_PG,
-            (
-                content_hash,
-                limit + 1,
-                [k[0] for k in keys],
-                [k[1] for k in keys],
-                [k[2] for k in keys],
-            ),
-        )
-        return [(int(k), int(i)) for k, i in cursor.fetchall()]
-    finally:
-        cursor.close()
+    arrays = ([k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys])
+    rows = _driver_rows(conn, _LOOKUP_PG, (content_hash, limit + 1, *arrays))
+    return [(int(k), int(i)) for k, i in rows]
 
 
 @functools.lru_cache(maxsize=32)
@@ -270,22 +264,17 @@ _KEPT_LOCK = threading.Lock()
 
 def _raw_rows(conn: sa.Connection, ids: Sequence[int]) -> dict[int, tuple[int | None, RawRow]]:
     """Each story's cluster, and its head: what tells one stored version of a story from
-    another, unconverted. Through the driver's cursor: this runs for every story stored."""
+    another, unconverted."""
     p = _placeholder(conn)
     sql = (
         "SELECT id, cluster_id, revision, content_hash, published_at, title,"
         f" CAST(mentions AS TEXT), length(minhash) FROM {stories.name}"
         f" WHERE id IN ({', '.join([p] * len(ids))})"
     )
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql, tuple(int(i) for i in ids))
-        return {
-            int(row[0]): (None if row[1] is None else int(row[1]), (row[0], *row[2:]))
-            for row in cursor.fetchall()
-        }
-    finally:
-        cursor.close()
+    return {
+        int(row[0]): (None if row[1] is None else int(row[1]), (row[0], *row[2:]))
+        for row in _driver_rows(conn, sql, tuple(int(i) for i in ids))
+    }
 
 
 def _read_profiles(

@@ -32,6 +32,17 @@ def read_listing(spec: SourceSpec, fetched: Fetched, fetcher: Fetcher, now: date
     """The items of ``fetched``, read as ``spec.kind`` says."""
     if spec.kind == "sitemap":
         return read_sitemaps(spec, fetched, fetcher, now)
+    return read_one(spec, fetched)
+
+
+def reads_alone(spec: SourceSpec) -> bool:
+    """Is the listing read from its own bytes (``read_one``), fetching nothing more? Such a
+    reading is pure, and may run in the process pool."""
+    return spec.kind != "sitemap"
+
+
+def read_one(spec: SourceSpec, fetched: Fetched) -> ParsedFeed:
+    """The items of a feed or a listing page, from its bytes alone."""
     if spec.kind == "html":
         return scrape_listing(spec, fetched) if spec.scrape else read_ld_listing(spec, fetched)
     return parse_feed(spec, fetched)

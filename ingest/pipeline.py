@@ -36,7 +36,7 @@ from ingest.digest import (
 from ingest.errors import CommuniqueError, FetchError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import article_key, item_key, raw_hash
-from ingest.listing import read_listing
+from ingest.listing import read_listing, read_one, reads_alone
 from ingest.model import Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
 from ingest.normalize import needs_full_text
 from ingest.shown import redact, shown
@@ -219,7 +219,7 @@ def _run(
         _succeed(ctx, state, report, fetched, body_hash or state.body_hash, None)
         return
     with timer("parse"):
-        parsed = read_listing(spec, fetched, ctx.fetcher, ctx.clock())
+        parsed = _read(ctx, spec, fetched)
     report.found = len(parsed.items) + len(parsed.dropped)
     _record_unread(report, source_log(spec.name, state.url), parsed)
     prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
@@ -239,6 +239,15 @@ def _run(
         report.seen,
     )
     _succeed(ctx, state, report, fetched, body_hash, parsed.title)
+
+
+def _read(ctx: Context, spec: SourceSpec, fetched: Fetched) -> ParsedFeed:
+    """The source's items. A feed or listing page is read in the process pool: parsing one
+    is a sixth of what the writer's process did in a cold run, and held the GIL the writer
+    needs (bench/ingest_speed.py, profiled)."""
+    if reads_alone(spec):
+        return _submit(ctx.cpu, read_one, spec, fetched).result()
+    return read_listing(spec, fetched, ctx.fetcher, ctx.clock())
 
 
 def _prepare_all(

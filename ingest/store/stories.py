@@ -40,13 +40,34 @@ def known_items(conn: sa.Connection, source_id: int, keys: Iterable[str]) -> dic
     return found
 
 
+# Identity lookups run for every story stored, so their statements are built once:
+# building one (its cache key) cost more than running it.
+_KNOWN = (stories.c.id, stories.c.raw_hash, stories.c.revision)
+_source: sa.BindParameter[int] = sa.bindparam("source")
+_BY_ARTICLE = (
+    sa.select(*_KNOWN)
+    .where(stories.c.source_id == _source, stories.c.article_key == sa.bindparam("key"))
+    .limit(1)
+)
+_BY_TEXT = (
+    sa.select(*_KNOWN)
+    .where(stories.c.source_id == _source, stories.c.content_hash == sa.bindparam("hash"))
+    .limit(1)
+)
+_BY_TITLE = (
+    sa.select(*_KNOWN)
+    .where(
+        stories.c.source_id == _source,
+        stories.c.published_at.between(sa.bindparam("since"), sa.bindparam("until")),
+        stories.c.title == sa.bindparam("title"),
+    )
+    .limit(1)
+)
+
+
 def find_article(conn: sa.Connection, source_id: int, key: str) -> Known | None:
     """The source's stored story with this article key (same article, other URL)."""
-    row = conn.execute(
-        sa.select(stories.c.id, stories.c.raw_hash, stories.c.revision)
-        .where(stories.c.source_id == source_id, stories.c.article_key == key)
-        .limit(1)
-    ).first()
+    row = conn.execute(_BY_ARTICLE, {"source": source_id, "key": key}).first()
     return Known(*row) if row else None
 
 
@@ -57,21 +78,18 @@ def find_moved(conn: sa.Connection, source_id: int, story: Story) -> Known | Non
     """The source's stored story that ``story`` is, published again at a new URL (a domain
     move, http to https, an edited slug): the same text, or the same title published at
     the same time. Daily columns share a title, but not a publication time."""
-    cols = (stories.c.id, stories.c.raw_hash, stories.c.revision)
-    same_text = sa.select(*cols).where(
-        stories.c.source_id == source_id, stories.c.content_hash == story.content_hash
-    )
     # A short text (a teaser, an empty body) is no fingerprint of one article.
-    row = conn.execute(same_text.limit(1)).first() if story.word_count >= 30 else None
+    row = None
+    if story.word_count >= 30:
+        row = conn.execute(_BY_TEXT, {"source": source_id, "hash": story.content_hash}).first()
     if row is None and story.title:
-        same_title = sa.select(*cols).where(
-            stories.c.source_id == source_id,
-            stories.c.published_at.between(
-                story.published - MOVED_WITHIN, story.published + MOVED_WITHIN
-            ),
-            stories.c.title == story.title,
-        )
-        row = conn.execute(same_title.limit(1)).first()
+        window = {
+            "source": source_id,
+            "since": story.published - MOVED_WITHIN,
+            "until": story.published + MOVED_WITHIN,
+            "title": story.title,
+        }
+        row = conn.execute(_BY_TITLE, window).first()
     return Known(*row) if row else None
 
 

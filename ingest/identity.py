@@ -9,6 +9,7 @@ and AMP markers, so a source that changes its links' decoration does not store t
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from ingest.model import RawItem
 from ingest.urls import article_identity, canonical_url
@@ -39,6 +40,20 @@ def item_key(item: RawItem) -> str:
     if url := item_url(item):
         return "url:" + url
     return "hash:" + _sha(item.title, item.summary_html, item.content_html)
+
+
+def item_keys(items: Sequence[RawItem]) -> list[str]:
+    """Each item's ``item_key``, except where the feed gives one guid to different articles
+    (a misconfigured CMS reusing "?p=9580"): that guid identifies none of them, so they are
+    known by their links. Keeping the first would drop the others as repeats of it."""
+    keys = [item_key(item) for item in items]
+    links: dict[str, set[str | None]] = {}
+    for key, item in zip(keys, items, strict=True):
+        links.setdefault(key, set()).add(item_url(item))
+    return [
+        "url:" + url if key.startswith("guid:") and len(links[key]) > 1 and url else key
+        for key, url in zip(keys, (item_url(item) for item in items), strict=True)
+    ]
 
 
 def article_key(item: RawItem, key: str) -> str:

@@ -35,7 +35,7 @@ from ingest.digest import (
 )
 from ingest.errors import CommuniqueError, FetchError
 from ingest.fetch import HTML_ACCEPT, Fetcher
-from ingest.identity import article_key, item_key, raw_hash
+from ingest.identity import article_key, item_keys, raw_hash
 from ingest.listing import read_listing, read_one, reads_alone
 from ingest.model import Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
 from ingest.normalize import needs_full_text
@@ -260,8 +260,9 @@ def _prepare_all(
 ) -> list[Prepared]:
     """Normalize the items that are new or changed; count the ones seen before."""
     by_key: dict[str, RawItem] = {}
-    for item in items:
-        by_key.setdefault(item_key(item), item)  # a feed listing one item twice: first wins
+    items = list(items)
+    for key, item in zip(item_keys(items), items, strict=True):
+        by_key.setdefault(key, item)  # a feed listing one item twice: first wins
     with reading(ctx.engine) as conn:
         known = story_rows.known_items(conn, state.id, by_key)
         pruned = pruned_keys(conn, state.id, set(by_key) - set(known))

@@ -152,6 +152,30 @@ def test_identity_falls_back_from_guid_to_link_to_content(
     assert keys[0].startswith("hash:") and keys[1] == "url:" + site.url("/a/2")
 
 
+def test_a_guid_the_feed_gives_two_articles_identifies_neither(
+    sqlite_url: str, site: FixtureSite
+) -> None:
+    engine = open_store(sqlite_url)
+    guid = "<guid isPermaLink='false'>http://alpine.example/?p=9580</guid>"
+    first = RSS_ITEM.format(title="Talks in Geneva", link=site.url("/a/1"), guid=guid, body=BODY)
+    other = RSS_ITEM.format(
+        title="Oil output passes a record",
+        link=site.url("/a/2"),
+        guid=guid,
+        body="GEORGETOWN — Guyana's oil output passed 900,000 barrels a day in March, the "
+        "energy ministry said, as a fourth production ship reached full capacity off the coast "
+        "and officials promised a review of how the revenue fund is spent.",
+    )
+    site.add("/feed.xml", feed(first, other), content_type="application/rss+xml")
+    assert run(engine, one_source(site))[0].new == 2
+    # Polled again: both are known by their links, and a repeat is still one story.
+    site.add("/feed.xml", feed(first, other, first), content_type="application/rss+xml")
+    assert run(engine, one_source(site))[0].new == 0
+    with engine.connect() as conn:
+        keys = sorted(conn.execute(sa.select(stories.c.item_key)).scalars())
+    assert keys == ["url:" + site.url("/a/1"), "url:" + site.url("/a/2")]
+
+
 @pytest.mark.parametrize(
     "variant",
     [

@@ -180,3 +180,29 @@ def test_over_the_wire_with_wrong_charset(site: FixtureSite) -> None:
         got = fetcher.get(site.url("/p"), robots=False, accept="text/html")
     article = extract_article(got, None)
     assert "Affaires étrangères" in html_to_text(article.body_html)
+
+
+def test_a_story_told_in_bare_divs_beside_paragraphs_is_kept_whole() -> None:
+    # Blogger writes a post's paragraphs as <div>s with "<div><br></div>" between them;
+    # an appended block in <p>s after them must not become the whole story.
+    sentences = [
+        "HANOI: Vietnam and the Philippines agreed on Friday to set up a hotline between the "
+        "command centres of their coast guards, amid tension with China at sea.",
+        "The arrangement was signed in the Vietnamese capital by the chiefs of the two coast "
+        "guards, and provides for a first joint search-and-rescue drill next year.",
+        "It builds on a memorandum agreed when the Philippine president visited Hanoi in "
+        "January, officials from both sides told reporters after the signing.",
+        "Both countries have clashed repeatedly with Chinese vessels near disputed reefs, and "
+        "diplomats said the hotline was meant to keep incidents from escalating.",
+    ]
+    divs = "<div><br /></div>".join(f"<div>{s}</div>" for s in sentences)
+    html = (
+        "<html><head><title>Hotline</title></head><body><div class='post-body entry-content'>"
+        f"{divs}<h3>What does this mean for the region?</h3><p>The agreement is a clear sign "
+        "that claimant states are increasingly willing to work together, experts believe.</p>"
+        "<p>All eyes will be on how Beijing responds to this growing partnership.</p>"
+        "</div></body></html>"
+    )
+    text = html_to_text(extract_article(fetched(html.encode()), None).body_html)
+    for sentence in sentences[1:]:
+        assert sentence in text

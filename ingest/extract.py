@@ -190,10 +190,12 @@ def generic_body(html: str, url: str | None = None) -> str:
 
 # Elements that make a <div> a layout box rather than a paragraph of its own.
 _BLOCKS = frozenset(
-    "address article aside blockquote details dialog dd div dl dt fieldset figcaption figure"
-    " footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section table ul"
-    " iframe script style noscript video audio canvas svg select textarea button".split()
-)
+    ["address", "article", "aside", "blockquote", "details", "dialog", "dd", "div", "dl", "dt",
+     "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+     "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "ul",
+     "iframe", "script", "style", "noscript", "video", "audio", "canvas", "svg", "select",
+     "textarea", "button"]
+)  # fmt: skip
 _MIN_DIV_PARAGRAPH = 40  # characters: shorter inline-only boxes are labels, bylines, buttons
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -183,26 +184,17 @@ def test_over_the_wire_with_wrong_charset(site: FixtureSite) -> None:
 
 
 def test_a_story_told_in_bare_divs_beside_paragraphs_is_kept_whole() -> None:
-    # Blogger writes a post's paragraphs as <div>s with "<div><br></div>" between them;
-    # an appended block in <p>s after them must not become the whole story.
-    sentences = [
-        "HANOI: Vietnam and the Philippines agreed on Friday to set up a hotline between the "
-        "command centres of their coast guards, amid tension with China at sea.",
-        "The arrangement was signed in the Vietnamese capital by the chiefs of the two coast "
-        "guards, and provides for a first joint search-and-rescue drill next year.",
-        "It builds on a memorandum agreed when the Philippine president visited Hanoi in "
-        "January, officials from both sides told reporters after the signing.",
-        "Both countries have clashed repeatedly with Chinese vessels near disputed reefs, and "
-        "diplomats said the hotline was meant to keep incidents from escalating.",
-    ]
-    divs = "<div><br /></div>".join(f"<div>{s}</div>" for s in sentences)
-    html = (
-        "<html><head><title>Hotline</title></head><body><div class='post-body entry-content'>"
-        f"{divs}<h3>What does this mean for the region?</h3><p>The agreement is a clear sign "
-        "that claimant states are increasingly willing to work together, experts believe.</p>"
-        "<p>All eyes will be on how Beijing responds to this growing partnership.</p>"
-        "</div></body></html>"
+    # A Blogger post (a tuning outlet's page): its paragraphs are <div>s with
+    # "<div><br></div>" between them, and an appended block in <p>s follows. That block
+    # alone was the story extracted.
+    outlet = Path(__file__).parent / "fixtures" / "outlets" / "tuning" / "globe-roundup"
+    url = "{{BASE}}/globe-roundup/2025/10/vietnam-and-philippines-launch-coast.html"
+    label = next(
+        a
+        for a in json.loads((outlet / "labels.json").read_text(encoding="utf-8"))["articles"]
+        if a["url"] == url
     )
-    text = html_to_text(extract_article(fetched(html.encode()), None).body_html)
-    for sentence in sentences[1:]:
-        assert sentence in text
+    body = (outlet / "site/2025/10/vietnam-and-philippines-launch-coast.html").read_bytes()
+    text = html_to_text(extract_article(fetched(body), None).body_html)
+    for paragraph in label["body"][1:]:
+        assert paragraph in text

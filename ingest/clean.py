@@ -179,6 +179,8 @@ _FURNITURE_WORDS = frozenset(
         "toolbar",
         "tags",
         "tagcloud",
+        "footnotes",  # endnotes, as the tail rules hold them: appended, not story
+        "endnotes",
     ]
 )
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")

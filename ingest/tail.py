@@ -21,6 +21,7 @@ longer than the story before it, so a rhetorical question early in a story cuts 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ingest import repeats
 from ingest.dateline import known_places
@@ -39,13 +40,18 @@ _QUESTION = re.compile(r"\?[\"”’)]?\s*$")
 _LABEL = re.compile(r"^([A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,4})\s*(?::|—|–)\s+(?=\S)")
 _QA_MARK = re.compile(r"^(?:q|a|question|answer)\s*[:.)]\s*", re.I)
 _CREDIT = Either(
-    r"^[(\[]?\s*(?:(?:additional |further )?reporting|writing|editing|compiled|translated"
+    r"^[(\[—–-]?\s*(?:(?:additional |further )?reporting|writing|editing|compiled|translated"
     r"|produced|edited|contributing|research)(?: and \w+)? by\b"
     r"|^[(\[]?\s*editors?\s*:|^(?:source|sources|via|distributed by|copyright\b|©)"
     r"|^[(\[]\s*(?:[$€£¥₩₹]|[A-Z]{3})?\s*1\s*(?:[A-Za-z]{1,10}\s*)?=\s*[$€£¥₩₹]?\s*[\d.,]+"
     r"|^this (?:report|story|article) (?:is|was) based on\b|\btrust principles\b"
     r"|^our (?:editorial )?standards\b|^all rights reserved\b"
-    r"|^[(\[]?\s*with (?:inputs|input|reporting|files) from\b|^provided by\b"
+    r"|^[(\[]?\s*with (?:inputs|input|reporting|files|(?:additional )?information|material"
+    r"|details|agency reports) from\b|^provided by\b"
+    r"|\b(?:licensing|syndication|reprints?|republication|permissions?)\b[^.]{0,50}"
+    r"\b(?:contact|e-?mail|write to|visit)\b"
+    r"|^(?:photo|image|picture|video)s? (?:credits?|courtesy)\b|^credits?\s*:"
+    r"|\b(?:figures|prices|data|quotes|rates) (?:are )?(?:as of|as at|at close)\b"
     r"|\b(?:originally|first) (?:appeared|published|ran) (?:on|in|at|by)\b"
     r"|^(?:suggested citation|cite (?:this|as)|how to cite)\b"
     r"|^translated (?:from [\w ]{2,20} )?by\b|^(?:con información de|com informações d[aeo]s?"
@@ -93,7 +99,14 @@ _DISCLAIMER = Either(
     r"|\b(?:coverage|reporting|journalism|series|newsletter|section|desk|podcast|this (?:post|"
     r"article|story|series|page)) (?:is|was|are|were) (?:\w+ )?(?:sponsored|funded|supported|"
     r"underwritten|paid for|made possible)\b|\bnot (?:a )?sponsored\b|\bsponsored by\b"
-    r"|\b(?:has|have) no say over\b|\beditorially independent\b",
+    r"|\b(?:has|have) no say over\b|\beditorially independent\b"
+    # Who paid for this issue of a newsletter, episode or post.
+    r"|\b(?:this|today'?s|this week'?s|our) (?:issue|edition|episode|newsletter|e-?mail"
+    r"|briefing|dispatch|show|podcast|post)\b[^.]{0,30}\b(?:sponsored|supported|underwritten"
+    r"|brought to you|made possible|presented) by\b"
+    r"|^(?:today'?s |this week'?s |this issue'?s |our )?sponsors?\s*[:|—–-]"
+    r"|\b(?:supported|sponsored|underwritten) this (?:week|month|issue|edition|season) by\b"
+    r"|^(?:brought to you by|presented by)\b",
     re.I,
 )
 _PROMPT = Either(
@@ -101,7 +114,7 @@ _PROMPT = Either(
     r"|\b(?:subscribe|sign up|signup|newsletter|download (?:our|the) app|get the app"
     r"|follow us|follow (?:him|her|them) on|have a (?:news )?tip|send us a tip|share your"
     r"|scan the qr code|follow [\w .'-]{1,40} on (?:wechat|weibo|x|twitter|facebook|instagram"
-    r"|telegram|whatsapp|linkedin|youtube|tiktok|threads|bluesky)\b"
+    r"|telegram|whatsapp|linkedin|youtube|tiktok|threads|bluesky|social media|social networks)\b"
     r"|\b(?:get|download|install|try) (?:the |our )?[\w' ]{0,30}\bapp\b"
     r"|\bjoin (?:our|the) [\w'’ ]{0,30}(?:channel|community|group|mailing list)"
     r"|thanks? (?:you )?for reading|stay (?:tuned|informed|updated)|check back (?:later|soon)"
@@ -118,7 +131,13 @@ _PROMPT = Either(
     r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
     r"|will not be shown publicly|no html tags allowed|turn into links automatically"
     r"|lines and paragraphs break automatically|allowed html tags"
-    r"|\bno paywall\b|\bbecome a friend\b"
+    r"|\bno paywall\b|\bbecome a friend\b|\bunsubscribe\b|\bno spam\b"
+    r"|^housekeeping\b|\bpaid (?:members|subscribers|subscriptions?)\b"
+    r"|\bfor (?:paying|premium) (?:members|subscribers)\b|^like this\s*:|\blike loading\b"
+    r"|^(?:the )?(?:full |complete )?(?:video|photos?|audio|recording|transcript|footage"
+    r"|gallery)\b[^.]{0,60}\b(?:is|are) (?:now )?available (?:on|at|via|in)\b"
+    r"|^for (?:more|live|full|further|the latest|continuing|complete|ongoing)\b[^.]{0,80}"
+    r"\b(?:see|visit|follow|read|go to|click|check|watch|listen to)\b"
     r"|\byour (?:e-?mail|email address|name)\b[^.]{0,40}\b(?:private|not be (?:shown|published"
     r"|displayed|shared))|\bfields? marked\b|\bnotify me\b|\bsave my name\b"
     r"|comments? (?:are|is) (?:moderated|open|welcome)\b"
@@ -145,7 +164,7 @@ _POINTER = re.compile(
 _INTERVIEW = Either(
     r"^(?:an? )?(?:exclusive )?(?:interview|q\s*&\s*a|conversation|in conversation)\b"
     r"|\b(?:interview|q\s*&\s*a) with\b|^(?:the )?experts?'? (?:view|opinion|take|comment|"
-    r"analysis|corner|says)\b|^what (?:the )?experts? (?:say|think)\b",
+    r"analysis|corner|says)\b|^what (?:the )?experts? (?:are )?(?:say|saying|think|thinking)\b",
     re.I,
 )
 _COVERAGE = Either(
@@ -153,6 +172,18 @@ _COVERAGE = Either(
     r"|\ball our coverage\b|\ball the coverage\b",
     re.I,
 )
+_COVERAGE_FIRST = re.compile(r"^(?:full|more|complete|latest|live|continuing) coverage\b", re.I)
+# More of a section ("More sports", "More world news") over a list of links.
+_MORE = re.compile(r"^more\s+\w[\w'’ &-]{0,25}$", re.I)
+# A media link with its running time: "Watch the highlights · 2:31", "Video (3:05)".
+_DURATION = Either(
+    r"\b(?:watch|video|highlights|clip|listen|play|replay|audio|episode)\b.{0,60}"
+    r"(?:[·|•(–-]\s*)\d{1,2}:\d{2}\)?$",
+    re.I,
+)
+# A market ticker's line: "Brent crude $71.40 ▲0.6%".
+_TICKER = re.compile(r"[▲▼△▽↑↓]\s?[+-]?\d+(?:[.,]\d+)?\s?%")
+_NEXT = re.compile(r"^(?:next in (?:the|this|our) series\b|upcoming(?: events?)?$)", re.I)
 _FAQ = re.compile(
     r"^(?:frequently asked questions|faqs?|people also ask|keywords?|tags?|conclusion)\b", re.I
 )
@@ -213,8 +244,10 @@ _SIGNED = re.compile(r"(?:^|\s)[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'�
 # A writer taking leave ("Stay safe, everyone.", "More tomorrow. Good night."), a postscript.
 _FAREWELL_WORDS = (
     r"(?:stay safe|take care|good ?night|good morning|cheers|until next time"
-    r"|see you (?:next|tomorrow|soon|then)|more (?:[\w-]+ ){0,3}(?:tomorrow|next week|soon))\b"
+    r"|see you (?:next|tomorrow|soon|then)|more (?:[\w-]+ ){0,3}(?:tomorrow|next week|soon)"
+    r"|normal service\b.{0,40}\bresumes?)\b"
 )
+_POSTSCRIPT = re.compile(r"^(?:P\.?\s?S\.?|PPS)\s*[:—–-]?\s")
 _FAREWELL = Either(
     rf"^{_FAREWELL_WORDS}|[.!]\s+{_FAREWELL_WORDS}|^p\.?\s?s\.?\s",
     re.I,
@@ -243,6 +276,7 @@ _MEDIUM_WORDS = (
     "blog", "posts?", "site", "website", "homepage", "feed", "e-?mail", "comments?", "coverage",
     "updates", "edition", "bulletin", "episodes?", "settings", "links?", "live ?stream",
     "account", "donations?", "subscriptions?", "editorial", "whatsapp", "telegram", "twitter",
+    "social media", "(?:live|interactive) maps?", "live (?:page|blog)", "special reports?",
     "facebook", "instagram", "linkedin", "youtube", "tiktok", "on x", "journalism", "reporting",
 )  # fmt: skip
 _MEDIUM = Either("|".join(rf"\b{w}\b" for w in _MEDIUM_WORDS) + r"|@\w", re.I)
@@ -377,8 +411,20 @@ def block_kind(text: str) -> str:
 
 
 def _flat(text: str) -> str:
-    """The block's text without markdown marks, its spaces collapsed: what the rules read."""
-    return " ".join(_MARKDOWN.sub("", text).split())
+    """The block's text without markdown marks or a leading pictograph ("📚", "▶ ", "• "),
+    its spaces collapsed: what the rules read."""
+    flat = " ".join(_MARKDOWN.sub("", text).split())
+    start = 0
+    while start < len(flat) and (
+        flat[start] in _MARKS
+        or (flat[start] not in "©®℗" and unicodedata.category(flat[start]) in _PICTOGRAPHS)
+    ):
+        start += 1
+    return flat[start:].lstrip()
+
+
+_MARKS = frozenset("•·►▶▸→➜➤✓✔ ")
+_PICTOGRAPHS = ("So", "Sk", "Cf", "Mn")  # emoji and their joiners and variation selectors
 
 
 _MARKDOWN = re.compile(r"[*_#]+")
@@ -421,6 +467,12 @@ def _kind(text: str, flat: str) -> str:
         return "contact"
     if (n <= 30 and _SIGNED.search(flat)) or (n <= 20 and _FAREWELL.search(flat)):
         return "sign-off"  # "Back on Friday with more. — Miriam"
+    if n <= 60 and _POSTSCRIPT.match(flat):
+        return "sign-off"  # a newsletter's postscript: "PS — Several of you asked ..."
+    if n <= 12 and _DURATION.search(flat):
+        return "pointer"  # a video's link: "Watch the highlights · 2:31"
+    if n <= 10 and _TICKER.search(flat):
+        return "market ticker"
     if n <= 40 and _addresses_reader(flat):
         return "prompt"
     if n <= 80 and _FOOTNOTE.search(flat):
@@ -436,7 +488,14 @@ def _kind(text: str, flat: str) -> str:
         and not _STATEMENT_BEFORE.search(flat)
     ):
         return "generated question"
-    if n <= 20 and not ends and (_POINTER.match(flat) or (n <= 8 and _COVERAGE.search(flat))):
+    pointer = _POINTER.match(flat) if n <= 20 else None
+    if pointer and (not ends or pointer.group(0).rstrip().endswith((":", "|"))):
+        return "pointer"  # "Photo gallery: the roundtable in pictures (12 images)"
+    if n <= 20 and not ends and (n <= 8 and _COVERAGE.search(flat)):
+        return "pointer"
+    if (n <= 15 and _COVERAGE_FIRST.match(flat)) or (n <= 4 and not ends and _MORE.match(flat)):
+        return "pointer"  # "Full coverage of the World Cup on ...", "More sports"
+    if n <= 25 and _NEXT.match(flat):
         return "pointer"
     if n <= 15 and not ends:
         return "heading"  # also a sign-off: "Press Service of the Ministry of ..."

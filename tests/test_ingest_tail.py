@@ -54,6 +54,31 @@ STORY = [
         ["This story originally appeared on Austral Wire.", "Like · Comment · Share",
          "Sponsored content", "Doctors Stunned: Simple Morning Habit Helps Joint Pain",
          "More for you", "Bolivia's new environment minister", "Austral Wire"],
+        # A newsletter's: who paid for the issue, housekeeping, a postscript.
+        ["🧭 This week's edition is sponsored by Andes Rail, sleeper trains from Cusco."],
+        ["Our sponsor: the Titicaca Trust, funding clean water since 1998."],
+        ["The Andes Letter is underwritten this season by the Quispe Foundation."],
+        ["Housekeeping: no letter on Monday, it is a holiday here.",
+         "P.S. — A few of you wrote in about the lake's depth. More on that soon for paid "
+         "subscribers."],
+        ["Normal service (fewer lakes, more summits) resumes on Thursday."],
+        # A broadcaster's: the clip and its length, the live map, the section's links.
+        ["▶ Watch the report · 2:47"], ["Follow the clean-up on our interactive map."],
+        ["Complete coverage of the lake on Andes TV Noticias.", "More environment",
+         "Bolivia names new water minister", "Puno farmers protest quotas"],
+        ["With material from Reuters and the Bolivian environment ministry."],
+        ["— Reporting by Ana Quispe in Puno; editing by Tom Hale"],
+        ["For reprints and licensing of this article, email the Austral Wire sales team."],
+        ["Image credits: Andes Post archive."],
+        ["For continuing coverage of the lake talks, see our Titicaca page."],
+        ["Watch the signing ceremony in full on the ministry's YouTube channel.",
+         "The full recording is available on the ministry's website."],
+        ["Markets", "Copper $9,420 ▲0.8%", "PEN/USD 3.71 ▼0.2%", "S&P/BVL 28,112 ▲0.4%"],
+        ["Photo gallery: Titicaca's shore in pictures (9 images)"],
+        ["Like this: Like Loading..."],
+        ["Next in this series: the Amazon's rivers — 12 May, Iquitos. Registration opens soon.",
+         "Our analysts' view of the region, fortnightly. No spam, unsubscribe at any time."],
+        ["What experts are saying", "“It is a modest start,” says one analyst in La Paz."],
         # A syndicated story's: the unedited-feed disclaimer and "(With inputs from ...)".
         ["(With inputs from PTI)", "(This story has not been edited by Andes Post staff and "
          "is auto-generated from a syndicated feed.)", "Follow us on Google News"],
@@ -157,6 +182,13 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "Residents can follow the works on a ministry app, officials said."],
         [*STORY, "Watch groups want the fund's accounts posted online."],
         [*STORY, "The new filters are available in Peru only, the company said."],
+        # Last lines that share words with a sponsor line, a ticker or a postscript.
+        [*STORY, "The plan is supported by Chile and Ecuador, which share the basin."],
+        [*STORY, "The fund is underwritten by the development bank, officials said."],
+        [*STORY, "PSG's owners have also pledged money for the clean-up, the ministry said."],
+        [*STORY, "More talks are planned for June in La Paz."],
+        [*STORY, "The ministers' full statement is available in Spanish only."],
+
     ],
 )  # fmt: skip
 def test_the_story_stays(texts: list[str]) -> None:

@@ -21,26 +21,27 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     scores, _, _ = run_half(TUNING, tmp_path)
     got = scores.summary()
     assert got["stored"] == got["articles"], scores.misses[:3]
-    # Re-based when the half grew to 40 outlets (913 articles, seventh session); each floor
-    # sits a little under what the rules score on it, so that only a step back fails.
+    # Re-based when two held-out halves joined it (54 outlets, 1,237 articles, ninth
+    # session); each floor sits a little under what the rules score on it, so that only a
+    # step back fails.
     floors = {
-        "body F1": 0.98,
-        "junk_tail removed": 0.98,  # 0.990
-        "starts clean": 0.97,  # 0.985
-        "first paragraph kept": 0.99,
+        "body F1": 0.98,  # 0.990
+        "junk_tail removed": 0.99,  # 0.997
+        "starts clean": 0.975,  # 0.986
+        "first paragraph kept": 0.99,  # 0.997
         "dateline found": 0.98,  # 0.989
-        "time within 2 min": 0.98,
+        "time within 2 min": 0.99,  # 0.998
     }
     for name, floor in floors.items():
         assert got[name] >= floor, (name, got[name])
-    assert got["parties P/R/F1"][2] >= 0.90, got["parties P/R/F1"]  # 0.922
+    assert got["parties P/R/F1"][2] >= 0.90, got["parties P/R/F1"]  # 0.915
     assert got["organizations P/R/F1"][2] >= 0.97, got["organizations P/R/F1"]
     precision, recall, _ = got["diplomacy P/R/F1"]
-    assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]
+    assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]  # 0.975, 0.941
     # Independent reports and analyses of one event cluster less well than copies. (Eighth
-    # session: the label audit and the answer-in-kind veto, 0.873/0.851 -> 0.928/0.846.)
+    # session: 0.928/0.846 on 913 articles; with the promoted halves 0.887/0.868.)
     precision, recall, _ = got["cluster pairs P/R/F1"]
-    assert precision >= 0.91 and recall >= 0.82, got["cluster pairs P/R/F1"]  # 0.928, 0.846
+    assert precision >= 0.87 and recall >= 0.85, got["cluster pairs P/R/F1"]  # 0.887, 0.868
 
 
 def test_check_shows_parties_mentions_organizations_and_cuts(

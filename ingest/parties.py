@@ -32,7 +32,10 @@ _CUE = (
     r"spokes(?:man|woman|person)|leaders?|leadership|regime|junta|state media|"
     r"central bank|customs|regulators?|police|counterparts?|side|presidential palace|"
     r"national [\w ]{0,30}(?:institute|agency|authority|council|service)|disaster agency|"
-    r"emergency services|rescue teams?|rescuers|health ministry)"
+    r"emergency services|rescue teams?|rescuers|health ministry|"
+    # A state's (or the EU's) standing bodies and offices in talks with another.
+    r"(?:state |border |joint |intergovernmental )?commissions?|commissioners?|"
+    r"(?:special|high) representative|accession (?:talks|negotiations|treaty|process))"
 )
 _AFTER_CUE = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?{_CUE}s?\b", re.I)
 _BEFORE_CUE = re.compile(rf"\b{_CUE}s?\s+(?:of|to|from|for|in|at)\s+(?:the\s+)?$", re.I)
@@ -52,7 +55,7 @@ _VERB = re.compile(
     r"elect(?:s|ed)?|vot(?:e|es|ed)|back(?:s|ed)?|support(?:s|ed)?|oppos(?:e|es|ed)|"
     r"deni(?:es|ed)|den(?:y)|confirm(?:s|ed)?|invit(?:e|es|ed)|receiv(?:e|es|ed)|"
     r"held|hold(?:s)?|met|meet(?:s)?|talk(?:s|ed)?|negotiat(?:e|es|ed)|commit(?:s|ted)?|"
-    r"extend(?:s|ed)?|agreement|deal|pact|accord|treaty)\b",
+    r"extend(?:s|ed)?|(?:co-)?chair(?:s|ed)?|agreement|deal|pact|accord|treaty)\b",
     re.I,
 )
 # What is done to a state, right before its name ("visits Paraguay", "sanctions on Syria").
@@ -60,6 +63,7 @@ _OBJECT = re.compile(
     r"\b(?:visit(?:s|ed|ing)?|arrived in|arrives in|travel(?:s|led|ed)? to|talks with|"
     r"met with|meets?|meeting with|hosted by|summit with|deal with|agreement with|accord with|"
     r"pact with|treaty with|relations with|relations between|ties with|ties between|"
+    r"conference with|negotiations with|accession to|co-chaired by|chaired by|"
     r"sanctions (?:on|against)|tariffs? on|duties on|ban on|imports from|exports to|"
     r"recogni[sz](?:e|es|ed|ing)|expel(?:s|led)?|recall(?:s|ed)? (?:its|their) \w+ (?:from|to)|"
     r"between|against|accession of|admission of|delegation from|delegation of)"

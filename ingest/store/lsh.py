@@ -255,8 +255,8 @@ def profiles(conn: sa.Connection, ids: Sequence[int], params: DedupeParams) -> l
 
 
 # A profile holds the story's decoded word sets, shared with ``dedupe``'s blob cache (as
-# many entries) while both keep it; 2,048 cost 24 MB more at peak in bench/ingest_speed.py.
-KEPT_PROFILES = 1024
+# many entries) while both keep it; see there for what 4,096 cost and saved.
+KEPT_PROFILES = 4096
 RawRow = tuple[object, ...]  # a story's head, as the driver gives it
 _KEPT: OrderedDict[tuple[RawRow, DedupeParams], dedupe.Profile] = OrderedDict()
 _KEPT_LOCK = threading.Lock()

@@ -31,14 +31,15 @@ _DATE = (
 )
 _REGION = rf"[{_UP}][{_UP}{_LOW}.]+(?: [{_UP}][{_UP}{_LOW}.]+){{0,2}}"  # "United Arab Emirates"
 # Place in capitals (optionally ", Region" and ", Nov. 16"), an optional "(Agency)", a dash.
-# A place in Title Case needs the agency ("Hong Kong (CNN Business)"), a date ("Jakarta,
-# 12 May:") or to be a known capital ("Brussels:"), or prose would match.
+# A place in Title Case needs the agency ("Hong Kong (CNN Business)"; no digits in it, or
+# "Rauf Aliyev (Greco-Roman, 67 kg) defeated" is one), a date ("Jakarta, 12 May:") or to be
+# a known capital ("Brussels:"), or prose would match.
 _DATELINE = re.compile(
     rf"^\s*(?:(?P<caps>{_PLACE_CAPS})(?:, {_REGION})??"
     rf"(?:,? (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\)|/(?P<agency3>[^/\s][^/]{{1,39}})/)?"
     rf"\s*{_DASH}\s*"
     rf"|(?P<title>{_PLACE_TITLE})(?:, {_REGION})??(?P<date>,? (?:{_DATE}))?\s*"
-    rf"(?:\((?P<agency2>[^()]{{2,40}})\)\s*{_DASH}?|{_BAR_AGENCY.format('agency4')}|{_DASH})\s*"
+    rf"(?:\((?P<agency2>[^()\d]{{2,40}})\)\.?\s*{_DASH}?|{_BAR_AGENCY.format('agency4')}|{_DASH})\s*"
     rf"|(?P<caps2>{_PLACE_CAPS}){_BAR_AGENCY.format('agency5')}\s*)"
 )
 # Capitalised words that open wire copy but are labels, not places ("UPDATED —").

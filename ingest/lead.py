@@ -84,6 +84,7 @@ _SUMMARY = re.compile(
     r"|in short|summary|tl;? ?dr|quick read|the big picture|what we know|the gist)\b",
     re.I,
 )
+_NOTED_HEADING = re.compile(r"^[^()]{1,30}\([^()]{1,120}\)\s*:?$")  # a heading and its note
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 _FULL_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")  # "(new)" ends no sentence
 _WORD = re.compile(r"\w+")
@@ -220,8 +221,8 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
         return "empty block"
     if _is_title(flat, titles):
         return "the title repeated"
-    if words <= 6 and _SUMMARY.match(flat):
-        return "summary box"
+    if _SUMMARY.match(flat) and (words <= 6 or (words <= 20 and _NOTED_HEADING.match(flat))):
+        return "summary box"  # "At a glance (summary drafted with AI assistance ...)"
     if words <= 16 and _LISTEN.match(flat):
         return "listen line"
     if words <= 12 and (_UPDATED.match(flat) or _AGO.search(flat) or _is_date_line(flat)):

@@ -74,6 +74,8 @@ def test_the_story_itself_stays(texts: list[str]) -> None:
         ("BRASÍLIA — Lula received", "BRASÍLIA"),
         ("CẦN THƠ — Pangasius farmers", "CẦN THƠ"),  # Latin Extended Additional
         ("ĐÀ NẴNG, Vietnam (VNA) — The port", "ĐÀ NẴNG"),
+        ("Asunción, May 3 (IP). Paraguay's senate", "Asunción"),  # a full stop after it
+        ("Lucía Benítez (Olympic, 400 m) won the final", None),  # a name and her event
         ("UPDATED — the story", None),
         ("Analysis: the story", None),
         ("Meanwhile - the story", None),
@@ -82,6 +84,16 @@ def test_the_story_itself_stays(texts: list[str]) -> None:
 def test_datelines(text: str, place: str | None) -> None:
     found = find_dateline(text)
     assert (found.place if found else None) == place
+
+
+def test_a_summary_box_with_a_note_on_its_heading_goes() -> None:
+    box = [
+        "In short (written by our desk with an AI tool, then checked)",
+        "Peru and Bolivia set up a lake fund.",
+        "Sewage plants come first.",
+    ]
+    count, _ = lead_junk([*box, PROSE, MORE], [TITLE])
+    assert count == 3
 
 
 def test_a_standfirst_the_feed_does_not_have_goes() -> None:

@@ -488,20 +488,26 @@ def _kind(text: str, flat: str) -> str:
         and not _STATEMENT_BEFORE.search(flat)
     ):
         return "generated question"
-    pointer = _POINTER.match(flat) if n <= 20 else None
-    if pointer and (not ends or pointer.group(0).rstrip().endswith((":", "|"))):
-        return "pointer"  # "Photo gallery: the roundtable in pictures (12 images)"
-    if n <= 20 and not ends and (n <= 8 and _COVERAGE.search(flat)):
-        return "pointer"
-    if (n <= 15 and _COVERAGE_FIRST.match(flat)) or (n <= 4 and not ends and _MORE.match(flat)):
-        return "pointer"  # "Full coverage of the World Cup on ...", "More sports"
-    if n <= 25 and _NEXT.match(flat):
+    if _is_pointer(flat, n, ends):
         return "pointer"
     if n <= 15 and not ends:
         return "heading"  # also a sign-off: "Press Service of the Ministry of ..."
     if n <= 80 and _FAQ_ITEM.match(flat):
         return "generated question"  # a question and its answer run together
     return "story"
+
+
+def _is_pointer(flat: str, n: int, ends: bool) -> bool:
+    """A heading or line that points elsewhere: "Read more:", "Photo gallery: ... (12
+    images)", "Full coverage of the World Cup on ...", "More sports", "Next in this series"."""
+    pointer = _POINTER.match(flat) if n <= 20 else None
+    if pointer and (not ends or pointer.group(0).rstrip().endswith((":", "|"))):
+        return True
+    if n <= 8 and not ends and _COVERAGE.search(flat):
+        return True
+    if (n <= 15 and _COVERAGE_FIRST.match(flat)) or (n <= 4 and not ends and _MORE.match(flat)):
+        return True
+    return n <= 25 and bool(_NEXT.match(flat))
 
 
 def _addresses_reader(flat: str) -> bool:

@@ -38,7 +38,13 @@ _CUE = (
     r"(?:special|high) representative|accession (?:talks|negotiations|treaty|process))"
 )
 _AFTER_CUE = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?{_CUE}s?\b", re.I)
-_BEFORE_CUE = re.compile(rf"\b{_CUE}s?\s+(?:of|to|from|for|in|at)\s+(?:the\s+)?$", re.I)
+# "the foreign minister of Peru", and with the holder's name between: "President Ilham
+# Aliyev of Azerbaijan", "Foreign Minister Aida Nurlanova of Kazakhstan".
+_BEFORE_CUE = re.compile(
+    rf"\b{_CUE}s?\s+(?:(?:of|to|from|for|in|at)\s+"
+    r"|(?-i:(?:[A-Z][\w.'’-]+\s+){1,3})(?:of|from)\s+)(?:the\s+)?$",
+    re.I,
+)
 # Verbs of a state acting, right after its name ("Peru agreed", "Sudan bans").
 _VERB = re.compile(
     r"^(?:['’]s\s+\w+\s+)?\s*(?:has|have|had|will|would|is|was|on \w+day)?\s*"

@@ -102,3 +102,26 @@ def test_states_dealing_with_each_other_keep_their_parties() -> None:
         "Myanmar's military government said. A rescue team sent by the Chinese government "
         "arrived in Yangon, and China's foreign ministry announced 100 million yuan in aid.",
     ) == ("CN", "MM")
+
+
+def test_an_office_holder_named_before_the_state_makes_it_a_party() -> None:
+    # "Foreign Minister <a name nobody lists> of Bhutan", past the lead: the office and the
+    # state with the holder's name between them are the state at work.
+    lead = (
+        "KATHMANDU — Nepal's government said on Monday it would ask India to reopen two "
+        "border crossings closed since the floods, as traders in the Terai said shortages of "
+        "fuel and medicine were worsening and prices had doubled in a month. The ministry "
+        "said talks would be held this week. "
+    )
+    parties, _, _ = tags(
+        "Nepal asks India to reopen flooded crossings",
+        lead + "On Sunday the minister also met Foreign Minister Dawa Lhamo Wangmo of Bhutan.",
+    )
+    assert "BT" in parties
+    # Capitalised words that are no office holder's name do not make one: "the market
+    # Tuesday of Bhutan" is a place named.
+    parties, _, _ = tags(
+        "Nepal asks India to reopen flooded crossings",
+        lead + "Traders said apples from the hills of Bhutan were also scarce.",
+    )
+    assert "BT" not in parties

@@ -14,11 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from tests.quiet_http import QuietServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 STRICT = os.environ.get("COMMUNIQUE_STRICT") == "1"
@@ -67,16 +69,6 @@ class Request:
     headers: dict[str, str]
 
 
-class _QuietServer(ThreadingHTTPServer):
-    """A client that hangs up early (a size cap, a deadline) is expected, not an error."""
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        import sys
-
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
-
-
 class FixtureSite:
     """A threaded HTTP server on 127.0.0.1 serving routes set by the test.
 
@@ -102,8 +94,7 @@ class FixtureSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = _QuietServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

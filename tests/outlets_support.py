@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from feeds.query import event_topics
 from ingest.store.engine import open_store
 from ingest.store.schema import clusters, sources, stories
 from ingest.urls import article_identity
+from tests.quiet_http import QuietServer
 
 OUTLETS = Path(__file__).parent / "fixtures" / "outlets"
 TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
@@ -59,8 +60,7 @@ class CorpusServer:
                 pass
 
         self.half = half
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = QuietServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     @property

@@ -47,12 +47,13 @@ def item_keys(items: Sequence[RawItem]) -> list[str]:
     (a misconfigured CMS reusing "?p=9580"): that guid identifies none of them, so they are
     known by their links. Keeping the first would drop the others as repeats of it."""
     keys = [item_key(item) for item in items]
+    urls = [item_url(item) for item in items]
     links: dict[str, set[str | None]] = {}
-    for key, item in zip(keys, items, strict=True):
-        links.setdefault(key, set()).add(item_url(item))
+    for key, url in zip(keys, urls, strict=True):
+        links.setdefault(key, set()).add(url)
     return [
         "url:" + url if key.startswith("guid:") and len(links[key]) > 1 and url else key
-        for key, url in zip(keys, (item_url(item) for item in items), strict=True)
+        for key, url in zip(keys, urls, strict=True)
     ]
 
 

@@ -20,27 +20,63 @@ _DASH = r"(?:—|–|--|-|:)"
 _EXTENDED = [chr(c) for c in (*range(0x100, 0x250), *range(0x1E00, 0x1F00))]
 _UP = "A-ZÀ-ÖØ-Þ" + "".join(c for c in _EXTENDED if c.isupper())
 _LOW = "a-zß-öø-ÿ" + "".join(c for c in _EXTENDED if c.islower())
-_PLACE_CAPS = rf"[{_UP}][{_UP}.'’\-]+(?:[ /][{_UP}][{_UP}.'’\-]+){{0,4}}"
+# A full stop ends a place's word only in an abbreviation ("ST. GEORGE'S"), not in
+# "ASTANA. KAZINFORM –", where the agency follows the place.
+_PLACE_CAPS = rf"[{_UP}][{_UP}.'’\-]+(?:(?<![{_UP}]{{4}}\.)[ /][{_UP}][{_UP}.'’\-]+){{0,4}}"
 # "Kyiv", "N'Djamena", "Tallinn/Moscow", "São Paulo/Brasília"
-_PLACE_TITLE = rf"[{_UP}](?:['’][{_UP}])?[{_LOW}]+(?:(?: |-|/| ?/ ?)[{_UP}][{_LOW}]+){{0,3}}"
+_PLACE_TITLE = (
+    rf"[{_UP}](?:['’][{_UP}])?[{_LOW}]+(?:['’][{_LOW}]+)?"  # "Nuku'alofa"
+    rf"(?:(?: |-|/| ?/ ?)[{_UP}][{_LOW}]+){{0,3}}"
+)
 # ", AFP |", ", BWB |": an agency after the place, and a bar where others put a dash.
 _BAR_AGENCY = r",\s*(?P<{}>[A-Z][\w.&-]{{1,15}}(?: [A-Z][\w.&-]+){{0,2}})\s*\|"
+_MONTHS_LOWER = r"(?:ene|enero|feb|febrero|mar|marzo|abr|abril|may|mayo|jun|junio|jul|julio|ago|"
+_MONTHS_LOWER += r"agosto|sep|sept|septiembre|oct|octubre|nov|noviembre|dic|diciembre)"
 _DATE = (
     r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?:,? \d{4})?"
+    r"|[A-Z]{3,9}\.? \d{1,2}(?:,? \d{4})?"  # "YEREVAN, MARCH 3, ARMENPRESS."
+    rf"|\d{{1,2}} {_MONTHS_LOWER}\.?(?:,? \d{{4}})?"  # "San Salvador, 3 mar (EFE).-"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
 )
 _REGION = rf"[{_UP}][{_UP}{_LOW}.]+(?: [{_UP}][{_UP}{_LOW}.]+){{0,2}}"  # "United Arab Emirates"
-# Place in capitals (optionally ", Region" and ", Nov. 16"), an optional "(Agency)", a dash.
-# A place in Title Case needs the agency ("Hong Kong (CNN Business)"; no digits in it, or
+
+
+def _ending(n: str, *, caps: bool) -> str:
+    """What may follow a dateline's place, region and date: the agency in one of the forms
+    agencies write it, then the dash (group names take the suffix ``n``)."""
+    forms = [
+        # "(Xinhua) --", "(EFE).-"; Title Case may drop the dash: "Havana, Mar 3 (Prensa Latina) "
+        rf"\((?P<paren{n}>[^()]{{2,40}})\)\.?\s*{_DASH}"
+        if caps
+        else rf"\((?P<paren{n}>[^()\d]{{2,40}})\)\.?\s*{_DASH}?",
+        # "/TASS/.", "/ Kabar /.", "/NIAT Khovar/."
+        rf"\.?\s+/\s*(?P<slash{n}>[A-Z«\"][^/]{{0,38}}?)\s*/\.?\s*{_DASH}?",
+        # ", CMC –", ", ARMENPRESS.", ", AZERTAC."
+        rf",\s*(?P<comma{n}>[A-Z][A-Z&-]{{1,14}})(?:\.(?=\s)|\s*{_DASH})",
+        _BAR_AGENCY.format(f"bar{n}"),
+        # "BAKU, Azerbaijan, March 3. The ...": a date, then a full stop (checked in code)
+        rf"(?P<stop{n}>(?<=\d)\.(?=\s+[{_UP}]))",
+        _DASH,
+    ]
+    if caps:
+        forms.insert(3, rf"\.\s+(?P<dot{n}>[A-Z][A-Z&-]{{2,14}})\s*{_DASH}")  # ". KAZINFORM –"
+    return r"\s*(?:" + "|".join(forms) + r")\s*"
+
+
+# Place in capitals (optionally ", Region" and ", Nov. 16"), an agency in one of its forms, a
+# dash. A place in Title Case needs the agency ("Hong Kong (CNN Business)"; no digits in it, or
 # "Rauf Aliyev (Greco-Roman, 67 kg) defeated" is one), a date ("Jakarta, 12 May:") or to be
 # a known capital ("Brussels:"), or prose would match.
 _DATELINE = re.compile(
-    rf"^\s*(?:(?P<caps>{_PLACE_CAPS})(?:, {_REGION})??"
-    rf"(?:,? (?:{_DATE}))?\s*(?:\((?P<agency1>[^()]{{2,40}})\)|/(?P<agency3>[^/\s][^/]{{1,39}})/)?"
-    rf"\s*{_DASH}\s*"
-    rf"|(?P<title>{_PLACE_TITLE})(?:, {_REGION})??(?P<date>,? (?:{_DATE}))?\s*"
-    rf"(?:\((?P<agency2>[^()\d]{{2,40}})\)\.?\s*{_DASH}?|{_BAR_AGENCY.format('agency4')}|{_DASH})\s*"
-    rf"|(?P<caps2>{_PLACE_CAPS}){_BAR_AGENCY.format('agency5')}\s*)"
+    rf"^\s*(?:(?P<caps>{_PLACE_CAPS})(?P<cregion>, {_REGION})?(?P<cdate>,? (?:{_DATE}))?"
+    + _ending("1", caps=True)
+    + rf"|(?P<title>{_PLACE_TITLE})(?:, {_REGION})??(?P<date>,? (?:{_DATE}))?"
+    + _ending("2", caps=False)
+    + ")"
+)
+_AGENCY_GROUPS = (
+    *("paren1", "slash1", "comma1", "dot1", "bar1"),
+    *("paren2", "slash2", "comma2", "bar2"),
 )
 # Capitalised words that open wire copy but are labels, not places ("UPDATED —").
 _NOT_PLACES = frozenset(
@@ -94,6 +130,15 @@ _NOT_PLACES = frozenset(
         "FACT",
         "CHECK",
         "OPINION",
+        "PUBLISHED",
+        "POSTED",
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
     ]
 )
 _BEFORE_CUES = re.compile(
@@ -139,16 +184,25 @@ def find_dateline(text: str, agencies: Agencies | None = None) -> Dateline | Non
     match = _DATELINE.match(text[:200])
     if not match:
         return None
-    caps = match.group("caps") or match.group("caps2")
+    caps = match.group("caps")
     place = (caps or match.group("title") or "").strip(" .")
-    raw_agency = next(
-        (a for a in match.group("agency1", "agency2", "agency3", "agency4", "agency5") if a), None
-    )
+    raw_agency = next((a for a in match.group(*_AGENCY_GROUPS) if a), None)
+    date = match.group("cdate") or match.group("date")
     if not place or len(place) < 2 or (caps and not _looks_like_place(place)):
         return None
-    if match.group("title") and not (raw_agency or match.group("date") or place in known_places()):
+    if not _first_word_may_be_place(place):
+        return None  # "Friday, March 3. The ..."
+    # An agency after a slash or a comma is a weaker sign than one in brackets: "Sources
+    # /AFP/ said", "The President, MP." and "Apple, IBM –" are prose.
+    weak = match.group("slash2") or match.group("comma2")
+    if match.group("title") and not (date or place in known_places() or (raw_agency and not weak)):
         return None  # "Analysis: ..." or "Meanwhile -" is prose, not a place
-    barred = match.group("agency4") or match.group("agency5")
+    comma = match.group("comma1")
+    if comma and not (date or match.group("cregion") or _known_agency(comma, agencies)):
+        return None  # "NATO, EU – joint statement"
+    if (match.group("stop1") or match.group("stop2")) and not (date or "").startswith(","):
+        return None  # "Until March 3. The ..." is a sentence; "BAKU, March 3. The ..." is not
+    barred = match.group("bar1") or match.group("bar2")
     if barred and not _known_agency(barred, agencies):
         # "Jane Doe, CEO | ..." is a caption, not "Place, AFP | ...": an agency unknown to
         # us needs a place we know, or a place in capitals and a name in capitals.
@@ -169,8 +223,11 @@ def _known_agency(text: str, agencies: Agencies | None) -> bool:
 def _looks_like_place(place: str) -> bool:
     # "AI—" or "US-" are acronyms in prose, not datelines; real datelines are words.
     letters = re.sub(rf"[^{_UP}]", "", place)
-    first = re.split(r"[ /]", place)[0].strip(".")
-    return len(letters) >= 3 and first not in _NOT_PLACES
+    return len(letters) >= 3 and _first_word_may_be_place(place)
+
+
+def _first_word_may_be_place(place: str) -> bool:
+    return re.split(r"[ /]", place)[0].strip(".").upper() not in _NOT_PLACES
 
 
 @functools.cache

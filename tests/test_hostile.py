@@ -436,3 +436,35 @@ def test_a_slow_request_head_is_cut_off(served_port: int, monkeypatch: pytest.Mo
     monkeypatch.setattr(limits, "HEAD_TIMEOUT", 0.5)
     answer = _raw_request(served_port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a", pause=1.5)
     assert answer.startswith(b"HTTP/1.1 408")
+
+
+HOSTILE_ITEM = (
+    '<?xml version="1.0"?><rss version="2.0" xmlns:content='
+    '"http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+    "<link>https://feeds.example/</link><description>d</description><item>"
+    "<title>Envoys meet &lt;script&gt;alert(1)&lt;/script&gt; in Oslo</title>"
+    "<link>https://feeds.example/2026/envoys</link><content:encoded><![CDATA["
+    "<p>OSLO — Envoys met on Monday.<script>alert('script')</script></p>"
+    '<p>They <a href="javascript:alert(2)">agreed</a> a <a href="/2026/text">text</a>.'
+    '<img src="x.png" onerror="alert(3)"></p><iframe src="https://evil.example/"></iframe>'
+    '<style>p{display:none}</style><p onclick="alert(4)">Talks resume in a month, both '
+    "delegations said after the meeting, which lasted three hours.</p>]]></content:encoded>"
+    "</item></channel></rss>"
+)
+
+
+def test_hostile_markup_in_a_feed_is_neither_stored_nor_shown() -> None:
+    """feedparser's own sanitizer is off (``ingest.parse._feedparse``): ours must do its
+    work on every HTML field, and relative links still come out absolute."""
+    from ingest.digest import digest_item
+    from ingest.pipeline import utcnow
+
+    source = SourceSpec(name="hostile", url="https://feeds.example/feed.xml", full_text="never")
+    (item,) = parse_feed(source, _fetched(HOSTILE_ITEM.encode())).items
+    story = digest_item(item, None, source, "k", utcnow())
+    shown = story.body_html.lower()
+    for bad in ("<script", "alert", "javascript:", "onerror", "onclick", "<iframe", "<style"):
+        assert bad not in shown, bad
+    assert 'href="https://feeds.example/2026/text"' in story.body_html
+    assert "alert" not in story.body_text and "display:none" not in story.body_text
+    assert story.title == "Envoys meet <script>alert(1)</script> in Oslo"  # text, escaped on output

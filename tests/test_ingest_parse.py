@@ -249,3 +249,26 @@ def test_truncated_fixtures_give_a_feed_or_a_parse_error(name: str, cut: int) ->
     body = (FIXTURES / name).read_bytes()[:cut]
     with contextlib.suppress(ParseError):
         parse_feed(SOURCE, fetched(body))
+
+
+def test_relative_links_in_html_fields_resolve_against_their_xml_base() -> None:
+    body = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        'xml:base="https://site.example/news/"><title>T</title><id>urn:t</id>'
+        "<updated>2026-01-01T00:00:00Z</updated><entry><id>urn:1</id><title>A</title>"
+        '<updated>2026-01-01T00:00:00Z</updated><link href="2026/a"/>'
+        '<summary type="html">&lt;a href="/about"&gt;about&lt;/a&gt;</summary>'
+        '<content type="html" xml:base="2026/"><![CDATA[<p><a href="b.html">b</a> '
+        "<img src='img/c.png'> <a href=\"https://other.example/x\">x</a> "
+        '<a href="#note">n</a> <a href="mailto:desk@site.example">m</a></p>]]></content>'
+        "</entry></feed>"
+    )
+    (item,) = parse_feed(SOURCE, fetched(body.encode(), "application/atom+xml")).items
+    assert item.url == "https://site.example/news/2026/a"
+    assert item.summary_html == '<a href="https://site.example/about">about</a>'
+    assert item.content_html == (
+        '<p><a href="https://site.example/news/2026/b.html">b</a> '
+        "<img src='https://site.example/news/2026/img/c.png'> "
+        '<a href="https://other.example/x">x</a> <a href="#note">n</a> '
+        '<a href="mailto:desk@site.example">m</a></p>'
+    )

@@ -752,10 +752,18 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
         return None
     if answers(new.acts, cand.acts):
         return None  # a measure answered in kind: two events, however alike
-    ev = event_evidence(new, cand)
-    if same_event(ev, params):
-        return Match(cand.story_id, cand.cluster_id, 5, (ev.words + ev.names) / 2)
-    return None
+    # ``same_event(event_evidence(...))``, cheapest test first: most candidates fail one,
+    # and the content words are the largest sets.
+    cover = min(_coverage(new.lead_actors, cand.actors), _coverage(cand.lead_actors, new.actors))
+    if cover < params.actor_coverage:
+        return None
+    names = _set_jaccard(new.terms, cand.terms)
+    if names < params.actor_similarity:
+        return None
+    words = _set_jaccard(new.content, cand.content)
+    if words < params.event_similarity:
+        return None
+    return Match(cand.story_id, cand.cluster_id, 5, (words + names) / 2)
 
 
 def without_answers(

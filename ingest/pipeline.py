@@ -516,7 +516,9 @@ def _write_one(ctx: Context, conn: sa.Connection, source_id: int, p: Prepared) -
     else:
         story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=ctx.clock())
         story_id = known.id
-    placed = assign_cluster(conn, story_id, p.story, ctx.dedupe, p.fingerprint)
+    placed = assign_cluster(
+        conn, story_id, p.story, ctx.dedupe, p.fingerprint, inserted=known is None
+    )
     return ("new" if known is None else "revised"), known is None and placed.joined
 
 

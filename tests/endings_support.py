@@ -1,0 +1,93 @@
+"""The real-world endings battery (``tests/fixtures/endings``): how pages and feeds of real
+outlets and templates begin and end around a story, written from knowledge of those sites
+and split by outlet family into a tuning half (``half_a``) and a held-out half
+(``half_b``). Each case is run through the normalizer as a feed item whose content is the
+lead, the story and the tail as paragraphs; what is scored is whether the stored body
+starts and ends where the story does."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.digest import digest_item
+from ingest.model import RawItem, SourceSpec
+
+ROOT = Path(__file__).resolve().parent / "fixtures" / "endings"
+HALVES = {"tuning": "half_a.json", "held-out": "half_b.json"}
+SPEC = SourceSpec(name="endings", url="http://127.0.0.1/feed.xml", full_text="never")
+NOW = datetime(2026, 11, 30, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    family: str
+    title: str
+    has_lead: bool
+    has_tail: bool
+    start_kept: bool  # the story's first paragraph is the body's first (a dateline aside)
+    end_kept: bool  # the story's last paragraph is in the body
+    lead_gone: bool  # nothing before the story's first paragraph
+    tail_gone: bool  # nothing after the story's last paragraph
+    first: str  # the body's first and last paragraphs, for --details
+    last: str
+
+
+def cases(half: str) -> list[dict]:
+    return json.loads((ROOT / HALVES[half]).read_text(encoding="utf-8"))["cases"]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def run_case(case: dict) -> Outcome:
+    blocks = [*case["lead"], *case["story"], *case["tail"]]
+    content = "".join(f"<p>{html.escape(b)}</p>" for b in blocks)
+    item = RawItem(
+        source="endings", guid=None, url="http://127.0.0.1/a", title=case["title"],
+        content_html=content,
+    )  # fmt: skip
+    story = digest_item(item, None, SPEC, "k", NOW)
+    paras = [_fold(p) for p in re.split(r"\n\s*\n", story.body_text) if p.strip()]
+    first, last = _fold(case["story"][0]), _fold(case["story"][-1])
+    body_first = paras[0] if paras else ""
+    # The normalizer cuts a dateline off the first paragraph.
+    start_kept = bool(body_first) and first.endswith(body_first) and len(body_first) > 20
+    end_kept = last in paras
+    return Outcome(
+        family=case["family"],
+        title=case["title"],
+        has_lead=bool(case["lead"]),
+        has_tail=bool(case["tail"]),
+        start_kept=start_kept,
+        end_kept=end_kept,
+        lead_gone=start_kept,
+        tail_gone=bool(paras) and paras[-1] == last,
+        first=body_first[:100],
+        last=(paras[-1] if paras else "")[:100],
+    )
+
+
+def score(outcomes: list[Outcome]) -> dict[str, float]:
+    def share(flags: list[bool]) -> float:
+        return sum(flags) / len(flags) if flags else float("nan")
+
+    tails = [o for o in outcomes if o.has_tail]
+    leads = [o for o in outcomes if o.has_lead]
+    return {
+        "cases": len(outcomes),
+        "tail fully removed": share([o.tail_gone and o.end_kept for o in tails]),
+        "tail n": len(tails),
+        "story end kept": share([o.end_kept for o in outcomes]),
+        "story end kept, no tail": share(
+            [o.end_kept and o.tail_gone for o in outcomes if not o.has_tail]
+        ),
+        "lead fully removed": share([o.lead_gone for o in leads]),
+        "lead n": len(leads),
+        "story start kept": share([o.start_kept for o in outcomes]),
+    }

@@ -25,9 +25,10 @@ from tests.endings_support import HALVES, cases, run_case, score  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--details", action="store_true", help="the tuning half's misses")
+    parser.add_argument("--half", choices=list(HALVES), help="only this half")
     args = parser.parse_args()
     table = {}
-    for half in HALVES:
+    for half in [args.half] if args.half else HALVES:
         outcomes = [run_case(c) for c in cases(half)]
         table[half] = score(outcomes)
         if args.details and half == "tuning":

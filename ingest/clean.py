@@ -416,13 +416,16 @@ def _has_double_break(tag: Element) -> bool:
 # --- boilerplate ---------------------------------------------------------------------------
 
 
-def strip_boilerplate(root: Element) -> list[str]:
-    """Remove site furniture from ``root`` in place; notes of what went."""
+def strip_boilerplate(root: Element) -> tuple[list[str], list[Element]]:
+    """Remove site furniture from ``root`` in place; notes of what went, and the leaf
+    blocks as they stood before its boilerplate lines went (``cut_appended`` reads where
+    those stood)."""
     notes = _drop_tags(root)
     notes += _drop_furniture(root)
+    before = leaf_blocks(root)
     notes += _drop_boilerplate_blocks(root)
     _drop_empty(root)
-    return notes
+    return notes, before
 
 
 def _drop_tags(root: Element) -> list[str]:
@@ -523,24 +526,30 @@ def _joins_words(tag: Element) -> bool:
 
 
 def appended_start(
-    texts: list[str], repeated: frozenset[int] = frozenset()
+    texts: list[str], repeated: frozenset[int] = frozenset(), gone: frozenset[int] = frozenset()
 ) -> tuple[int, str] | None:
     """Index of the first block after the story's end, with a note; None when the story runs
-    to the last block (``ingest.tail``; ``repeated``: see ``ingest.repeats``)."""
+    to the last block (``ingest.tail``; ``repeated``: see ``ingest.repeats``; ``gone``: the
+    blocks among ``texts`` already removed as boilerplate)."""
     # block_kind drops markdown itself
-    return tail_start([" ".join(t.split()) for t in texts], repeated)
+    return tail_start([" ".join(t.split()) for t in texts], repeated, gone)
 
 
 def cut_appended(
-    root: Element, repeated: frozenset[int], blocks: Sequence[Element], texts: Sequence[str]
+    root: Element, repeated: frozenset[int], before: Sequence[Element], texts: Sequence[str]
 ) -> list[str]:
-    """Remove the appended material (and everything after it) from ``root`` in place;
-    ``blocks`` and ``texts``: its leaf blocks and their texts."""
-    found = appended_start(list(texts), repeated)
+    """Remove the appended material (and everything after it) from ``root`` in place.
+    ``before``: its leaf blocks before boilerplate lines were removed, ``texts`` their
+    texts (a removed "Comments" still tells where the appended material runs)."""
+    gone = frozenset(i for i, b in enumerate(before) if not attached(b, root))
+    found = appended_start(list(texts), repeated, gone)
     if found is None:
         return []
     index, note = found
-    _cut_from(blocks[index], root)
+    start = next((b for b in before[index:] if attached(b, root)), None)
+    if start is None:
+        return []  # all of it went as boilerplate already
+    _cut_from(start, root)
     _drop_empty(root)
     return [note]
 
@@ -631,12 +640,12 @@ def clean_body(
         return Cleaned("", (), ())
     split_double_breaks(root)
     wrap_loose_text(root)
-    notes = strip_boilerplate(root)
-    blocks = leaf_blocks(root)
-    texts = tuple(_block_text(b) for b in blocks)  # before the tail is cut: the ending
-    notes += cut_appended(root, repeated, blocks, texts)
+    notes, before = strip_boilerplate(root)
+    texts = tuple(_block_text(b) for b in before)
+    kept = tuple(t for b, t in zip(before, texts, strict=True) if attached(b, root))
+    notes += cut_appended(root, repeated, before, texts)
     notes += drop_lead(root, [t for t in (title, *more_titles) if t], known)
-    return Cleaned(serialize(doc, root), tuple(notes), texts)
+    return Cleaned(serialize(doc, root), tuple(notes), kept)  # kept: before the tail went
 
 
 def select_body(html: str, selector: str, remove: tuple[str, ...]) -> tuple[str | None, list[str]]:

@@ -48,7 +48,8 @@ def _ending(n: str, *, caps: bool) -> str:
         # "(Xinhua) --", "(EFE).-"; Title Case may drop the dash: "Havana, Mar 3 (Prensa Latina) "
         rf"\((?P<paren{n}>[^()]{{2,40}})\)\.?\s*{_DASH}"
         if caps
-        else rf"\((?P<paren{n}>[^()\d]{{2,40}})\)\.?\s*{_DASH}?",
+        # ... but then the story starts after it: "The Authority (OIKN) said" is prose
+        else rf"\((?P<paren{n}>[^()\d]{{2,40}})\)(?:\.?\s*{_DASH}|\.?(?=\s*[{_UP}\"“‘'\d]))",
         # "/TASS/.", "/ Kabar /.", "/NIAT Khovar/."
         rf"\.?\s+/\s*(?P<slash{n}>[A-Z«\"][^/]{{0,38}}?)\s*/\.?\s*{_DASH}?",
         # ", CMC –", ", ARMENPRESS.", ", AZERTAC."

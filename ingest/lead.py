@@ -107,7 +107,7 @@ def lead_junk(
     """How many of the leading ``texts`` are not story, and a note for each. ``known``: the
     story's paragraphs as its feed gives them in full, when the text is from its page."""
     head = [" ".join(t.split()) for t in texts[:LOOK_AHEAD]]
-    kinds = _with_summary_points(head, [lead_kind(t, titles) for t in head])
+    kinds = _with_captions(head, _with_summary_points(head, [lead_kind(t, titles) for t in head]))
     start = _dateline_start(head, kinds)
     if start is None:
         start = _known_start(head, known) or _after_header(head, kinds)
@@ -143,6 +143,22 @@ def _known_start(head: list[str], known: Sequence[str]) -> int | None:
 
 def _opening(text: str) -> str:
     return " ".join(_words(text)[:OPENING_WORDS])
+
+
+MAX_CAPTION_WORDS = 30
+
+
+def _with_captions(head: list[str], kinds: list[str | None]) -> list[str | None]:
+    """A line that does not end as a sentence, beside an image's bare credit ("Image:
+    Marko D./AP Photo", "Getty Images"), is that image's caption."""
+    out = list(kinds)
+    for i, text in enumerate(head):
+        if kinds[i] is not None or size(text) > MAX_CAPTION_WORDS or _ends(text):
+            continue
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(head)]
+        if any(kinds[j] == "image caption" and size(head[j]) <= 6 for j in near):
+            out[i] = "image caption"
+    return out
 
 
 def _with_summary_points(head: list[str], kinds: list[str | None]) -> list[str | None]:

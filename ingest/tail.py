@@ -43,6 +43,7 @@ _CREDIT = Either(
     r"^[(\[—–-]?\s*(?:(?:additional |further )?reporting|writing|editing|compiled|translated"
     r"|produced|edited|contributing|research)(?: and \w+)? by\b"
     r"|^[(\[]?\s*editors?\s*:|^(?:source|sources|via|distributed by|copyright\b|©)"
+    r"|^[a-z]{1,4}(?:/[a-z]{1,4})+\s*\([\w.&, -]{2,60}\)$"  # editors' initials: "ss/rc (AP, dpa)"
     r"|^[(\[]\s*(?:[$€£¥₩₹]|[A-Z]{3})?\s*1\s*(?:[A-Za-z]{1,10}\s*)?=\s*[$€£¥₩₹]?\s*[\d.,]+"
     r"|^this (?:report|story|article) (?:is|was) based on\b|\btrust principles\b"
     r"|^our (?:editorial )?standards\b|^all rights reserved\b"
@@ -62,7 +63,9 @@ _CREDIT = Either(
     re.I,
 )
 _DISCLAIMER = Either(
-    r"^(?:disclaimer\b|note\s*:|editor'?s note\b)"
+    r"^(?:(?:legal )?disclaimer\b|note\s*:|editor'?s note\b)"
+    r"|\bas is\W{0,3} without (?:any )?warrant|\b(?:do|does|will) not (?:accept|assume|take|bear)"
+    r" (?:any )?(?:responsibility|liability)\b"
     r"|^this (?:post|article|story|report|piece|content|summary|text)\b.{0,60}\b(?:generated|"
     r"rewritten|auto-?generated|written with|produced with|compiled from|created with|"
     r"assisted by|based on (?:wire|agency|news) (?:reports|copy))"
@@ -127,7 +130,8 @@ _PROMPT = Either(
     r"|your email address will not be published|required fields are marked"
     r"|please consider (?:supporting|donating|a donation|subscribing|becoming)"
     r"|\bsupport (?:our|independent|quality) (?:work|journalism|reporting)\b"
-    r"|\bmake a (?:donation|contribution)\b|\bbecome a (?:member|supporter|patron)\b"
+    r"|\bmake a (?:donation|contribution|gift)\b|\bbecome a (?:member|supporter|patron)\b"
+    r"|\btax[- ]deductible\b|\bdonate (?:now|today|here|to)\b"
     r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
     r"|will not be shown publicly|no html tags allowed|turn into links automatically"
     r"|lines and paragraphs break automatically|allowed html tags"
@@ -209,8 +213,10 @@ _FAQ_ITEM = re.compile(
 # Kinds whose next paragraphs, however long, belong to them: answers, an "About" paragraph.
 _LEADS_PROSE = frozenset(
     ["generated question", "turn", "appended interview", "appended FAQ block", "boilerplate",
-     "appended analysis", "comment", "author bio", "notes heading"]
+     "appended analysis", "comment", "author bio", "notes heading", "appeal"]
 )  # fmt: skip
+# A letter to the reader after the story: "Dear Reader," and a plea for support under it.
+_DEAR = re.compile(r"^dear (?:readers?|subscribers?|friends?|members?|listeners?|viewers?)\b", re.I)
 _ANALYSIS = re.compile(
     r"(?:^|\b)(?:what (?:does )?(?:this|it|that) means? for|here'?s what (?:this|it) means"
     r"|why (?:this|it) matters|the bottom line|our take|what happens next|what'?s next"
@@ -226,11 +232,17 @@ _COMMENT = re.compile(
 _TAG_LIST = re.compile(
     r"^(?:topics?|tags?|tagged|filed under|categories|category|keywords?|posted in|étiquettes"
     r"|etiquetas|temas|schlagwörter|themen|share"
-    r"(?: this)?(?: article| story| page)?)\s*[:|]",
+    r"(?: this)?(?: article| story| page)?)\s*[:|]"
+    # a taxonomy's label on a line of its own: "Topic", "Region / Country"
+    r"|^(?:topics?|tags?|categor(?:y|ies)|keywords?|subjects?|themes?|regions?|countr(?:y|ies)"
+    r"|regions? ?/ ?countr(?:y|ies)|countr(?:y|ies) ?/ ?regions?|filed under|more about)$",
     re.I,
 )
 _AUTHOR = re.compile(r"^(?:about the (?:author|authors|writer|contributor)s?\b|written by\b)", re.I)
-_ABOUT = re.compile(r"^(?i:about) (?:the |us\b)?[A-Z\d][\w&'’ .()-]{0,60}(?::\s|$)")
+# "About <Org>", not "About 59 million people are eligible to vote."
+_ABOUT = re.compile(
+    r"^(?i:about) (?:the |us\b)?(?:[A-Z]|\d(?!\S*\s+[a-z]))[\w&'’ .()-]{0,60}(?::\s|$)"
+)
 _END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,})$", re.I)
 # An agency's code alone on the last line: "(TNS)", "==TNS", "/AFP/".
 _AGENCY_MARK = re.compile(r"^(?:[(\[/]\s?[A-Z][A-Za-z]{1,7}\s?[)\]/]|[=-]{2,}\s?[A-Z]{2,8})$")
@@ -264,6 +276,7 @@ _UI_VERB = Either(rf"^{_UI_WORDS}|[.!?\]]\s+{_UI_WORDS}", re.I)
 _CALL_WORDS = (
     r"(?:please\s+)?(?:follow|listen|watch|join|share|send|write|tell|e-?mail"
     r"|visit|check out|find|explore|support|contact|like|comment|enable|save|catch up|don'?t miss"
+    r"|track"
     r"|learn|discover|head|go|open|get|use|read|see|try|keep|let us know|help)\b(?!-)"
 )
 _CALL_VERB = Either(rf"^{_CALL_WORDS}|[.!?\]]\s+{_CALL_WORDS}", re.I)
@@ -280,7 +293,11 @@ _MEDIUM_WORDS = (
     "facebook", "instagram", "linkedin", "youtube", "tiktok", "on x", "journalism", "reporting",
 )  # fmt: skip
 _MEDIUM = Either("|".join(rf"\b{w}\b" for w in _MEDIUM_WORDS) + r"|@\w", re.I)
-_REPORTED = re.compile(r"\b(?:said|says|told|according to)\b")
+_REPORTED = re.compile(
+    r"\b(?:said|says|saying|told|according to|wrote|writes|added|stated|posted|tweeted|announced)\b"
+)
+# What someone is quoted saying ("See you in parliament") does not address our reader.
+_QUOTED = re.compile(r'"[^"]{0,400}"|“[^”]{0,400}”')
 # A note's number first ("[1] ...", "¹ ..."), or its link back to the text last ("... ↩").
 _FOOTNOTE = Either(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])|[↩⤴]\ufe0e?$")
 _NOTE_MARK = re.compile(r"^(?:\[?\d{1,2}\]?|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3})$")
@@ -297,13 +314,17 @@ _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 _STATEMENT_BEFORE = re.compile(r"[a-z\d)”’\"'][.!]\s+[A-Z“\"]")
 
 
-def tail_start(texts: list[str], repeated: frozenset[int] = frozenset()) -> tuple[int, str] | None:
+def tail_start(
+    texts: list[str], repeated: frozenset[int] = frozenset(), gone: frozenset[int] = frozenset()
+) -> tuple[int, str] | None:
     """The index of the first block after the story's end, with a note of what starts
     there; None when the story runs to the last block. ``repeated``: the blocks this
-    source ends its other stories with (``ingest.repeats``)."""
+    source ends its other stories with (``ingest.repeats``). ``gone``: blocks already
+    removed as boilerplate ("Comments", "Follow us:"), given where they stood (``_marks``)."""
     flats = [_flat(t) for t in texts]
     kinds = [_repeated_or(_kind(t, f), t, repeated) for t, f in zip(texts, flats, strict=True)]
-    words = [size(t) for t in texts]
+    kinds = _marks(kinds, gone) if gone else kinds
+    words = [0 if i in gone else size(t) for i, t in enumerate(texts)]
     asks = [bool(_QUESTION.search(t)) for t in texts]
     labels = [_speaker(f) for f in flats]
     explainer = _qa_explainer(kinds)
@@ -345,6 +366,25 @@ def _qa_explainer(kinds: list[str]) -> bool:
         if kinds[i] == "generated question" and kinds[i + 1] == "story"
     ]  # fmt: skip
     return len(pairs) >= 3 and pairs[0] <= 2
+
+
+# What a removed boilerplate line may still say about the end: appended material runs here.
+# Only a comment section's marks: a removed call to action ("Click here to download the
+# game") follows lists that are the story's own on real pages.
+_MARK_KINDS = frozenset({"comment"})
+
+
+def _marks(kinds: list[str], gone: frozenset[int]) -> list[str]:
+    """``kinds`` with each removed block blanked unless it marks the end: a comment count
+    that stood among short lines after the story ("Featured video", a
+    headline, "Comments", a tag list) makes them appended material, as it would have had
+    the boilerplate rules left it. Anywhere else a removed line changes nothing."""
+    out = list(kinds)
+    for i in gone:
+        later = {k for j, k in enumerate(kinds[i + 1 :], i + 1) if j not in gone}
+        if kinds[i] not in _MARK_KINDS or not later <= {"heading", "empty"}:
+            out[i] = "empty"
+    return out
 
 
 def _all_tail(
@@ -444,7 +484,9 @@ def _kind(text: str, flat: str) -> str:
     if n <= 40 and (_PROMPT.search(flat) or ("@" in flat and _EMAIL.search(flat))):
         return "prompt"
     if n <= 12 and _ANALYSIS.search(flat):
-        return "appended analysis"  # "What does this mean for ...?", "Why it matters"
+        return "appended analysis"
+    if n <= 4 and _DEAR.match(flat):
+        return "appeal"  # "What does this mean for ...?", "Why it matters"
     if n <= 8 and _COMMENT.match(flat):
         return "comment"  # "Maria K. says:", "Reply", "3 comments"
     if n <= 25 and _INTERVIEW.search(flat):
@@ -513,6 +555,7 @@ def _is_pointer(flat: str, n: int, ends: bool) -> bool:
 def _addresses_reader(flat: str) -> bool:
     if flat.startswith(("“", '"', "‘", "'")) or _REPORTED.search(flat):
         return False  # someone in the story speaking
+    flat = _QUOTED.sub(" ", flat) if '"' in flat or "“" in flat else flat
     if _UI_VERB.search(flat):
         return True
     return bool((_CALL_VERB.search(flat) or _ADDRESSEE.search(flat)) and _MEDIUM.search(flat))

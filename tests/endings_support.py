@@ -54,7 +54,10 @@ def run_case(case: dict) -> Outcome:
     )  # fmt: skip
     story = digest_item(item, None, SPEC, "k", NOW)
     paras = [_fold(p) for p in re.split(r"\n\s*\n", story.body_text) if p.strip()]
-    first, last = _fold(case["story"][0]), _fold(case["story"][-1])
+    story_blocks = case["story"]
+    if len(story_blocks) > 1 and story_blocks[0].isupper() and len(story_blocks[0].split()) <= 3:
+        story_blocks = story_blocks[1:]  # "ANKARA" on a line of its own: the dateline goes
+    first, last = _fold(story_blocks[0]), _fold(story_blocks[-1])
     body_first = paras[0] if paras else ""
     # The normalizer cuts a dateline off the first paragraph.
     start_kept = bool(body_first) and first.endswith(body_first) and len(body_first) > 20

@@ -132,3 +132,23 @@ def test_a_table_of_figures_does_not_hide_the_dateline() -> None:
     rows = [c for n in range(2) for c in (f"Bolivia 203{n} (new)", f"6.4{n}%", "yield")]
     page = ["Seven-year notes price at 6.45%; a local tranche at 15.25%", "Snapshot", *rows]
     assert lead_junk([*page, LEAD, MORE], [TITLE])[0] == len(page)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        ["Anja Koch", "03/03/2025", "Sewage flows into the lake near Puno",
+         "Image: Marko Drobnjak/AP Photo/picture alliance"],
+        ["2 hours ago", "Share", "Imran Qureshi", "Getty Images",
+         "Fishermen on the lake have watched the water darken for a decade"],
+    ],
+)  # fmt: skip
+def test_a_caption_beside_its_image_credit_goes(head: list[str]) -> None:
+    first = "Peru and Bolivia agreed on Tuesday to set up a joint fund to clean up the lake."
+    assert lead_junk([*head, first, first], [TITLE])[0] == len(head)
+
+
+def test_a_first_paragraph_beside_a_credit_stays() -> None:
+    """Only a line that does not end as a sentence is taken for a caption."""
+    first = "Peru and Bolivia agreed on Tuesday to set up a joint fund to clean up the lake."
+    assert lead_junk(["Getty Images", first, first], [TITLE])[0] == 1

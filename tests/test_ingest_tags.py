@@ -279,7 +279,7 @@ def test_datelines(text: str, place: str, agency: str | None) -> None:
      "Jane Doe, CEO | said", "Some Town, XYZ | the", "Friday, March 3. The minister",
      "Monday, 3 March 2025 – the minister", "Until March 3. The talks", "Apple, IBM – the two",
      "The President, MP. Said", "Sources /AFP/ said", "China/Japan / tensions / rose",
-     "Updated, March 3. The story"],
+     "Updated, March 3. The story", "The Nusantara Capital Authority (OIKN) said on Monday"],
 )  # fmt: skip
 def test_no_dateline_in_prose(text: str) -> None:
     assert find_dateline(text) is None

@@ -138,6 +138,21 @@ STORY = [
         ["Mise à jour à 21h02 : ajoute la réaction du ministre bolivien.",
          "Rectificatif (12 mars) : une version précédente de cet article donnait 30 millions.",
          "L'essentiel", "Un fonds de 40 millions", "Les stations d'épuration d'abord"],
+        # Real outlets' endings (the endings battery's tuning half, reworded): editors'
+        # initials and sources, a wire's legal disclaimer, an NGO's appeal and taxonomy, a
+        # newspaper's letter to its readers, a live-news prompt.
+        ["ss/rc (AP, Reuters, dpa)"],
+        ["Legal Disclaimer:", "Andes Wire provides this news content \"as is\" without "
+         "warranty of any kind. We do not accept any responsibility or liability for it."],
+        ["Your tax deductible gift can help stop abuses around the world.", "$50", "$100",
+         "Other", "Region / Country", "Americas", "Peru", "Topic", "Water"],
+        ["Dear Reader,", "The Andes Post has always strived to bring you news that matters.",
+         "We, however, have a request.", "As we face hard times we need your support even "
+         "more, so that we can keep offering you quality content, and our subscription "
+         "model has seen an encouraging response from many of you.",
+         "Support quality journalism and subscribe to the Andes Post."],
+        ["Track Latest News Live on andespost.example and get news updates from the region",
+         "Peru, Bolivia, Lake Titicaca"],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -188,6 +203,10 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "PSG's owners have also pledged money for the clean-up, the ministry said."],
         [*STORY, "More talks are planned for June in La Paz."],
         [*STORY, "The ministers' full statement is available in Spanish only."],
+        # A quantity, not an "About <Org>" paragraph; someone quoted from a social network.
+        [*STORY, "About 59 million people live in the basin."],
+        [*STORY, "He responded in a video posted on his Facebook page, saying: \"They will "
+         "not succeed. See you in parliament.\""],
 
     ],
 )  # fmt: skip
@@ -247,3 +266,18 @@ def _tuning_articles() -> list[dict]:
         for path in sorted(root.glob("*/labels.json"))
         for a in json.loads(path.read_text(encoding="utf-8"))["articles"]
     ]
+
+
+def test_a_removed_comment_count_still_marks_the_headlines_after_a_story() -> None:
+    """The boilerplate rules take "Comments" before the tail rules run; where it stood, among
+    short lines after the story, it still says they are appended, not the story's list."""
+    tail = ["Featured Video Of The Day", "Lima signs the Titicaca pact", "Comments",
+            "Peru, Bolivia, Lake Titicaca"]  # fmt: skip
+    texts = [*STORY, *tail]
+    without = [t for t in texts if t != "Comments"]
+    assert tail_start(without) is None  # bare short lines: a list, maybe the story's
+    found = tail_start(texts, gone=frozenset({len(STORY) + 2}))
+    assert found is not None and found[0] == len(STORY)
+    # Not a call to action: real pages end their own lists with one ("Click here to ...").
+    tail[2] = "Click here to download the game."
+    assert tail_start([*STORY, *tail], gone=frozenset({len(STORY) + 2})) is None

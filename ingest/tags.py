@@ -41,6 +41,15 @@ _WORD = re.compile(r"\w+")
 _CAPITALISED = re.compile(r"([A-Z][a-z]+) $")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$")
 _NEXT_WORD = re.compile(r"\s+(\w+)")
+# A state's organs right after a country's name or demonym. Not "officials", "authorities"
+# or "state": a US state has those too ("Georgia officials said").
+_ORGAN_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?:foreign|prime|defen[cs]e|interior|deputy|vice|first)\s+minist"
+    r"|president\b|presidential\b|government\b|parliament|ambassador|embassy|envoy|"
+    r"delegation|diplomat|army\b|armed forces|troops|military|ministry|ministers?\b|"
+    r"counterpart|side\b|border guards?|coast ?guard|navy\b|consulate|cabinet\b|"
+    r"head of state|foreign policy)"
+)
 # The literal a topic pattern starts with: word characters, spaces, hyphens, apostrophes.
 _LEADING_LITERAL = re.compile(r"([\w '’-]+)")
 _QUANTIFIER = re.compile(r"[?*+{]")
@@ -68,7 +77,13 @@ WEAK_DIPLOMATIC_TOPICS = frozenset(["diplomacy", "un", "economic-cooperation"])
 # Blocs a single state deals with as with another state (accession, agreements, sanctions).
 BLOCS = frozenset(
     ["EU", "NATO", "ASEAN", "AU", "Mercosur", "BRICS", "SCO", "GCC", "Arab League", "OAS",
-     "ECOWAS", "Quad", "AUKUS", "CELAC", "APEC", "G7", "G20", "OPEC", "Commonwealth"]
+     "ECOWAS", "Quad", "AUKUS", "CELAC", "APEC", "G7", "G20", "OPEC", "Commonwealth",
+     # Regional blocs (world knowledge, not from any corpus here)
+     "CARICOM", "OECS", "SICA", "ALBA", "Andean Community", "Pacific Alliance", "CIS", "EAEU",
+     "CSTO", "Organization of Turkic States", "CICA", "ECO", "GUAM", "Pacific Islands Forum",
+     "Melanesian Spearhead Group", "SADC", "EAC", "IGAD", "ECCAS", "COMESA", "SAARC",
+     "BIMSTEC", "Council of Europe", "OIC", "Non-Aligned Movement", "Arctic Council",
+     "Nordic Council", "ASEM", "G77"]
 )  # fmt: skip
 ALIAS_KEYS = (
     "names",
@@ -218,6 +233,7 @@ class Tagger:
     ambiguous: frozenset[str]
     metonyms: frozenset[str]
     metonym_verbs: frozenset[str]
+    shared: frozenset[str]  # ambiguous aliases of more than one country ("Congolese")
     not_first_names: frozenset[str]
     topics: tuple[Topic, ...]
     organizations: Organizations
@@ -237,6 +253,7 @@ class Tagger:
             ambiguous=frozenset(_entry_lists(gazetteer, "ambiguous")),
             metonyms=frozenset(_entry_lists(gazetteer, "metonyms")),
             metonym_verbs=frozenset(gazetteer.get("metonym_verbs", [])),
+            shared=frozenset(_shared(gazetteer, "ambiguous")),
             not_first_names=frozenset(gazetteer.get("not_first_names", [])),
             topics=compiled,
             organizations=Organizations.from_data(organizations or {"organizations": {}}),
@@ -268,7 +285,12 @@ class Tagger:
             if " " not in alias and code not in lenient and self._inside_name(text, start):
                 continue
             mention = Mention(start, start + len(alias), code, self.alias_kind.get(alias, "names"))
-            if alias not in self.ambiguous or self._metonym(text, start + len(alias), alias):
+            stop = start + len(alias)
+            if (
+                alias not in self.ambiguous
+                or self._metonym(text, stop, alias)
+                or self._organ_follows(text, stop, alias)
+            ):
                 strong.append(mention)
             else:
                 weak.append(mention)
@@ -370,6 +392,12 @@ class Tagger:
         following = _NEXT_WORD.match(text, stop)
         return bool(following and following.group(1) in self.metonym_verbs)
 
+    def _organ_follows(self, text: str, stop: int, alias: str) -> bool:
+        """True for "Georgian foreign ministry", "Jordan's prime minister": an ambiguous
+        alias of one country followed by an organ of a state, which no US state, first name
+        or city has. (Not "Congolese", which two countries share.)"""
+        return alias not in self.shared and bool(_ORGAN_AFTER.match(text, stop))
+
     def _inside_name(self, text: str, start: int) -> bool:
         """True when the alias at ``start`` follows a capitalised word that is a first name."""
         before = text[max(0, start - 40) : start]
@@ -416,6 +444,15 @@ def _alias_kinds(gazetteer: dict) -> dict[str, str]:
 
 def _entry_lists(gazetteer: dict, key: str) -> set[str]:
     return {alias for entry in gazetteer["countries"] for alias in entry.get(key, [])}
+
+
+def _shared(gazetteer: dict, key: str) -> set[str]:
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for entry in gazetteer["countries"]:
+        for alias in entry.get(key, []):
+            (twice if alias in seen else seen).add(alias)
+    return twice
 
 
 def _candidates(alias_country: dict[str, str]) -> dict[str, tuple[str, ...]]:

@@ -88,6 +88,14 @@ class CorpusServer:
 # --- labels and what was stored ------------------------------------------------------------
 
 
+# The organizations the labels may name (FORMAT.md): the tagger knows more blocs than these.
+LABELLED_ORGANIZATIONS = frozenset(
+    ["EU", "NATO", "ASEAN", "AU", "UN", "G7", "G20", "APEC", "OPEC", "Mercosur", "BRICS", "SCO",
+     "WTO", "IAEA", "WHO", "IMF", "World Bank", "OSCE", "GCC", "Arab League", "OAS", "ECOWAS",
+     "Quad", "AUKUS", "CELAC", "ICC", "ICJ", "Commonwealth"]
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Label:
     outlet: str
@@ -196,7 +204,8 @@ def _stored(conn: sa.Connection) -> dict[str, Stored]:
             published=r["published_at"],
             parties=frozenset(r["countries"] or ()),
             mentions=frozenset(r["mentions"] or ()),
-            organizations=frozenset(r["organizations"] or ()),
+            # The labels name only FORMAT.md's list; a bloc outside it is not scored.
+            organizations=frozenset(r["organizations"] or ()) & LABELLED_ORGANIZATIONS,
             topics=frozenset(r["topics"] or ()),
             cluster=root(r["cluster_id"]),
         )

@@ -33,6 +33,10 @@ def countries(text: str) -> tuple[str, ...]:
         ("North Korean missiles worried South Korea.", {"KP", "KR"}),
         ("Officials in Tbilisi said Georgia would apply again.", {"GE"}),
         ("Jordan and Egypt called for a ceasefire; Amman hosted the meeting.", {"JO", "EG"}),
+        # An ambiguous name before a state's organ; capitals that stand for governments.
+        ("The Georgian foreign ministry summoned the envoy.", {"GE"}),
+        ("Georgia's prime minister flew to Baku.", {"GE", "AZ"}),
+        ("Kingston said it would not sign; Georgetown rejected the claim.", {"JM", "GY"}),
     ],
 )
 def test_countries_found(text: str, expected: set[str]) -> None:
@@ -47,6 +51,8 @@ def test_countries_found(text: str, expected: set[str]) -> None:
         "Paris Hilton opened a hotel.",
         "The farmers roasted a turkey for the holiday.",  # lower-case: the bird
         "George Washington crossed the river.",
+        "Georgia officials said the polls closed at 7 pm.",  # a US state has officials
+        "Michael Jordan's foreign trip drew crowds.",
     ],
 )
 def test_false_positives_guarded(text: str) -> None:
@@ -90,6 +96,11 @@ def test_topics_and_score() -> None:
         ),
         ("Kenya and Uganda began gas pricing negotiations in Kampala.", "bilateral-talks"),
         ("Fisheries talks resume in Brussels next month.", "bilateral-talks"),
+        # Joining a bloc, or asking to (world knowledge, not any corpus here).
+        ("Uzbekistan became an observer state of the Eurasian Economic Union.", "alliance"),
+        ("Timor-Leste became the bloc's 11th member on Sunday.", "alliance"),
+        ("Parliament backed the bid to join the alliance.", "alliance"),
+        ("Accession talks with Montenegro resume in June.", "alliance"),
     ],
 )
 def test_trade_measures_and_recognition(text: str, topic: str) -> None:
@@ -312,3 +323,26 @@ def test_every_un_member_state_can_be_named() -> None:
     known = set(default_tagger().alias_country.values())
     missing = [code for code in UN_MEMBERS if code not in known]
     assert not missing, missing
+
+
+def test_an_organizations_own_election_is_not_an_election() -> None:
+    hits = default_tagger().topic_hits("Ministers discussed the election of the secretary-general.")
+    assert "election" not in hits
+
+
+@pytest.mark.parametrize(
+    ("text", "bloc"),
+    [
+        ("CARICOM heads of government met in Bridgetown.", "CARICOM"),
+        ("The Eurasian Economic Union's council met in Minsk.", "EAEU"),
+        ("Leaders of the Pacific Islands Forum gathered in Honiara.", "Pacific Islands Forum"),
+        ("The CSTO sent peacekeepers.", "CSTO"),
+        ("Samoa hosted Commonwealth foreign ministers in Apia.", "Commonwealth"),
+    ],
+)
+def test_regional_blocs_are_organizations(text: str, bloc: str) -> None:
+    assert bloc in {m.code for m in default_tagger().bodies(text)}
+
+
+def test_the_saudi_fund_is_not_the_pacific_forum() -> None:
+    assert default_tagger().bodies("PIF, the Saudi sovereign fund, bought a stake.") == []

@@ -219,7 +219,7 @@ _LEADS_PROSE = frozenset(
 _DEAR = re.compile(r"^dear (?:readers?|subscribers?|friends?|members?|listeners?|viewers?)\b", re.I)
 _ANALYSIS = re.compile(
     r"(?:^|\b)(?:what (?:does )?(?:this|it|that) means? for|here'?s what (?:this|it) means"
-    r"|why (?:this|it) matters|the bottom line|our take|what happens next|what'?s next"
+    r"|why (?:this|it) matters|our take|what happens next|what'?s next"
     r"|^in conclusion|^to conclude|^final thoughts|^in summary|^to sum up)\b",
     re.I,
 )
@@ -294,7 +294,8 @@ _MEDIUM_WORDS = (
 )  # fmt: skip
 _MEDIUM = Either("|".join(rf"\b{w}\b" for w in _MEDIUM_WORDS) + r"|@\w", re.I)
 _REPORTED = re.compile(
-    r"\b(?:said|says|saying|told|according to|wrote|writes|added|stated|posted|tweeted|announced)\b"
+    r"\b(?:said|says|saying|told|according to|wrote|writes|added|stated|posted|tweeted|announced"
+    r"|asks|asked)\b"
 )
 # What someone is quoted saying ("See you in parliament") does not address our reader.
 _QUOTED = re.compile(r'"[^"]{0,400}"|“[^”]{0,400}”')
@@ -328,6 +329,7 @@ def tail_start(
     asks = [bool(_QUESTION.search(t)) for t in texts]
     labels = [_speaker(f) for f in flats]
     explainer = _qa_explainer(kinds)
+    answered = _answered_at_length(kinds, words)
     before, turns, interview = 0, 0, explainer
     for i in range(len(texts)):
         # A short story may end in appended material too, if none of it is prose.
@@ -345,7 +347,9 @@ def tail_start(
         before += words[i]
         # Speaker turns within the story make it an interview: its turns are the story.
         turns += i > 0 and kinds[i] == "turn"
-        interview = explainer or turns >= 2
+        # So do questions it has answered at length: they are its subheads ("Who pays the
+        # cost of a tariff?" and four paragraphs), and so are the ones after them.
+        interview = explainer or turns >= 2 or sum(q <= i for q in answered) >= 2
     return None
 
 
@@ -355,6 +359,26 @@ def _repeated_or(kind: str, text: str, repeated: frozenset[int]) -> str:
     if not repeated or kind not in ("story", "heading") or size(text) > repeats.MAX_WORDS:
         return kind
     return "repeated block" if repeats.block_hash(text) in repeated else kind
+
+
+ANSWER_WORDS = 40  # prose under a question from which it is the story's own subhead
+
+
+def _answered_at_length(kinds: list[str], words: list[int]) -> list[int]:
+    """The questions followed by ANSWER_WORDS or more of prose before the next block that
+    is not prose: a story's subheads. An appended FAQ answers in a sentence or two."""
+    out = []
+    for q, kind in enumerate(kinds):
+        if kind != "generated question":
+            continue
+        run = 0
+        for k, n in zip(kinds[q + 1 :], words[q + 1 :], strict=False):
+            if k not in ("story", "empty"):
+                break
+            run += n
+        if run >= ANSWER_WORDS:
+            out.append(q)
+    return out
 
 
 def _qa_explainer(kinds: list[str]) -> bool:
@@ -470,8 +494,17 @@ _PICTOGRAPHS = ("So", "Sk", "Cf", "Mn")  # emoji and their joiners and variation
 _MARKDOWN = re.compile(r"[*_#]+")
 
 
+# A post embedded in the story: its text (with its picture link) and its attribution line,
+# "— Jane Doe (@jdoe) November 19, 2019". Quoted material, however it is worded.
+_EMBEDDED = re.compile(
+    r"\bpic\.twitter\.com/|^[—–-]\s?[^()]{1,80}\(@\w{1,30}\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}$"
+)
+
+
 def _kind(text: str, flat: str) -> str:
     """``block_kind``, given the block's ``_flat`` text too (``tail_start`` reuses it)."""
+    if _EMBEDDED.search(flat):
+        return "story"
     if _END_MARK.match(text.strip()) or _AGENCY_MARK.match(text.strip()):
         return "end mark"  # "###" before the markdown marks are dropped below
     n = size(flat)
@@ -481,7 +514,7 @@ def _kind(text: str, flat: str) -> str:
         return "notes heading"  # "Notes", "Further reading", "How to cite this publication"
     if n <= 60 and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
         return "credit or disclaimer"
-    if n <= 40 and (_PROMPT.search(flat) or ("@" in flat and _EMAIL.search(flat))):
+    if n <= 40 and (_PROMPT.search(_unquoted(flat)) or ("@" in flat and _EMAIL.search(flat))):
         return "prompt"
     if n <= 12 and _ANALYSIS.search(flat):
         return "appended analysis"
@@ -552,10 +585,16 @@ def _is_pointer(flat: str, n: int, ends: bool) -> bool:
     return n <= 25 and bool(_NEXT.match(flat))
 
 
+def _unquoted(flat: str) -> str:
+    """What someone is quoted saying does not address our reader ("a digital subscription?
+    What's your strategy?", asks an analyst)."""
+    return _QUOTED.sub(" ", flat) if '"' in flat or "“" in flat else flat
+
+
 def _addresses_reader(flat: str) -> bool:
     if flat.startswith(("“", '"', "‘", "'")) or _REPORTED.search(flat):
         return False  # someone in the story speaking
-    flat = _QUOTED.sub(" ", flat) if '"' in flat or "“" in flat else flat
+    flat = _unquoted(flat)
     if _UI_VERB.search(flat):
         return True
     return bool((_CALL_VERB.search(flat) or _ADDRESSEE.search(flat)) and _MEDIUM.search(flat))

@@ -203,6 +203,19 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "PSG's owners have also pledged money for the clean-up, the ministry said."],
         [*STORY, "More talks are planned for June in La Paz."],
         [*STORY, "The ministers' full statement is available in Spanish only."],
+        # Real pages' own endings (from the 91 real pages' truth bodies): question subheads
+        # the story answers at length, then more of them; an analyst's quoted question; an
+        # embedded post and its attribution; a conclusion under "The bottom line".
+        [*STORY, "Who pays the cost of the fund?", STORY[1] + " " + STORY[2],
+         "Don't the plants produce revenue?", STORY[2] + " " + STORY[1],
+         "What has the fund paid for so far?", STORY[1], STORY[2],
+         "What comes next for the lake?", STORY[1], STORY[2]],
+        [*STORY, "“After two more years of this,” an analyst asks, “what will be left in the "
+         "lake that readers feel is worth a digital subscription? What's your strategy?”"],
+        [*STORY, "Who are we as a region if we let the lake die? pic.twitter.com/AbCdEf12",
+         "— Ana Quispe (@anaquispe) March 3, 2026"],
+        [*STORY, "The bottom line", "The fund is small for a lake this size.",
+         "But it is the first the two countries have set up together."],
         # A quantity, not an "About <Org>" paragraph; someone quoted from a social network.
         [*STORY, "About 59 million people live in the basin."],
         [*STORY, "He responded in a video posted on his Facebook page, saying: \"They will "

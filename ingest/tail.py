@@ -252,6 +252,12 @@ _CONTACT = re.compile(
     r"|(?:useful|emergency|important) (?:tele)?(?:phone )?(?:numbers|contacts)|hotlines?\s*:)",
     re.I,
 )
+# A list's item that ends in a place after a dash is no signature: "August 8 – Tinley Park,
+# IL @ Hollywood Casino Amphitheatre – Chicago".
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_DATED_ITEM = re.compile(
+    rf"^(?:\d{{1,2}}[./-]\d{{1,2}}|{_MONTH}\.? \d{{1,2}}|\d{{1,2}} {_MONTH})\b", re.I
+)
 _SIGNED = re.compile(r"(?:^|\s)[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)?\.?$")
 # A writer taking leave ("Stay safe, everyone.", "More tomorrow. Good night."), a postscript.
 _FAREWELL_WORDS = (
@@ -540,7 +546,9 @@ def _kind(text: str, flat: str) -> str:
         return "end mark"
     if n <= 40 and _CONTACT.match(flat):
         return "contact"
-    if (n <= 30 and _SIGNED.search(flat)) or (n <= 20 and _FAREWELL.search(flat)):
+    if (n <= 30 and _SIGNED.search(flat) and not _DATED_ITEM.match(flat)) or (
+        n <= 20 and _FAREWELL.search(flat)
+    ):
         return "sign-off"  # "Back on Friday with more. — Miriam"
     if n <= 60 and _POSTSCRIPT.match(flat):
         return "sign-off"  # a newsletter's postscript: "PS — Several of you asked ..."

@@ -238,6 +238,9 @@ def test_the_story_stays(texts: list[str]) -> None:
          "John Roe: Driving under the influence, failure to maintain lane."],
         # A table's cells.
         ["Driver", *(f"Car {n}" for n in range(60))],
+        # A tour's dates, each ending in a place after a dash (not a signature).
+        ["The Andes Orchestra Tour Dates", "June 14 – Puno, PE @ Teatro Municipal",
+         "August 8 – El Alto, BO @ Coliseo – La Paz", "August 14 – Cusco, PE @ Plaza – Cusco"],
     ],
 )  # fmt: skip
 def test_a_real_pages_own_ending_stays(tail: list[str]) -> None:

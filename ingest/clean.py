@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from bs4 import BeautifulSoup, Tag
 
+from ingest.dateline import find_dateline, standalone_dateline
 from ingest.html_tree import (
     RAW_TEXT,
     RUBY_NOTES,
@@ -578,10 +579,30 @@ def drop_lead(root: Element, titles: Sequence[str], known: Sequence[str] = ()) -
     count, notes = lead_junk(texts, titles, known)
     if count >= len(blocks):
         return []  # never the whole body: what is left would be nothing
-    for tag in blocks[:count]:
+    place = _dateline_line(texts, count)
+    for tag in blocks[: count - 1 if place else count]:
         if attached(tag, root):
             drop(tag)
+    if place:
+        # The dateline set on a line of its own ("ANKARA", "BAAR, SWITZERLAND"), rejoined
+        # with its paragraph, where the normalizer finds and records it.
+        _prepend_text(blocks[count], f"{place} — ")
+        drop(blocks[count - 1])
+        notes = notes[:-1]
     return notes
+
+
+def _dateline_line(texts: Sequence[str], count: int) -> str | None:
+    """The last leading block's text when it is a dateline on a line of its own, right
+    before a first paragraph that has none."""
+    if count == 0 or count >= len(texts) or find_dateline(texts[count]) is not None:
+        return None
+    line = texts[count - 1].strip()
+    return line if standalone_dateline(line) else None
+
+
+def _prepend_text(block: Element, text: str) -> None:
+    block.text = text + (block.text or "")
 
 
 def strip_leading(root: Element, prefix: str) -> bool:

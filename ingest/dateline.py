@@ -217,6 +217,31 @@ def find_dateline(text: str, agencies: Agencies | None = None) -> Dateline | Non
     return Dateline(place=place, agency=agency, text=match.group(0))
 
 
+_PLACE_LINE = re.compile(rf"[{_UP}{_LOW}.'’ /-]+(?:, [{_UP}{_LOW}. ]+)?")
+
+
+def standalone_dateline(line: str) -> bool:
+    """A dateline set on a line of its own, before its paragraph: a place we know, in
+    capitals or not, with its region or country ("ANKARA", "BAAR, SWITZERLAND",
+    "Pittsburgh"). A label in capitals ("GIRLS BASKETBALL") is no place we know."""
+    if len(line.split()) > 5 or not _PLACE_LINE.fullmatch(line):
+        return False
+    parts = [p.strip().casefold() for p in line.split(",")]
+    # A country alone is a section's label ("Kazakhstan"); a city is where it was written.
+    known = parts[0] in _folded_cities() or (len(parts) > 1 and parts[1] in _folded_places())
+    return known and find_dateline(line + " — x") is not None
+
+
+@functools.cache
+def _folded_places() -> frozenset[str]:
+    return frozenset(p.casefold() for p in known_places())
+
+
+@functools.cache
+def _folded_cities() -> frozenset[str]:
+    return frozenset(p.casefold() for p in _places()[1])
+
+
 def _known_agency(text: str, agencies: Agencies | None) -> bool:
     return (agencies or default_agencies()).name_of(text) is not None
 
@@ -235,12 +260,20 @@ def _first_word_may_be_place(place: str) -> bool:
 def known_places() -> frozenset[str]:
     """Capitals and country names from the gazetteer, and cities often in datelines: places
     a Title Case dateline may name without an agency or a date."""
+    countries, towns = _places()
+    return countries | towns
+
+
+@functools.cache
+def _places() -> tuple[frozenset[str], frozenset[str]]:
+    """(country names, capitals and cities)."""
     data = resources.files("ingest") / "data"
     gazetteer = json.loads((data / "gazetteer.json").read_text(encoding="utf-8"))
     cities = json.loads((data / "cities.json").read_text(encoding="utf-8"))["cities"]
-    keys = ("capitals", "names")
-    countries = [p for entry in gazetteer["countries"] for key in keys for p in entry.get(key, [])]
-    return frozenset([*countries, *cities])
+    entries = gazetteer["countries"]
+    countries = frozenset(p for entry in entries for p in entry.get("names", []))
+    capitals = [p for entry in entries for p in entry.get("capitals", [])]
+    return countries, frozenset([*capitals, *cities])
 
 
 def find_attributions(text: str, agencies: Agencies | None = None) -> tuple[str, ...]:

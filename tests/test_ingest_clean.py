@@ -279,16 +279,21 @@ def test_html_to_text_equals_beautifulsoup_on_every_fixture_page() -> None:
         assert html_to_text(html) == _soup_text(html), page
 
 
+def _after_line(line: str) -> str:
+    """The cleaned text of a body whose first paragraph has ``line`` above it."""
+    body = (
+        f"<p>{line}</p><p>Turkey's foreign minister on Monday received his Iraqi counterpart, "
+        "and the two discussed the Development Road project.</p>"
+        "<p>They also discussed water, the ministry said in a statement after the talks.</p>"
+    )
+    return html_to_text(clean_body(body, "Turkish, Iraqi ministers meet").html)
+
+
 @pytest.mark.parametrize("line", ["ANKARA", "BAAR, SWITZERLAND", "Pittsburgh"])
 def test_a_dateline_on_a_line_of_its_own_rejoins_its_paragraph(line: str) -> None:
     from ingest.dateline import find_dateline
 
-    body = (
-        f"<p>Zeynep Aksoy</p><p>{line}</p><p>Turkey's foreign minister on Monday received his "
-        "Iraqi counterpart, and the two discussed the Development Road project.</p>"
-        "<p>They also discussed water, the ministry said in a statement after the talks.</p>"
-    )
-    text = html_to_text(clean_body(body, "Turkish, Iraqi ministers meet").html)
+    text = _after_line(line)
     found = find_dateline(text)
     assert found is not None and found.place == line.split(",")[0]
     assert text[len(found.text) :].startswith("Turkey's foreign minister")
@@ -296,10 +301,4 @@ def test_a_dateline_on_a_line_of_its_own_rejoins_its_paragraph(line: str) -> Non
 
 @pytest.mark.parametrize("line", ["GIRLS BASKETBALL", "Kazakhstan", "WORLD"])
 def test_a_label_before_the_first_paragraph_is_no_dateline(line: str) -> None:
-    body = (
-        f"<p>{line}</p><p>Turkey's foreign minister on Monday received his Iraqi counterpart, "
-        "and the two discussed the Development Road project.</p>"
-        "<p>They also discussed water, the ministry said in a statement after the talks.</p>"
-    )
-    text = html_to_text(clean_body(body, "Turkish, Iraqi ministers meet").html)
-    assert text.startswith("Turkey's foreign minister")
+    assert _after_line(line).startswith("Turkey's foreign minister")

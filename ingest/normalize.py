@@ -90,7 +90,7 @@ def normalize(
     text_all = f"{title}\n\n{body.text}"
     tagger = default_tagger()
     hits = tagger.topic_hits(text_all)
-    tags = _tags(tagger, title, body.text, hits)
+    tags = _tags(tagger, title, body.text, hits, tagger.capital_of(body.dateline))
     topics = tags.topics
     return Story(
         source=source.name,
@@ -249,7 +249,9 @@ def stored_parties(parties: tuple[str, ...], topics: tuple[str, ...]) -> tuple[s
     return parties if len(parties) > 1 or "diplomacy" in topics else ()
 
 
-def _tags(tagger: Tagger, title: str, text: str, hits: dict[str, int]) -> _Tags:
+def _tags(
+    tagger: Tagger, title: str, text: str, hits: dict[str, int], dateline_home: str | None = None
+) -> _Tags:
     """Countries named, blocs named, and the states (or the EU) that are parties."""
     body_countries = tagger.mentions(text)
     title_countries = tagger.mentions(title, context={m.code for m in body_countries})
@@ -266,6 +268,7 @@ def _tags(tagger: Tagger, title: str, text: str, hits: dict[str, int]) -> _Tags:
             with_eu(title_countries, title_bodies),
             with_eu(body_countries, body_bodies),
             political=tagger.political(hits),
+            dateline_home=dateline_home,
         ),
         mentions=tuple(sorted({m.code for m in title_countries + body_countries})),
         organizations=tuple(sorted({m.code for m in title_bodies + body_bodies})),

@@ -103,12 +103,14 @@ def parties(
     body_mentions: Sequence[Mention],
     *,
     political: bool = True,
+    dateline_home: str | None = None,
 ) -> tuple[str, ...]:
     """The codes of the states (and the EU) that are parties to the story, sorted.
 
     ``political``: the story is about states at all (a diplomatic or political topic, no
     sport or weather). Otherwise a country in the headline is where it happens, not who
-    acts, and only its government's own acts make it a party."""
+    acts, and only its government's own acts make it a party. ``dateline_home``: the
+    country whose capital the story is datelined in (``_home_office``)."""
     lead_end = _lead_end(body)
     scores: dict[str, int] = {}
     for m, strength in _evidence(title, title_mentions):
@@ -129,11 +131,38 @@ def parties(
     for code, n in counts.items():
         if n >= 4 and political:
             scores[code] = scores.get(code, 0) + 1
+    if dateline_home and political and _home_office(body[:lead_end], body_mentions):
+        scores[dateline_home] = scores.get(dateline_home, 0) + PARTY_SCORE
     home = _home(title_mentions, counts)
     state_words = _BARE_STATE if political else _BARE_GOVERNMENT
     if home and state_words.search(body[: _lead_end(body, 2 * LEAD_WORDS)]):
         scores[home] = scores.get(home, 0) + 2  # "the government declared": the home state's
     return tuple(sorted(code for code, score in scores.items() if score >= PARTY_SCORE))
+
+
+# An office and its holder's name, with no state named before it: "President Dilshod
+# Karimov", "Deputy Prime Minister Arman Sargsyan", "Fisheries Minister Alitia Bainivalu".
+_OFFICE_NAMED = re.compile(
+    r"\b(?:(?:Deputy|Vice|First|Acting) )?(?:President|Prime Minister|Premier|Chancellor"
+    r"|Foreign Minister|Minister(?: of| for)? (?:[A-Z][a-z]+ ?){1,3}|(?:[A-Z][a-z]+ ){1,2}Minister"
+    r"|Foreign Secretary|Secretary of State)\s+(?:[A-Z][\w'’.-]+\s?){1,3}"
+)
+_OF_STATE = re.compile(r"^\s*(?:,\s*)?(?:of|from)\s+(?:the\s+)?[A-Z]")
+
+
+def _home_office(lead: str, mentions: Sequence[Mention]) -> bool:
+    """Does the lead name an office holder without saying whose? In a story datelined in
+    a capital, as local and state media write, that is the home government's: "TASHKENT —
+    President Dilshod Karimov received a Turkmen delegation". Not when a state is named
+    just before the office ("Kyrgyz President ...") or after the name ("... of Chile")."""
+    for match in _OFFICE_NAMED.finditer(lead):
+        attached = any(
+            0 <= match.start() - m.end <= 3 or match.start() <= m.start < match.end()
+            for m in mentions
+        )  # "Kyrgyz President ...", or a holder we know: "Prime Minister Anthony Albanese"
+        if not attached and not _OF_STATE.match(lead[match.end() :]):
+            return True
+    return False
 
 
 def _home(title_mentions: Sequence[Mention], counts: dict[str, int]) -> str | None:

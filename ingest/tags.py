@@ -41,6 +41,9 @@ _WORD = re.compile(r"\w+")
 _CAPITALISED = re.compile(r"([A-Z][a-z]+) $")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$|^\s*$")
 _NEXT_WORD = re.compile(r"\s+(\w+)")
+# Capitals where other states' officials gather (the EU and NATO, the IAEA and OSCE, the
+# AU): a story datelined there is not the host government's by default.
+_MEETING_CAPITALS = frozenset(["brussels", "vienna", "addis ababa"])
 # A state's organs right after a country's name or demonym. Not "officials", "authorities"
 # or "state": a US state has those too ("Georgia officials said").
 _ORGAN_AFTER = re.compile(
@@ -234,6 +237,7 @@ class Tagger:
     metonyms: frozenset[str]
     metonym_verbs: frozenset[str]
     shared: frozenset[str]  # ambiguous aliases of more than one country ("Congolese")
+    capitals: dict[str, str]  # a capital, case-folded -> its country's code
     not_first_names: frozenset[str]
     topics: tuple[Topic, ...]
     organizations: Organizations
@@ -254,6 +258,11 @@ class Tagger:
             metonyms=frozenset(_entry_lists(gazetteer, "metonyms")),
             metonym_verbs=frozenset(gazetteer.get("metonym_verbs", [])),
             shared=frozenset(_shared(gazetteer, "ambiguous")),
+            capitals={
+                c.casefold(): entry["code"]
+                for entry in gazetteer["countries"]
+                for c in entry.get("capitals", [])
+            },
             not_first_names=frozenset(gazetteer.get("not_first_names", [])),
             topics=compiled,
             organizations=Organizations.from_data(organizations or {"organizations": {}}),
@@ -261,6 +270,12 @@ class Tagger:
             saturation=tuple(topics.get("saturation", [1 / 3, 2 / 3, 1.0])),
             gates=Gates.of(compiled),
         )
+
+    def capital_of(self, place: str | None) -> str | None:
+        """The country whose capital ``place`` is ("TASHKENT", "Suva"), else None."""
+        if not place or place.casefold() in _MEETING_CAPITALS:
+            return None
+        return self.capitals.get(place.casefold())
 
     def countries(self, text: str) -> tuple[str, ...]:
         """ISO alpha-2 codes of the countries ``text`` names, sorted."""

@@ -125,3 +125,33 @@ def test_an_office_holder_named_before_the_state_makes_it_a_party() -> None:
         lead + "Traders said apples from the hills of Bhutan were also scarce.",
     )
     assert "BT" not in parties
+
+
+@pytest.mark.parametrize(
+    ("dateline", "body", "home_is_party"),
+    [
+        # Local and state media name their own officials without their country.
+        ("TASHKENT", "President Dilshod Karimov received a Turkmen government delegation led "
+         "by Deputy Prime Minister Batyr Amanov. The sides discussed gas transit.", True),
+        ("SUVA", "Fisheries Minister Alitia Bainivalu signed a fisheries agreement with "
+         "Japan's ambassador on Wednesday.", True),
+        # Someone else's official, said so before or after the name.
+        ("TASHKENT", "Turkmen President Serdar Berdimuhamedov signed a gas deal with Japan's "
+         "ambassador on Monday.", False),
+        ("TASHKENT", "Foreign Minister Rashid Meredov of Turkmenistan signed a gas deal with "
+         "Japan's ambassador.", False),
+        # A capital where other states' officials gather.
+        ("BRUSSELS", "Foreign Minister Ana Ruiz signed a trade deal with Japan's ambassador.",
+         False),
+    ],
+)  # fmt: skip
+def test_a_capitals_dateline_makes_its_unnamed_officials_the_home_state(
+    dateline: str, body: str, home_is_party: bool
+) -> None:
+    tagger = default_tagger()
+    title = "Talks on gas and fisheries"
+    hits = tagger.topic_hits(f"{title}\n\n{body}")
+    home = tagger.capital_of(dateline)
+    found = _tags(tagger, title, body, hits, home).parties
+    assert (home is not None and home in found) == home_is_party, found
+    assert tagger.capital_of("Brussels") is None  # where others meet: no home by default

@@ -587,7 +587,8 @@ def drop_lead(root: Element, titles: Sequence[str], known: Sequence[str] = ()) -
         # The dateline set on a line of its own ("ANKARA", "BAAR, SWITZERLAND"), rejoined
         # with its paragraph, where the normalizer finds and records it.
         _prepend_text(blocks[count], f"{place} — ")
-        drop(blocks[count - 1])
+        if attached(blocks[count - 1], root):
+            drop(blocks[count - 1])
         notes = notes[:-1]
     return notes
 

@@ -327,7 +327,7 @@ def tail_start(
     """The index of the first block after the story's end, with a note of what starts
     there; None when the story runs to the last block. ``repeated``: the blocks this
     source ends its other stories with (``ingest.repeats``). ``gone``: blocks already
-    removed as boilerplate ("Comments", "Follow us:"), given where they stood (``_marks``)."""
+    removed as boilerplate ("Comments", "Share"), given where they stood (``_marks``)."""
     flats = [_flat(t) for t in texts]
     kinds = [_repeated_or(_kind(t, f), t, repeated) for t, f in zip(texts, flats, strict=True)]
     kinds = _marks(kinds, gone) if gone else kinds

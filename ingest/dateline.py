@@ -33,7 +33,8 @@ _BAR_AGENCY = r",\s*(?P<{}>[A-Z][\w.&-]{{1,15}}(?: [A-Z][\w.&-]+){{0,2}})\s*\|"
 _MONTHS_LOWER = r"(?:ene|enero|feb|febrero|mar|marzo|abr|abril|may|mayo|jun|junio|jul|julio|ago|"
 _MONTHS_LOWER += r"agosto|sep|sept|septiembre|oct|octubre|nov|noviembre|dic|diciembre)"
 _DATE = (
-    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:,? \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?:,? \d{4})?"
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?(?:,? \d{4})?"
+    r"|\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]{2,8}\.?(?:,? \d{4})?"  # "Abu Dhabi, 3rd March, 2025"
     r"|[A-Z]{3,9}\.? \d{1,2}(?:,? \d{4})?"  # "YEREVAN, MARCH 3, ARMENPRESS."
     rf"|\d{{1,2}} {_MONTHS_LOWER}\.?(?:,? \d{{4}})?"  # "San Salvador, 3 mar (EFE).-"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
@@ -60,7 +61,7 @@ def _ending(n: str, *, caps: bool) -> str:
         _DASH,
     ]
     if caps:
-        forms.insert(3, rf"\.\s+(?P<dot{n}>[A-Z][A-Z&-]{{2,14}})\s*{_DASH}")  # ". KAZINFORM –"
+        forms.insert(3, rf"\.\s+(?P<dot{n}>[A-Z][A-Z&-]{{2,24}})\s*{_DASH}")  # ". KAZINFORM –"
     return r"\s*(?:" + "|".join(forms) + r")\s*"
 
 

@@ -275,6 +275,10 @@ def test_every_pattern_but_a_few_is_gated() -> None:
         ("Havana, Mar 3 (Prensa Latina) Cuba's", "Havana", "Prensa Latina"),
         ("Nuku'alofa, Tonga – The government", "Nuku'alofa", None),
         ("APIA, SAMOA — Samoa's prime minister", "APIA", None),
+        ("Abu Dhabi, 3rd March, 2025 (WAM) -- The UAE", "Abu Dhabi", "WAM"),
+        ("KUWAIT, March 3 (KUNA) -- Kuwait's", "KUWAIT", "KUNA"),
+        ("KYIV. March 3. INTERFAX-UKRAINE - Ukraine", "KYIV", "Interfax"),
+        ("Bucharest, March 3 /Agerpres/ - Romania", "Bucharest", "Agerpres"),
     ],
 )
 def test_datelines(text: str, place: str, agency: str | None) -> None:

@@ -275,9 +275,9 @@ _LINK_ATTR = re.compile(
 def absolute_links(html: str, base: str) -> str:
     """``html`` with its relative href and src values made absolute against ``base``; the
     rest of the markup as it was. Feeds' HTML fields are read without feedparser's resolver
-    (a second HTML parse of every field); this is the resolver, and most fields, whose links
-    are already absolute, cost it one failed search."""
-    if not base or ("href" not in html and "src" not in html and "HREF" not in html):
+    (a second HTML parse of every field); this is the resolver, and a field whose links are
+    already absolute costs it one search."""
+    if not base:
         return html
 
     def absolute(m: re.Match[str]) -> str:

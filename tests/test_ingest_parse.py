@@ -259,7 +259,7 @@ def test_relative_links_in_html_fields_resolve_against_their_xml_base() -> None:
         '<updated>2026-01-01T00:00:00Z</updated><link href="2026/a"/>'
         '<summary type="html">&lt;a href="/about"&gt;about&lt;/a&gt;</summary>'
         '<content type="html" xml:base="2026/"><![CDATA[<p><a href="b.html">b</a> '
-        "<img src='img/c.png'> <a href=\"https://other.example/x\">x</a> "
+        "<img SRC='img/c.png'> <a href=\"https://other.example/x\">x</a> "
         '<a href="#note">n</a> <a href="mailto:desk@site.example">m</a></p>]]></content>'
         "</entry></feed>"
     )
@@ -268,7 +268,7 @@ def test_relative_links_in_html_fields_resolve_against_their_xml_base() -> None:
     assert item.summary_html == '<a href="https://site.example/about">about</a>'
     assert item.content_html == (
         '<p><a href="https://site.example/news/2026/b.html">b</a> '
-        "<img src='https://site.example/news/2026/img/c.png'> "
+        "<img SRC='https://site.example/news/2026/img/c.png'> "
         '<a href="https://other.example/x">x</a> <a href="#note">n</a> '
         '<a href="mailto:desk@site.example">m</a></p>'
     )

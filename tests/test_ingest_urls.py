@@ -177,3 +177,12 @@ def test_a_stored_story_links_the_page_as_published() -> None:
     source = SourceSpec(name="s", url="https://news.example.org/feed")
     story = normalize(item, None, source, now=datetime.now(UTC), key="g")
     assert story.url == "https://news.example.org/a/story/"
+
+
+def test_absolute_links_reads_attribute_names_in_any_case() -> None:
+    from ingest.urls import absolute_links
+
+    html = '<IMG SRC="img/a.png"><A Href="/b">b</A>'
+    assert absolute_links(html, "https://site.example/news/") == (
+        '<IMG SRC="https://site.example/news/img/a.png"><A Href="https://site.example/b">b</A>'
+    )

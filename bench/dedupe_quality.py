@@ -120,7 +120,8 @@ def body_for(article: Labeled, mode: str) -> str:
         return article.body
     if mode == "raw":
         return article.page_text()
-    from ingest.clean import clean_body, html_to_text, text_to_html
+    from ingest.clean import clean_body, text_to_html
+    from ingest.html_tree import html_to_text
 
     html, _notes, _ = clean_body(text_to_html(article.page_text()), article.title)
     return html_to_text(html)

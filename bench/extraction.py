@@ -23,9 +23,9 @@ from types import ModuleType
 
 import trafilatura
 
-from ingest.clean import html_to_text
 from ingest.errors import ExtractError
 from ingest.extract import extract_article
+from ingest.html_tree import html_to_text
 from ingest.model import Fetched
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "article-extraction"

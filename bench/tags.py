@@ -27,8 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.clean import html_to_text
 from ingest.extract import extract_article
+from ingest.html_tree import html_to_text
 from ingest.model import Fetched
 from ingest.tags import Tagger, default_tagger
 

@@ -189,7 +189,11 @@ def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
         help="config file (default: $COMMUNIQUE_CONFIG, else the bundled one)",
     )
     parser.add_argument(
-        "-v", "--verbose", action="store_true", default=default, help="log at DEBUG level"
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="log at DEBUG level; ingest lists unchanged sources too",
     )
 
 

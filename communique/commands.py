@@ -14,11 +14,10 @@ from rich.table import Table
 
 from communique.settings import Settings, load_settings
 from communique.wiring import context, store
-from ingest import acts, digest, lead, pipeline, tail
+from ingest import pipeline
 from ingest.errors import CommuniqueError, ConfigError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import item_key
-from ingest.listing import read_listing, read_url
 from ingest.model import Fetched, RawItem, SourceSpec
 from ingest.shown import shown
 from ingest.store import repair
@@ -40,7 +39,7 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
     with context(settings, engine) as ctx:
         pipeline.sync(ctx, settings.sources)
         reports = _ingest_with_progress(ctx, specs, settings.schedule.workers)
-    _print_reports(reports)
+    _print_reports(reports, every=bool(args.verbose))
     if reports and all(r.outcome == "error" for r in reports):
         err.print("communique: every source failed")
         return 1
@@ -71,7 +70,24 @@ def _ingest_with_progress(
         )
 
 
-def _print_reports(reports: list[pipeline.SourceReport]) -> None:
+_QUIET = ("not-modified", "unchanged")  # outcomes with nothing to report: no row unless -v
+
+
+def _print_reports(reports: list[pipeline.SourceReport], every: bool = False) -> None:
+    """A row per source that did something or failed; the unchanged ones are counted in
+    the last line (all rows with ``every``): cron mails what changed, not 500 rows."""
+    shown_reports = [r for r in reports if every or r.outcome not in _QUIET]
+    quiet = sum(1 for r in reports if r.outcome in _QUIET)
+    new = sum(r.new for r in reports)
+    failed = sum(1 for r in reports if r.outcome == "error")
+    unchanged = f" ({quiet} unchanged)" if quiet else ""
+    total = f"{len(reports)} sources{unchanged}, {new} new stories, {failed} failed"
+    if shown_reports:
+        out.print(_report_table(shown_reports))
+    out.print(total)
+
+
+def _report_table(reports: list[pipeline.SourceReport]) -> Table:
     table = Table(title="ingest", title_justify="left")
     for name in (
         "source",
@@ -102,10 +118,7 @@ def _print_reports(reports: list[pipeline.SourceReport]) -> None:
             str(r.clustered),
             shown(r.error or ""),  # whole: the table wraps it
         )
-    out.print(table)
-    new = sum(r.new for r in reports)
-    failed = sum(1 for r in reports if r.outcome == "error")
-    out.print(f"{len(reports)} sources, {new} new stories, {failed} failed")
+    return table
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -164,6 +177,10 @@ def store_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
+    # The digest path (parsing, extraction, cleaning, tagging) runs in this process here,
+    # and only here: ``ingest`` and ``run`` leave it to the pool's workers.
+    from ingest.listing import read_listing, read_url
+
     spec = _source_or_url(settings, args.source)
     bare = spec.name == spec.url  # "check URL": whatever the URL turns out to be
     with Fetcher(settings.fetch) as fetcher:
@@ -197,6 +214,8 @@ def show_story(
 ) -> bool:
     """One story as it would be stored (``check`` and ``add``); False when it would not be.
     ``page``: the item's page, when it was fetched already (``check`` of an article's URL)."""
+    from ingest import acts, digest
+
     key = item_key(item)
     out.print()
     try:
@@ -235,6 +254,8 @@ def show_story(
 
 def _print_cuts(notes: tuple[str, ...]) -> None:
     """What cleaning cut, grouped: before the story, after it, and boilerplate between."""
+    from ingest import lead, tail
+
     groups = {"cut at start": lead.START, "cut at end": tail.END}
     for label, prefix in groups.items():
         for note in (n for n in notes if n.startswith(prefix)):

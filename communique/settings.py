@@ -26,7 +26,6 @@ from feeds.spec import FeedSpec, SiteSpec
 from ingest.dedupe import DedupeParams
 from ingest.errors import ConfigError
 from ingest.model import FetchOptions, SourceSpec
-from ingest.scrape import split_selector
 from ingest.tags import known_countries, known_topics
 
 # config/communique.toml, shipped inside the package (communique/default.toml links to it)
@@ -397,6 +396,8 @@ def _check_timezone(name: str, path: str) -> None:
 def check_selector(selector: str, path: str) -> None:
     """Compile a CSS selector (with an optional ``@attr`` suffix) or raise naming ``path``."""
     import soupsieve  # the CSS engine behind BeautifulSoup's select()
+
+    from ingest.scrape import split_selector  # loaded only for a config that scrapes
 
     css, _ = split_selector(selector)  # the scraper's own split, so both agree
     if not css.strip():

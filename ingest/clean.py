@@ -21,12 +21,11 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
 from ingest.dateline import find_dateline, standalone_dateline
 from ingest.html_tree import (
-    RAW_TEXT,
-    RUBY_NOTES,
+    BLOCK_TAGS,
     Element,
     Node,
     attached,
@@ -35,8 +34,8 @@ from ingest.html_tree import (
     elements,
     get_text,
     has_markup,
+    html_to_text,
     is_element,
-    load,
     new_paragraph,
     next_element,
     node_text,
@@ -49,47 +48,6 @@ from ingest.lead import LOOK_AHEAD, lead_junk, lead_kind
 from ingest.shown import quote
 from ingest.tail import tail_start
 
-BLOCK_TAGS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "dd",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
-)
 _LEAF_TAGS = frozenset(
     [
         "p",
@@ -215,8 +173,6 @@ _RELATED_HEAD = re.compile(
     r"^(?:related|see also|read also|you (?:may|might) also like|more (?:from|on) |most read)",
     re.I,
 )
-_PARA = "\ue000"  # paragraph break marker while flattening to text
-_LINE = "\ue001"  # line break marker
 
 
 # --- conversions ---------------------------------------------------------------------------
@@ -243,54 +199,6 @@ def text_to_html(text: str) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def html_to_text(html: str | Tag) -> str:
-    """Plain text: paragraphs separated by one blank line, whitespace folded inside them.
-
-    Walks lxml's tree directly: the same parser BeautifulSoup uses here, at a tenth of the
-    cost, and the same text as ``BeautifulSoup.get_text`` (scripts, styles, templates,
-    comments and ruby annotations left out; tests/test_ingest_clean.py checks it on every
-    fixture page)."""
-    root = load(html if isinstance(html, str) else str(html))
-    if root is None:
-        return ""
-    parts: list[str] = []
-    _text_of(root, parts, quiet=False)
-    return _fold_markers("".join(parts))
-
-
-def _text_of(el: Element, parts: list[str], quiet: bool) -> None:
-    """Append ``el``'s text, with paragraph and line markers, to ``parts``."""
-    tag = el.tag
-    if not isinstance(tag, str) or tag in RAW_TEXT:  # comments, PIs: their tails are kept
-        return
-    if tag == "br":
-        parts.append(_LINE)
-        return
-    quiet = quiet or tag in RUBY_NOTES
-    block = tag in BLOCK_TAGS
-    if block:
-        parts.append(_PARA)
-    if el.text and not quiet:
-        parts.append(el.text)
-    for child in el:
-        _text_of(child, parts, quiet)
-        if child.tail and not quiet:
-            parts.append(child.tail)
-    if block:
-        parts.append(_PARA)
-
-
-def _fold_markers(raw: str) -> str:
-    flat = re.sub(r"\s+", " ", raw)
-    paras = []
-    for chunk in flat.split(_PARA):
-        lines = [line.strip() for line in chunk.split(_LINE)]
-        para = "\n".join(line for line in lines if line)
-        if para:
-            paras.append(para)
-    return "\n\n".join(paras)
 
 
 # --- blocks --------------------------------------------------------------------------------

@@ -12,33 +12,17 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from ingest.dedupe import DedupeParams, Fingerprint, fingerprint
+from ingest.dedupe import DedupeParams, fingerprint
 from ingest.errors import CommuniqueError, ExtractError
 from ingest.extract import extract_article
 from ingest.model import Article, Fetched, RawItem, SourceSpec, Story
 from ingest.normalize import normalize
+from ingest.teaser import feed_html_of
+from ingest.work import Digest, DigestJob
 
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """What the process pool makes of one item: the story and its dedupe fingerprint."""
-
-    story: Story
-    fingerprint: Fingerprint
-
-
-@dataclass(frozen=True, slots=True)
-class DigestJob:
-    """One item to digest: the item, its article page (None: none needed or none got), its
-    key, and the time it is first seen."""
-
-    item: RawItem
-    page: Fetched | None
-    key: str
-    now: datetime
+__all__ = ["Digest", "DigestJob", "digest_and_fingerprint", "digest_batch", "digest_item"]
 
 
 def digest_batch(
@@ -104,10 +88,6 @@ def choose_article(item: RawItem, page: Fetched | None, spec: SourceSpec) -> Art
     if spec.full_text == "auto" and _text_len(feed_html) > _text_len(article.body_html):
         return dataclasses.replace(article, body_html=feed_html)
     return article
-
-
-def feed_html_of(item: RawItem) -> str:
-    return item.content_html or item.summary_html or ""
 
 
 _TAG = re.compile(r"<[^>]*>")

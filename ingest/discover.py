@@ -20,9 +20,9 @@ from ingest.errors import CommuniqueError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.listing import read_listing
 from ingest.model import Fetched, ParsedFeed, ScrapeRules, SourceKind, SourceSpec
-from ingest.normalize import needs_full_text
 from ingest.scrape import parse_html
 from ingest.suggest import suggest_rules
+from ingest.teaser import needs_full_text
 from ingest.urls import canonical_url
 
 FEED_TYPES = (

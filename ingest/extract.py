@@ -17,9 +17,10 @@ import lxml.etree
 import lxml.html
 
 from ingest.charset import decode_html
-from ingest.clean import clean_body, html_to_text, select_body, soup_of
+from ingest.clean import clean_body, select_body, soup_of
 from ingest.dates import SAME_DAY, find_date_line, has_time, parse_date
 from ingest.errors import ExtractError
+from ingest.html_tree import html_to_text
 from ingest.jsonld import ld_name, ld_objects, ld_text
 from ingest.model import Article, ArticleRules, Fetched
 from ingest.scrape import select_value

@@ -35,12 +35,6 @@ def read_listing(spec: SourceSpec, fetched: Fetched, fetcher: Fetcher, now: date
     return read_one(spec, fetched)
 
 
-def reads_alone(spec: SourceSpec) -> bool:
-    """Is the listing read from its own bytes (``read_one``), fetching nothing more? Such a
-    reading is pure, and may run in the process pool."""
-    return spec.kind != "sitemap"
-
-
 def read_one(spec: SourceSpec, fetched: Fetched) -> ParsedFeed:
     """The items of a feed or a listing page, from its bytes alone."""
     if spec.kind == "html":

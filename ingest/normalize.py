@@ -15,45 +15,22 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from ingest import repeats
-from ingest.clean import clean_body, html_to_text, remove_prefix
+from ingest.clean import clean_body, remove_prefix
 from ingest.dateline import default_agencies, find_attributions, find_dateline
 from ingest.dates import choose_published, clamp_date, has_time, parse_date, source_zone
 from ingest.errors import ParseError
+from ingest.html_tree import html_to_text
 from ingest.language import detect_language, normalize_tag
 from ingest.model import Article, Ending, RawItem, SourceSpec, Story
 from ingest.parties import parties as find_parties
 from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, summarize, xml_safe
 from ingest.tags import Mention, Tagger, default_tagger
+from ingest.teaser import SUMMARY_ONLY_WORDS
 from ingest.urls import canonical_url, link_url, prefer_canonical
 from ingest.wordcount import size
 
-SUMMARY_ONLY_WORDS = 150  # feed content shorter than this is a summary, not the story
-_TRUNCATED = re.compile(
-    r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]"
-    r"|\b(?:read more|continue reading|read the full (?:story|article)"
-    r"|full story|more\s*»|\[more\])\W*)\s*$",
-    re.I,
-)
 _TAGS = re.compile(r"<[^>]+>")
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?P<sep>[-|–—:·•]|::)\s+(?P<tail>[^-|–—]{2,60})$")
-
-
-def needs_full_text(item: RawItem, source: SourceSpec) -> bool:
-    """Whether the pipeline should fetch the item's page for its full text.
-
-    "always" and "never" say so.  "auto" fetches when the feed gives only a summary, judged
-    by its text, not by the element it came in: under 150 words, or ending in an ellipsis,
-    "Read more" or "Continue reading" (a cut-off teaser). An RSS <description> that holds
-    the whole story is the story: fetching its page would cost the outlet a request for
-    nothing.
-    """
-    if source.full_text != "auto":
-        return source.full_text == "always"
-    given = max((item.content_html or "", item.summary_html or ""), key=len)
-    if not given.strip():
-        return True
-    text = html_to_text(given)
-    return len(text.split()) < SUMMARY_ONLY_WORDS or bool(_TRUNCATED.search(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,10 +26,11 @@ from xml.sax import SAXParseException
 
 import feedparser
 
-from ingest.clean import html_to_text, text_to_html
+from ingest.clean import text_to_html
 from ingest.dates import parse_date
 from ingest.errors import ParseError
 from ingest.feed_items import Split, newest, split_items
+from ingest.html_tree import html_to_text
 from ingest.model import Fetched, ParsedFeed, RawItem, SourceSpec
 from ingest.urls import absolute_links
 

@@ -26,19 +26,10 @@ import sqlalchemy as sa
 
 from ingest import repeats, schedule
 from ingest.dedupe import DedupeParams, Fingerprint
-from ingest.digest import (
-    Digest,
-    DigestJob,
-    digest_batch,
-    digest_item,
-    feed_html_of,
-)
 from ingest.errors import CommuniqueError, FetchError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import article_key, item_keys, raw_hash
-from ingest.listing import read_listing, read_one, reads_alone
 from ingest.model import Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
-from ingest.normalize import needs_full_text
 from ingest.shown import redact, shown
 from ingest.store import changes, locks
 from ingest.store import sources as source_rows
@@ -46,6 +37,8 @@ from ingest.store import stories as story_rows
 from ingest.store.clusters import assign_cluster
 from ingest.store.engine import reading
 from ingest.store.retention import pruned_keys
+from ingest.teaser import feed_html_of, needs_full_text
+from ingest.work import Digest, DigestJob, digest_batch, read_one, reads_alone
 
 log = logging.getLogger("communique.ingest")
 T = TypeVar("T")
@@ -247,6 +240,8 @@ def _read(ctx: Context, spec: SourceSpec, fetched: Fetched) -> ParsedFeed:
     needs (bench/ingest_speed.py, profiled)."""
     if reads_alone(spec):
         return _submit(ctx.cpu, read_one, spec, fetched).result()
+    from ingest.listing import read_listing  # a sitemap: read here, as it fetches its parts
+
     return read_listing(spec, fetched, ctx.fetcher, ctx.clock())
 
 
@@ -442,6 +437,8 @@ def prepare_story(
     fetcher: Fetcher, spec: SourceSpec, item: RawItem, key: str, now: datetime
 ) -> Story:
     """Fetch the article page when the item needs it, extract it and normalize, inline."""
+    from ingest.digest import digest_item
+
     return digest_item(item, fetch_page(fetcher, spec, item), spec, key, now)
 
 

@@ -152,7 +152,12 @@ def test_ingest_stores_each_story_once(
         "Japan and South Korea agree to resume shuttle diplomacy",
     ]
     assert main(["--config", str(config), "ingest"]) == 0
-    assert "0 new stories" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    # Nothing changed: no row for the source, only the count (cron mails what changed).
+    assert "2 sources (2 unchanged), 0 new stories, 0 failed" in again
+    assert "not-modified" not in again
+    assert main(["--config", str(config), "-v", "ingest"]) == 0
+    assert "not-modified" in capsys.readouterr().out  # -v: every source's row
     assert stored_titles(config) == titles
     # The second poll of the RSS feed was a conditional GET answered 304.
     feed_gets = [r for r in news_site.requests if r.path == "/feed.xml"]

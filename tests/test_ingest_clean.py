@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import appended_start, clean_body, html_to_text, remove_prefix, text_to_html
+from ingest.clean import appended_start, clean_body, remove_prefix, text_to_html
 from ingest.extract import extract_article
+from ingest.html_tree import html_to_text
 from ingest.model import Fetched
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -227,7 +228,7 @@ def _soup_text(html: str) -> str:
     paragraph and line markers (the implementation before the lxml walk)."""
     from bs4 import BeautifulSoup, Comment
 
-    from ingest.clean import _LINE, _PARA, BLOCK_TAGS, _fold_markers
+    from ingest.html_tree import _LINE, _PARA, BLOCK_TAGS, _fold_markers
 
     soup = BeautifulSoup(html, "lxml")
     for el in soup.find_all(string=lambda s: isinstance(s, Comment)):

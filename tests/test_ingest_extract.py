@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import html_to_text
 from ingest.errors import ExtractError
 from ingest.extract import decode_page, extract_article
 from ingest.fetch import Fetcher
+from ingest.html_tree import html_to_text
 from ingest.model import ArticleRules, Fetched, FetchOptions
 from tests.conftest import FixtureSite
 

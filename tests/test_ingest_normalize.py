@@ -9,7 +9,8 @@ import pytest
 
 from ingest.errors import ParseError
 from ingest.model import Article, RawItem, SourceSpec
-from ingest.normalize import clean_title, content_hash, needs_full_text, normalize, summarize
+from ingest.normalize import clean_title, content_hash, normalize, summarize
+from ingest.teaser import needs_full_text
 
 NOW = datetime(2024, 11, 20, 12, 0, tzinfo=UTC)
 SOURCE = SourceSpec(name="wire", url="https://wire.example/feed")

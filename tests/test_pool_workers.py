@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 from communique.wiring import cpu_pool
@@ -32,6 +34,31 @@ def test_a_worker_loads_the_digest_path_only() -> None:
         assert pool.submit(pool_probe.loaded_besides_digest).result(timeout=120) == []
     finally:
         pool.shutdown()
+
+
+# What only the pool's workers need: the feed parser, extraction, cleaning, tagging and the
+# language model, and what httpx loads for its own command line.
+WORKERS_ONLY = (
+    "feedparser", "bs4", "soupsieve", "py3langid", "trafilatura", "click", "pygments",
+    "ingest.digest", "ingest.normalize", "ingest.clean", "ingest.extract", "ingest.listing",
+    "ingest.parse", "ingest.scrape",
+)  # fmt: skip
+
+
+def test_the_writers_process_leaves_the_digest_path_to_the_workers() -> None:
+    # The process that fetches and stores sends its items to the pool by name
+    # (``ingest.work``): the modules that digest them load there, not in it (bench/
+    # ingest_speed.py: a smaller peak and a faster start for cron's ``ingest``).
+    code = (
+        "import sys\n"
+        "from communique import wiring\n"
+        "from communique.settings import load_settings\n"
+        "from ingest import pipeline\n"
+        "from ingest.store.engine import open_store\n"
+        f"print(' '.join(m for m in {WORKERS_ONLY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []
 
 
 def test_a_batch_keeps_order_and_loses_only_a_bad_item() -> None:

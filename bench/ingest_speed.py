@@ -357,7 +357,7 @@ def scenario(tool: str, base: str, feeds: int, workers: int, tmp: Path) -> dict[
 # The whole process, as cron starts it: communique's own command line; reader's library
 # call (its command line needs extras this bench does not install).
 _WHOLE = {
-    "communique": "from communique.cli import main; main(['--config', {dir!r} + '/communique.toml',"
+    "communique": "from communique.cli import run; run(['--config', {dir!r} + '/communique.toml',"
     " 'ingest'])",
     "reader": "from reader import make_reader; make_reader({dir!r} + '/reader.sqlite')"
     ".update_feeds(scheduled=False, workers={workers})",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.metadata
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -81,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ingest diplomatic news, normalize and deduplicate it, republish it as feeds.",
     )
     _common_options(parser, None)
-    parser.add_argument("--version", action="version", version=f"communique {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, handler: str, help: str) -> argparse.ArgumentParser:
@@ -197,12 +196,35 @@ def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked: reading the installed metadata cost every
+    command 20 ms of start-up (cron's ``ingest`` included)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"communique {_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def _version() -> str:
+    import importlib.metadata
+
     try:
         return importlib.metadata.version("communique")
     except importlib.metadata.PackageNotFoundError:
         return "unknown (not installed)"
 
 
+def run(argv: Sequence[str] | None = None) -> int:
+    """The installed ``communique`` command: ``main``, then a quick exit. The interpreter's
+    last garbage collection walks every object the imports made (SQLAlchemy's alone cost
+    50 ms): frozen, they are left to the operating system, as is all the rest. Files,
+    logs and the store are closed before this returns, and atexit handlers still run."""
+    code = main(argv)
+    import gc
+
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())

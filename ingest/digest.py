@@ -17,10 +17,9 @@ from datetime import datetime
 from ingest.dedupe import DedupeParams, fingerprint
 from ingest.errors import CommuniqueError, ExtractError
 from ingest.extract import extract_article
-from ingest.model import Article, Fetched, RawItem, SourceSpec, Story
+from ingest.model import Article, Digest, DigestJob, Fetched, RawItem, SourceSpec, Story
 from ingest.normalize import normalize
 from ingest.teaser import feed_html_of
-from ingest.work import Digest, DigestJob
 
 __all__ = ["Digest", "DigestJob", "digest_and_fingerprint", "digest_batch", "digest_item"]
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ingest.dedupe import Fingerprint
 
 FullText = Literal["auto", "always", "never"]
 SourceKind = Literal["feed", "html", "sitemap"]
@@ -178,3 +181,22 @@ class Story:
     score: float = 0.0  # diplomacy score, 0..1
     removed: tuple[str, ...] = field(default=(), compare=False)  # what cleaning cut
     ending: Ending = field(default_factory=Ending, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestJob:
+    """One item to digest: the item, its article page (None: none needed or none got), its
+    key, and the time it is first seen."""
+
+    item: RawItem
+    page: Fetched | None
+    key: str
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What the process pool makes of one item: the story and its dedupe fingerprint."""
+
+    story: Story
+    fingerprint: Fingerprint

@@ -29,7 +29,7 @@ from ingest.dedupe import DedupeParams, Fingerprint
 from ingest.errors import CommuniqueError, FetchError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import article_key, item_keys, raw_hash
-from ingest.model import Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
+from ingest.model import Digest, DigestJob, Ending, Fetched, ParsedFeed, RawItem, SourceSpec, Story
 from ingest.shown import redact, shown
 from ingest.store import changes, locks
 from ingest.store import sources as source_rows
@@ -38,7 +38,7 @@ from ingest.store.clusters import assign_cluster
 from ingest.store.engine import reading
 from ingest.store.retention import pruned_keys
 from ingest.teaser import feed_html_of, needs_full_text
-from ingest.work import Digest, DigestJob, digest_batch, read_one, reads_alone
+from ingest.work import digest_batch, read_one, reads_alone
 
 log = logging.getLogger("communique.ingest")
 T = TypeVar("T")

@@ -11,35 +11,14 @@ same calls run inline and import on first use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ingest.dedupe import DedupeParams, Fingerprint
+    from ingest.dedupe import DedupeParams
     from ingest.errors import CommuniqueError
-    from ingest.model import Fetched, ParsedFeed, RawItem, SourceSpec, Story
-
-
-@dataclass(frozen=True, slots=True)
-class DigestJob:
-    """One item to digest: the item, its article page (None: none needed or none got), its
-    key, and the time it is first seen."""
-
-    item: RawItem
-    page: Fetched | None
-    key: str
-    now: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """What the process pool makes of one item: the story and its dedupe fingerprint."""
-
-    story: Story
-    fingerprint: Fingerprint
+    from ingest.model import Digest, DigestJob, Fetched, ParsedFeed, SourceSpec
 
 
 def reads_alone(spec: SourceSpec) -> bool:

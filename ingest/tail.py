@@ -42,7 +42,12 @@ _QA_MARK = re.compile(r"^(?:q|a|question|answer)\s*[:.)]\s*", re.I)
 _CREDIT = Either(
     r"^[(\[—–-]?\s*(?:(?:additional |further )?reporting|writing|editing|compiled|translated"
     r"|produced|edited|contributing|research)(?: and \w+)? by\b"
-    r"|^[(\[]?\s*editors?\s*:|^(?:source|sources|via|distributed by|copyright\b|©)"
+    r"|^[(\[]?\s*(?:web |copy |chief |managing |news )?editors?\s*:"
+    r"|^(?:source|sources|via|distributed by|copyright\b|©)"
+    # "(By Joseph Yeh)", "(Japanese original by ...)": the writer, after the story.
+    r"|^[(\[]\s*(?:[\w-]+ original )?by [\w.'’-]+(?: [\w.'’-]+){0,4}\s*[,)\]]"
+    # "Published in The Express Tribune, March 4th, 2025." (a print edition's date line)
+    r"|^(?:published|printed) in (?:the )?[\w .'’-]{2,40},? (?:on )?(?:\w+ )?\d{1,2}"
     r"|^[a-z]{1,4}(?:/[a-z]{1,4})+\s*\([\w.&, -]{2,60}\)$"  # editors' initials: "ss/rc (AP, dpa)"
     r"|^[(\[]\s*(?:[$€£¥₩₹]|[A-Z]{3})?\s*1\s*(?:[A-Za-z]{1,10}\s*)?=\s*[$€£¥₩₹]?\s*[\d.,]+"
     r"|^this (?:report|story|article) (?:is|was) based on\b|\btrust principles\b"
@@ -59,7 +64,17 @@ _CREDIT = Either(
     r"|avec (?:l'|les )?(?:afp|reuters|ap)\b|mit material von)\b"
     r"|^(?:data|chart|graphic|figures|prices)\s*:"
     r"|\b(?:data|prices|quotes|figures|charts?|graphics?|photos?|images?|maps?)\b[\w ]{0,20}"
-    r"\b(?:provided|supplied|powered) by\b|\bdelayed by (?:at least )?\d+ min",
+    r"\b(?:provided|supplied|powered) by\b|\bdelayed by (?:at least )?\d+ min"
+    # Who else worked on it: "AP writers ... contributed to this report", "Some information
+    # for this report came from ...", "(FRANCE 24 with AFP)", "Read the original article on".
+    r"|\bcontributed (?:(?:additional )?reporting )?(?:to|for) this (?:report|story|article)\b"
+    r"|\binformation (?:for|in) this (?:report|story|article) (?:came|comes|was provided) from\b"
+    r"|^[(\[]?\s*[\w .'’-]{2,30} with (?:afp|ap|reuters|dpa|efe|ansa|agencies|wires)\s*[)\]]?$"
+    r"|^read the original (?:article|story|post|report)\b|\btranslation of an? (?:original )?"
+    r"(?:article|story|report)\b|\bthe publisher may only be (?:held )?liable\b"
+    # A wire's note on what its revision changed: "(Updates with minister's comment)".
+    r"|^[(\[]\s*(?:updates?|adds?|recasts?|rewrites?|corrects?|changes?|refiles?|writes through)"
+    r"\b[^)\]]{0,200}[)\]]$",
     re.I,
 )
 _DISCLAIMER = Either(
@@ -88,7 +103,7 @@ _DISCLAIMER = Either(
     r"|essay|column|video|audio|transcript|episode|summary|publication) (?:was|were|has been|"
     r"is being|will be|had been|is|are) (?:\w+ )?(?:updated|amended|corrected|revised|edited"
     r"|imported|moved|migrated|republished|first published|originally published|provided|"
-    r"supplied|distributed|syndicated|generated|produced|part of)\b"
+    r"supplied|distributed|syndicated|generated|produced|translated|part of)\b"
     r"|\b(?:subtitles|captions|transcripts?|translations?)\b.{0,60}\b(?:generated|produced|"
     r"made) (?:automatically|by machine|with ai)\b"
     r"|\bavailable to (?:viewers|users|subscribers|readers|listeners)\b"
@@ -99,6 +114,8 @@ _DISCLAIMER = Either(
     r"|aktualisiert|korrektur|atualiza[cç][aã]o)\b"
     r"|\b(?:cet article a été|este artículo (?:fue|ha sido)|dieser artikel wurde) "
     r"|\b(?:developing|breaking) (?:news )?story\b|\bwill be updated\b"
+    r"|\bthis (?:article|story|report|piece|post) (?:originated|ran|(?:first |originally )?"
+    r"appeared)\b"
     r"|\b(?:coverage|reporting|journalism|series|newsletter|section|desk|podcast|this (?:post|"
     r"article|story|series|page)) (?:is|was|are|were) (?:\w+ )?(?:sponsored|funded|supported|"
     r"underwritten|paid for|made possible)\b|\bnot (?:a )?sponsored\b|\bsponsored by\b"
@@ -113,7 +130,17 @@ _DISCLAIMER = Either(
     re.I,
 )
 _PROMPT = Either(
-    r"^(?:republish (?:this|our) (?:article|story)|see (?:the|our) (?:interactive|full|live)\b)"
+    r"^(?:(?:republish|reuse|reprint) (?:this|our) (?:article|story|content)|see (?:the|our) "
+    r"(?:interactive|full|live)\b)|\b(?:republishing|reprinting|syndicating) (?:this|our) "
+    r"(?:content|article|story|stories|journalism)\b"
+    # A news portal's promotion of itself: "Get Latest World News along with ...", "Catch all
+    # the Business News ... on Live Mint"; and a shop's: "... with 20% off".
+    r"|^(?:get|catch|read|stay updated with) (?:all )?(?:the )?latest\b[^.]{0,80}\bnews\b"
+    r"|^catch all the\b[^.]{0,120}\bnews\b|\b(?:promo|discount) code\b"
+    r"|\b(?:with|get|save|enjoy|take) (?:an? )?(?:extra )?\d{1,2}\s?% off\b"
+    r"|\bsend us your (?:feedback|comments|thoughts|views|tips|questions)\b"
+    r"|\bwe'?d (?:love|like) to hear from you\b|^join the conversation\b"
+    r"|comments? (?:are|is) (?:open|welcome)\b"
     r"|\b(?:subscribe|sign up|signup|newsletter|download (?:our|the) app|get the app"
     r"|follow us|follow (?:him|her|them) on|have a (?:news )?tip|send us a tip|share your"
     r"|scan the qr code|follow [\w .'-]{1,40} on (?:wechat|weibo|x|twitter|facebook|instagram"
@@ -125,16 +152,11 @@ _PROMPT = Either(
     r"|\bdo you have a (?:story|tip)\b|\bcontact (?:us|our newsroom)\b"
     r"|\b(?:got|have|has) (?:a|any) (?:news )?(?:tip|story)\b|\bsubscriptions?\b"
     r"|\b(?:call|phone|whatsapp|text|sms)(?: us)?(?: on| at)? \+?\d[\d -]{5,}\d\b"
-    r"|comments? (?:are|is) closed|log in (?:or register )?to (?:post )?comment"
-    r"|leave an? (?:reply|replay|comment)|post a comment|cancel reply|join the conversation"
-    r"|your email address will not be published|required fields are marked"
     r"|please consider (?:supporting|donating|a donation|subscribing|becoming)"
     r"|\bsupport (?:our|independent|quality) (?:work|journalism|reporting)\b"
     r"|\bmake a (?:donation|contribution|gift)\b|\bbecome a (?:member|supporter|patron)\b"
     r"|\btax[- ]deductible\b|\bdonate (?:now|today|here|to)\b"
     r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
-    r"|will not be shown publicly|no html tags allowed|turn into links automatically"
-    r"|lines and paragraphs break automatically|allowed html tags"
     r"|\bno paywall\b|\bbecome a friend\b|\bunsubscribe\b|\bno spam\b"
     r"|^housekeeping\b|\bpaid (?:members|subscribers|subscriptions?)\b"
     r"|\bfor (?:paying|premium) (?:members|subscribers)\b|^like this\s*:|\blike loading\b"
@@ -142,12 +164,22 @@ _PROMPT = Either(
     r"|gallery)\b[^.]{0,60}\b(?:is|are) (?:now )?available (?:on|at|via|in)\b"
     r"|^for (?:more|live|full|further|the latest|continuing|complete|ongoing)\b[^.]{0,80}"
     r"\b(?:see|visit|follow|read|go to|click|check|watch|listen to)\b"
+    r"|^how (?:you can|to) (?:help|donate|give|contribute)\s*:"
+    r")|\+\d{1,3}[\d ()-]{6,}\d",  # a telephone number: a contact line
+    re.I,
+)
+# A comment form's remnants: they mark the end as a comment count does (``_marks``), so the
+# short lines left after them (a captcha's "0 + 0 =", "Name", "Website") go too.
+_COMMENT_FORM = Either(
+    r"comments? (?:are|is) closed|log in (?:or register )?to (?:post )?comment"
+    r"|leave an? (?:reply|replay|comment|response)|post a comment|cancel reply"
+    r"|your email address will not be published|required fields are marked"
+    r"|will not be shown publicly|no html tags allowed|turn into links automatically"
+    r"|lines and paragraphs break automatically|allowed html tags"
     r"|\byour (?:e-?mail|email address|name)\b[^.]{0,40}\b(?:private|not be (?:shown|published"
     r"|displayed|shared))|\bfields? marked\b|\bnotify me\b|\bsave my name\b"
-    r"|comments? (?:are|is) (?:moderated|open|welcome)\b"
-    r"|^how (?:you can|to) (?:help|donate|give|contribute)\s*:"
-    r"|commentaires sont fermés|comentarios (?:están )?cerrados|kommentare sind geschlossen)"
-    r"|\+\d{1,3}[\d ()-]{6,}\d",  # a telephone number: a contact line
+    r"|comments? (?:are|is) moderated\b|\bbe the first to comment\b"
+    r"|commentaires sont fermés|comentarios (?:están )?cerrados|kommentare sind geschlossen",
     re.I,
 )
 # An e-mail address is a prompt too, but may start with any word character: searched apart,
@@ -200,9 +232,10 @@ _SIDEBAR = re.compile(
     re.I,
 )
 _BIO = re.compile(
-    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:(?:is|was)\b.{0,200}\b(?:correspondent|"
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:(?:is|was)\b.{0,200}\b(?i:correspondent|"
     r"reporter|editor|writer|journalist|columnist|contributor|based in|has reported|fellow"
-    r"|analyst|researcher|professor|lecturer|scholar|director|author of)\b"
+    r"|analyst|researcher|professor|lecturer|scholar|director|author of|(?:phd|doctoral) "
+    r"(?:candidate|student)|associate|adviser|advisor|consultant)\b"
     r"|(?:covers|writes about|writes on|reports on|reports from)\b)",
 )
 _FAQ_ITEM = re.compile(
@@ -243,7 +276,7 @@ _AUTHOR = re.compile(r"^(?:about the (?:author|authors|writer|contributor)s?\b|w
 _ABOUT = re.compile(
     r"^(?i:about) (?:the |us\b)?(?:[A-Z]|\d(?!\S*\s+[a-z]))[\w&'’ .()-]{0,60}(?::\s|$)"
 )
-_END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,})$", re.I)
+_END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,}|_{3,}|end ?item(?:/\w+)?)$", re.I)
 # An agency's code alone on the last line: "(TNS)", "==TNS", "/AFP/".
 _AGENCY_MARK = re.compile(r"^(?:[(\[/]\s?[A-Z][A-Za-z]{1,7}\s?[)\]/]|[=-]{2,}\s?[A-Z]{2,8})$")
 _CONTACT = re.compile(
@@ -520,12 +553,14 @@ def _kind(text: str, flat: str) -> str:
         return "notes heading"  # "Notes", "Further reading", "How to cite this publication"
     if n <= 60 and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
         return "credit or disclaimer"
+    if n <= 40 and _COMMENT_FORM.search(flat):
+        return "comment"
     if n <= 40 and (_PROMPT.search(_unquoted(flat)) or ("@" in flat and _EMAIL.search(flat))):
         return "prompt"
     if n <= 12 and _ANALYSIS.search(flat):
         return "appended analysis"
-    if n <= 4 and _DEAR.match(flat):
-        return "appeal"  # "What does this mean for ...?", "Why it matters"
+    if n <= 120 and _DEAR.match(flat):
+        return "appeal"  # "Dear readers," alone, or with its plea in the same paragraph
     if n <= 8 and _COMMENT.match(flat):
         return "comment"  # "Maria K. says:", "Reply", "3 comments"
     if n <= 25 and _INTERVIEW.search(flat):

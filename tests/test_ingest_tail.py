@@ -153,6 +153,39 @@ STORY = [
          "Support quality journalism and subscribe to the Andes Post."],
         ["Track Latest News Live on andespost.example and get news updates from the region",
          "Peru, Bolivia, Lake Titicaca"],
+        # Real outlets' conventions written from memory (a battery of 148 endings of wires,
+        # papers, state media, think tanks and platforms, kept out of the repo): who else
+        # worked on it, where it came from, what the revision changed, the print edition.
+        ["___", "Associated Press writers Ana Quispe in Lima and Luis Mamani in La Paz "
+         "contributed to this report."],
+        ["Andes Post staff writer Rosa Condori contributed to this report."],
+        ["Some information for this report came from The Associated Press and Reuters."],
+        ["(ANDES 24 with AFP)"], ["Read the original article on The Altiplano Citizen."],
+        ["(Updates with minister's comment in fourth paragraph.)"],
+        ["This story originated in the Andes Post's Spanish service."],
+        ["This article appeared in the Americas section of the print edition under the "
+         "headline \"A lake to share\""],
+        ["Published in The Andes Tribune, March 4th, 2025."],
+        ["This article was translated from Spanish by the Andes Post's English edition."],
+        ["Translation of an original article published in Spanish on andespost.example; the "
+         "publisher may only be liable for the Spanish version."],
+        ["(Web editor: Rosa Condori, Luis Mamani)"], ["(By Rosa Condori)", "Enditem/rc"],
+        # Reuse, republishing, a portal's and a shop's promotions, feedback, bios.
+        ["Explore more on these topics", "Share", "Reuse this content"],
+        ["Andes Eye delivers independent coverage of the region. To learn more about "
+         "republishing this content and the associated fees, please fill out this form."],
+        ["Get Latest World News along with Latest News and Top Headlines from Peru and "
+         "around the world."],
+        ["Purchase the 2026 Andes Water Report with 20% off."],
+        ["We'd love to hear from you. Send us your feedback."],
+        ["Rosa Condori is Professor at the National University of the Altiplano."],
+        ["Rosa Condori is a PhD candidate at the University of La Paz."],
+        # A letter to the readers in one paragraph, and the donation widget under it.
+        ["A Message from The Andes Post:", "Dear readers, we are facing unprecedented "
+         "challenges. Our reporters have been declared foreign agents.", "Once-off",
+         "Monthly", "Annual", "Continue"],
+        # A comment form's remnants mark the end, as a comment count does.
+        ["Leave a Comment", "0 + 0 ="],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -220,6 +253,19 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "About 59 million people live in the basin."],
         [*STORY, "He responded in a video posted on his Facebook page, saying: \"They will "
          "not succeed. See you in parliament.\""],
+        # Last lines that share words with the battery's credits and promotions.
+        [*STORY, "Trade across the lake fell to $4 billion last year, 20% off its 2019 peak."],
+        [*STORY, "Engineers from both countries contributed to the study, which will be "
+         "published in June."],
+        [*STORY, "The latest round of talks was the fourth this year."],
+        [*STORY, "The two sides also discussed visa rules (updates to which are expected "
+         "next year) and the reopening of consulates."],
+        [*STORY, "“Dear friends, we have waited too long for this day,” the minister told "
+         "the crowd in Puno."],
+        [*STORY, "The minister spoke with AFP on the sidelines of the meeting and said the "
+         "works could start within weeks."],
+        [*STORY, "Young voters in Puno were urged to join the conversation on the lake's "
+         "future, the organisers said."],
 
     ],
 )  # fmt: skip

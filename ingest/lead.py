@@ -33,7 +33,7 @@ MAX_LEAD_WORDS = 160  # at most this much text stands before a dateline that sta
 _SEPARATED = re.compile(r"\s[|›»>/·•]\s|^[|›»>/·•]|\s[|›»>/·•]$")
 _LISTEN = re.compile(
     r"^(?:listen(?:ing)?\b|audio\b|play\b|hear this|\d+\s*min(?:ute)?s?\s*(?:read|listen)\b"
-    r"|read(?:ing)? time\b|estimated reading)",
+    r"|read(?:ing)? time\b|estimated reading|time to(?: read)?\s*:?\s*\d+\s*min)",
     re.I,
 )
 _UPDATED = re.compile(
@@ -42,7 +42,11 @@ _UPDATED = re.compile(
 _AGO = re.compile(
     r"\b(?:\d+|an?|one|few)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b", re.I
 )
-_BYLINE = re.compile(r"^(?:by|words by|story by|reporting by|written by|von|par|por)\s+\S", re.I)
+_BYLINE = re.compile(
+    r"^(?:by|words by|story by|reporting by|written by|von|par|por)\s+\S"
+    r"|^(?:writer|author|reporter|byline)\s*:\s*\S",  # "WRITER: Reuters"
+    re.I,
+)
 _STAFF = Either(
     r"\b(?:staff (?:writer|reporter)|correspondent|bureau|contributor|editor|reporter)s?\b", re.I
 )
@@ -54,7 +58,8 @@ _CREDIT = Either(
     r"|[/|]\s*(?:AFP|Reuters|AP|EPA|Getty Images|Xinhua|Bloomberg)\b"
     r"|\b(?:REUTERS|AFP|AP|EPA|XINHUA|ANADOLU)\s*/\s*\w|\bGetty Images\b|\bShutterstock\b"
     r"|\bin an? (?:undated |)(?:file|handout|archive) (?:photo|picture|image)\b"
-    r"|\((?:file|handout)\)\s*$",
+    r"|\((?:file|handout)\)\s*$|^file (?:photo|picture|image)\b"
+    r"|\bfor representation(?:al)? purposes?\b",
     re.I,
 )
 # Where a republished story comes from, said before it: "This story originally appeared on X."
@@ -75,6 +80,12 @@ _NOTE = re.compile(
 _NEWSLETTER = Either(
     r"^(?:you'?re reading|you are reading|forwarded this|welcome to|(?:good )?(?:morning|"
     r"afternoon|evening)|hola|hello|hi|hey|greetings|bonjour|dear (?:readers|subscribers))\b"
+    # The page's buttons and prompts above the story: "Save articles to read later ...",
+    # "Gift this article", "Stay updated ...: follow TRT World on X".
+    r"|^(?:save (?:articles?|stories|this (?:article|story))|gift this (?:article|story)"
+    r"|add to (?:your )?(?:saved|reading list)|copy link|stay updated\b)"
+    r"|\breading list\b|\bfollow [\w .'’-]{1,40} on (?:x|twitter|facebook|instagram|telegram"
+    r"|whatsapp|google news|threads|bluesky)\b"
     r"|\b(?:subscribe|sign up|newsletter|free edition|paid edition|this edition|edition\b)",
     re.I,
 )
@@ -243,6 +254,8 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
         return "listen line"
     if words <= 12 and (_UPDATED.match(flat) or _AGO.search(flat) or _is_date_line(flat)):
         return "date line"
+    if words <= 24 and _is_date_line(flat):
+        return "date line"  # published and updated, or after the outlet's name
     if words <= 12 and (_BYLINE.match(flat) or (_STAFF.search(flat) and not _ends(flat))):
         return "byline"
     if _NOTE.match(text.strip()) and words <= 40:
@@ -290,10 +303,27 @@ def _share(a: list[str], b: list[str]) -> float:
     return sum(1 for w in a if w in inside) / len(a)
 
 
+# What a date line may say besides its dates: "Tuesday, 04 March 2025 10:15 AM [ Last Update:
+# ... ]", "Philippine Daily Inquirer / 10:15 AM March 04, 2025".
+_DATE_WORDS = re.compile(
+    r"\b(?:last|updated?|published|posted|modified|on|at|and|am|pm|(?-i:[A-Z]{2,4}))\b"
+    r"|\b\d{1,2}[:.]\d{2}\b|[\W_]+",
+    re.I,
+)
+
+
 def _is_date_line(text: str) -> bool:
     # Every date DATE_LINE reads has a digit: most leading blocks are spared its search.
     match = DATE_LINE.search(text) if _DIGIT.search(text) else None
-    return match is not None and len(text) - len(match.group(0)) <= 24
+    if match is None:
+        return False
+    if len(text) - len(match.group(0)) <= 24:
+        return True
+    # Several dates, or one after the outlet's name: the rest is labels and separators.
+    rest = _DATE_WORDS.sub(" ", DATE_LINE.sub(" ", text)).split()
+    separated = bool(_SEPARATED.search(text)) or len(DATE_LINE.findall(text)) > 1
+    # What is left names the outlet ("Philippine Daily Inquirer"), not what happened.
+    return separated and len(rest) <= 4 and all(w[:1].isupper() for w in rest)
 
 
 def _ends(text: str) -> bool:

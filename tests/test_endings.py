@@ -20,8 +20,8 @@ FLOORS = {
     "held-out": {
         "tail fully removed": 0.80,
         "story end kept": 0.90,
-        "lead fully removed": 0.88,
-        "story start kept": 0.90,
+        "lead fully removed": 0.94,
+        "story start kept": 0.95,
     },
 }
 

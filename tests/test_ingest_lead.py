@@ -35,6 +35,18 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
         ["Ministers arrive for the talks in Lima in a file photo."],
         # A standfirst between the headline and the byline goes with them.
         [TITLE, "A fund to clean up the lake shared by the two neighbours", "By Ana Quispe"],
+        # Real pages' headers written from memory (a battery of 75, kept out of the repo):
+        # buttons, a file photo's caption, reading time, labelled bylines, date lines with
+        # the outlet's name or an update in brackets.
+        ["Published On 4 Mar 2025", "Save articles to read later and create your own "
+         "reading list."],
+        ["Stay updated on what's happening in the world: follow Andes TV on X"],
+        ["File photo used for representation purposes only.", "File photo used for "
+         "representation purposes only. | Photo Credit: Reuters"],
+        ["Published today at 10:15 am (Lima), updated at 11:02 am", "Time to 2 min."],
+        ["PUBLISHED : 4 Mar 2025 at 10:15", "WRITER: Reuters", "NEWSPAPER SECTION: World"],
+        ["Andes Daily Inquirer / 10:15 AM March 04, 2025"],
+        ["Tuesday, 04 March 2025 10:15 AM [ Last Update: Tuesday, 04 March 2025 11:02 AM ]"],
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("first", [LEAD, PROSE])
@@ -56,6 +68,8 @@ def test_the_dateline_marks_the_start_past_unknown_furniture() -> None:
         # A short first paragraph followed by an image: the caption is the story's, kept.
         [PROSE, "Ministers at the signing. Photo: Austral Wire", MORE],
         ["Why does a lake matter to two countries? Because it feeds them.", PROSE],
+        # A short first paragraph with two dates reports them: no date line.
+        ["Voting began on March 3, 2025 and ended on March 5, 2025.", PROSE],
     ],
 )
 def test_the_story_itself_stays(texts: list[str]) -> None:

@@ -58,7 +58,9 @@ _CREDIT = Either(
     r"\b(?:contact|e-?mail|write to|visit)\b"
     r"|^(?:photo|image|picture|video)s? (?:credits?|courtesy)\b|^credits?\s*:"
     r"|\b(?:figures|prices|data|quotes|rates) (?:are )?(?:as of|as at|at close)\b"
-    r"|\b(?:originally|first) (?:appeared|published|ran) (?:on|in|at|by)\b"
+    r"|\b(?:originally|first) (?:appeared|published|ran|reported|posted) (?:on|in|at|by)\b"
+    r"|\b(?:image|photo|picture|illustration)s? (?:was |is )?(?:generated|created|made) "
+    r"(?:with|by|using) (?:ai|artificial intelligence)\b|\bfor illustrative purposes\b"
     r"|^(?:suggested citation|cite (?:this|as)|how to cite)\b"
     r"|^translated (?:from [\w ]{2,20} )?by\b|^(?:con información de|com informações d[aeo]s?"
     r"|avec (?:l'|les )?(?:afp|reuters|ap)\b|mit material von)\b"
@@ -194,12 +196,14 @@ _POINTER = re.compile(
     r"|latest (?:news|stories)|sponsored(?: content| stories| links)?|promoted(?: content)?"
     r"|from (?:our|the) partners|around the web|paid content|see all from|see more"
     r"|lire aussi|à lire aussi|voir aussi|lea también|lee también|leia também|siehe auch"
-    r"|lesen sie auch|mehr zum thema|read|watch|listen)\b\s*[:：|/-]?",
+    r"|lesen sie auch|mehr zum thema|post navigation|previous (?:post|article|story)"
+    r"|next (?:post|article|story)|read|watch|listen)\b\s*[:：|/-]?",
     re.I,
 )
 _INTERVIEW = Either(
     r"^(?:an? )?(?:exclusive )?(?:interview|q\s*&\s*a|conversation|in conversation)\b"
-    r"|\b(?:interview|q\s*&\s*a) with\b|^(?:the )?experts?'? (?:view|opinion|take|comment|"
+    r"|\b(?:interview|q\s*&\s*a) with\b|^we (?:spoke|talked|sat down) (?:with|to)\b"
+    r"|^(?:the )?experts?'? (?:view|opinion|take|comment|"
     r"analysis|corner|says)\b|^what (?:the )?experts? (?:are )?(?:say|saying|think|thinking)\b",
     re.I,
 )
@@ -256,6 +260,8 @@ _ANALYSIS = re.compile(
     r"|^in conclusion|^to conclude|^final thoughts|^in summary|^to sum up)\b",
     re.I,
 )
+# A content farm's recap after the story: "Summary: The ministers agreed ...".
+_RECAP = re.compile(r"^(?:summary|tl;? ?dr|recap|in a nutshell)\s*:\s*\S", re.I)
 _COMMENT = re.compile(
     r"^(?:[\w .'’-]{1,40} (?:says|said|wrote|commented)\s*:?|reply|\d+ (?:comments?|replies)"
     r"|comments?(?: \(\d+\))?|responses?|[\w .'’-]{1,40} \(not verified\))$",
@@ -267,6 +273,7 @@ _TAG_LIST = re.compile(
     r"|etiquetas|temas|schlagwörter|themen|share"
     r"(?: this)?(?: article| story| page)?)\s*[:|]"
     # a taxonomy's label on a line of its own: "Topic", "Region / Country"
+    r"|^in [“\"][^”\"]{1,40}[”\"]$"  # a related post's category, as Jetpack prints it
     r"|^(?:topics?|tags?|categor(?:y|ies)|keywords?|subjects?|themes?|regions?|countr(?:y|ies)"
     r"|regions? ?/ ?countr(?:y|ies)|countr(?:y|ies) ?/ ?regions?|filed under|more about)$",
     re.I,
@@ -557,7 +564,7 @@ def _kind(text: str, flat: str) -> str:
         return "comment"
     if n <= 40 and (_PROMPT.search(_unquoted(flat)) or ("@" in flat and _EMAIL.search(flat))):
         return "prompt"
-    if n <= 12 and _ANALYSIS.search(flat):
+    if (n <= 12 and _ANALYSIS.search(flat)) or (n <= 80 and _RECAP.match(flat)):
         return "appended analysis"
     if n <= 120 and _DEAR.match(flat):
         return "appeal"  # "Dear readers," alone, or with its plea in the same paragraph

@@ -186,6 +186,16 @@ STORY = [
          "Monthly", "Annual", "Continue"],
         # A comment form's remnants mark the end, as a comment count does.
         ["Leave a Comment", "0 + 0 ="],
+        # A content farm's and a WordPress theme's endings (a battery of 54 from memory).
+        ["Related", "Ministers meet again in Cusco", "In \"World\""],
+        ["Post navigation", "Previous Post: Floods hit northern province",
+         "Next Post: Central bank holds rates"],
+        ["Originally reported by Austral Wire."],
+        ["We spoke with regional analyst Marat Ospanov.", "Interviewer: Is a deal close?",
+         "Ospanov: Closer than a year ago, but not close."],
+        ["(Image generated with AI for illustrative purposes.)"],
+        ["Summary: The two countries agreed to set up a fund to clean up the lake, starting "
+         "with sewage plants in Puno and El Alto."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:

@@ -230,8 +230,9 @@ def _tags(
     tagger: Tagger, title: str, text: str, hits: dict[str, int], dateline_home: str | None = None
 ) -> _Tags:
     """Countries named, blocs named, and the states (or the EU) that are parties."""
-    body_countries = tagger.mentions(text)
-    title_countries = tagger.mentions(title, context={m.code for m in body_countries})
+    body_countries = tagger.mentions(text, named=[dateline_home] if dateline_home else ())
+    named = {m.code for m in body_countries}  # an ambiguous "Chad" heads a story about Chad
+    title_countries = tagger.mentions(title, context=named, named=named)
     title_bodies, body_bodies = tagger.bodies(title), tagger.bodies(text)
 
     def with_eu(countries: list[Mention], bodies: list[Mention]) -> list[Mention]:

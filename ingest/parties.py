@@ -61,7 +61,8 @@ _VERB = re.compile(
     r"elect(?:s|ed)?|vot(?:e|es|ed)|back(?:s|ed)?|support(?:s|ed)?|oppos(?:e|es|ed)|"
     r"deni(?:es|ed)|den(?:y)|confirm(?:s|ed)?|invit(?:e|es|ed)|receiv(?:e|es|ed)|"
     r"held|hold(?:s)?|met|meet(?:s)?|talk(?:s|ed)?|negotiat(?:e|es|ed)|commit(?:s|ted)?|"
-    r"extend(?:s|ed)?|(?:co-)?chair(?:s|ed)?|agreement|deal|pact|accord|treaty)\b",
+    r"extend(?:s|ed)?|(?:co-)?chair(?:s|ed)?|end(?:s|ed)?|terminat(?:e|es|ed)|scrap(?:s|ped)?|"
+    r"withdr(?:aw|aws|ew)|cancel(?:s|led|ed)?|agreement|deal|pact|accord|treaty)\b",
     re.I,
 )
 # What is done to a state, right before its name ("visits Paraguay", "sanctions on Syria").
@@ -71,6 +72,8 @@ _OBJECT = re.compile(
     r"pact with|treaty with|relations with|relations between|ties with|ties between|"
     r"conference with|negotiations with|accession to|co-chaired by|chaired by|"
     r"sanctions (?:on|against)|tariffs? on|duties on|ban on|imports from|exports to|"
+    # A trade measure's target: "bans imports of Japanese seafood", "... of seafood from Japan"
+    r"(?:imports?|exports?|shipments?|purchases?) of(?: [\w-]+){0,3}?(?: from)?|"
     r"recogni[sz](?:e|es|ed|ing)|expel(?:s|led)?|recall(?:s|ed)? (?:its|their) \w+ (?:from|to)|"
     r"between|against|accession of|admission of|delegation from|delegation of)"
     r"\s+(?:the\s+)?$",

@@ -281,7 +281,9 @@ class Tagger:
         """ISO alpha-2 codes of the countries ``text`` names, sorted."""
         return tuple(sorted({m.code for m in self.mentions(text)}))
 
-    def mentions(self, text: str, context: Collection[str] = ()) -> list[Mention]:
+    def mentions(
+        self, text: str, context: Collection[str] = (), named: Collection[str] = ()
+    ) -> list[Mention]:
         """Every naming of a country in ``text``, in order. An ambiguous alias counts only
         when the same country is also named unambiguously (or it is a metonym at work).
 
@@ -289,7 +291,8 @@ class Tagger:
         headline. In a headline set in Title Case every word is capitalised, so a capital
         before a country's name says nothing of a first name ("Zambia Expels Zimbabwe
         Diplomat"): a country the story names elsewhere counts there ("Tom Holland Stars
-        ..." still names no country)."""
+        ..." still names no country). ``named``: countries the story names where this text
+        does not, as its dateline in a capital ("N'DJAMENA — Chad ended ...")."""
         strong: list[Mention] = []
         weak: list[Mention] = []
         lenient = frozenset(context) if context and _title_case(text) else frozenset()
@@ -309,8 +312,8 @@ class Tagger:
                 strong.append(mention)
             else:
                 weak.append(mention)
-        named = {m.code for m in strong}
-        return sorted(strong + [m for m in weak if m.code in named], key=lambda m: m.start)
+        known = {m.code for m in strong} | set(named)
+        return sorted(strong + [m for m in weak if m.code in known], key=lambda m: m.start)
 
     def bodies(self, text: str) -> list[Mention]:
         """Every naming of a bloc or international body (EU, NATO, UN, ...), in order."""

@@ -155,3 +155,26 @@ def test_a_capitals_dateline_makes_its_unnamed_officials_the_home_state(
     found = _tags(tagger, title, body, hits, home).parties
     assert (home is not None and home in found) == home_is_party, found
     assert tagger.capital_of("Brussels") is None  # where others meet: no home by default
+
+
+def test_a_capitals_dateline_names_its_country_where_the_name_alone_is_ambiguous() -> None:
+    # "Chad" is also a first name: alone it names no country, but "N'DJAMENA —" did.
+    tagger = default_tagger()
+    title = "Chad ends defence cooperation with France"
+    body = (
+        "Chad ended its defence cooperation agreement with France on Thursday, the foreign "
+        "ministry said, calling on French troops to leave."
+    )
+    hits = tagger.topic_hits(f"{title}\n\n{body}")
+    assert "TD" not in _tags(tagger, title, body, hits).mentions
+    found = _tags(tagger, title, body, hits, tagger.capital_of("N'DJAMENA"))
+    assert "TD" in found.mentions and found.parties == ("FR", "TD")
+
+
+def test_the_target_of_a_trade_measure_is_a_party() -> None:
+    parties, _, _ = tags(
+        "China bans imports of Japanese seafood",
+        "China's customs authority suspended all imports of seafood from Japan on Thursday "
+        "after Tokyo began releasing treated water from the Fukushima plant.",
+    )
+    assert parties == ("CN", "JP")

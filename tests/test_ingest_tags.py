@@ -101,10 +101,28 @@ def test_topics_and_score() -> None:
         ("Timor-Leste became the bloc's 11th member on Sunday.", "alliance"),
         ("Parliament backed the bid to join the alliance.", "alliance"),
         ("Accession talks with Montenegro resume in June.", "alliance"),
+        # How agreements between governments are reported without a treaty's name (a
+        # battery of 40 diplomatic and 20 domestic stories written from memory: 33 -> 39).
+        (
+            "The two countries agreed to open the rail link by the end of next year.",
+            "bilateral-talks",
+        ),
+        (
+            "Senegal and Mauritania agreed on revenue sharing, their oil ministers said.",
+            "bilateral-talks",
+        ),
+        ("The presidents of Venezuela and Guyana agreed not to use force.", "bilateral-talks"),
+        ("The prime ministers of Malaysia and Singapore met in Johor.", "bilateral-talks"),
+        ("Both sides will pull back from the disputed temple area.", "territorial-dispute"),
     ],
 )
 def test_trade_measures_and_recognition(text: str, topic: str) -> None:
     assert topic in default_tagger().topic_hits(text)
+
+
+def test_a_partys_leaders_are_no_states_leaders() -> None:
+    hits = default_tagger().topic_hits("The leaders of the ruling party and the unions met.")
+    assert "bilateral-talks" not in hits
 
 
 def test_recognising_a_state_of_affairs_is_not_recognition() -> None:

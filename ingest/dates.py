@@ -30,6 +30,11 @@ ZONES: dict[str, float] = {
     "CLT": -4, "CLST": -3, "BOT": -4, "UYT": -3, "PYT": -4, "VET": -4, "SAST": 2, "EAT": 3,
     "WAT": 1, "CAT": 2, "IRST": 3.5, "AFT": 4.5, "NPT": 5.75, "MMT": 6.5, "ULAT": 8,
 }  # fmt: skip
+# US pages write the zone without its season: "10:15 a.m. ET".
+US_ZONES = {
+    "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}  # fmt: skip
 FUTURE_TOLERANCE = timedelta(minutes=10)
 # A listing's day and a page's time are the same date when this close: the listing prints
 # its local day, which starts up to 14 hours before or after the UTC one.
@@ -105,6 +110,8 @@ def _tzinfos(zone: tzinfo | None) -> Callable[[str | None, int | None], object]:
             return None
         if name.upper() in own:
             return zone
+        if name.upper() in US_ZONES:  # "ET": EST or EDT, as the date says
+            return ZoneInfo(US_ZONES[name.upper()])
         hours = ZONES.get(name.upper())
         if hours is None:
             return None
@@ -228,6 +235,13 @@ def _tidy(raw: str) -> str:
     text = " ".join(raw.split())
     text = _GMT_OFFSET.sub(_iso_offset, text)
     text = re.sub(r"\b([ap])\.m\.", r"\1m", text, flags=re.I)
+    # "10.15 GMT", "10.15am" (the Guardian's clock), not a dotted date's "04.03.2025".
+    text = re.sub(
+        r"(?<![.\d])(\d{1,2})\.(\d{2})(?![.\d])(?=\s*(?:[ap]m\b|[A-Z]{2,5}\b))",
+        r"\1:\2",
+        text,
+        flags=re.I,
+    )
     text = re.sub(r"\b(\d{1,2})\s?h\s?(\d{2})\b", r"\1:\2", text)  # "15 h 10", "15h10"
     text = re.sub(r"\b12 noon\b|\bnoon\b", "12:00 pm", text, flags=re.I)
     text = re.sub(r"\bmidnight\b", "00:00", text, flags=re.I)
@@ -238,7 +252,9 @@ def _tidy(raw: str) -> str:
     return text.replace(" at ", " ")
 
 
-_GMT_OFFSET = re.compile(r"\(?\b(?:GMT|UTC)\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?\)?")
+# (The minus sign escaped: "[+-−]" is a range from "+" to U+2212, which read the ", 4" of
+# "10:15 GMT, 4 March 2025" as an offset of four hours.)
+_GMT_OFFSET = re.compile(r"\(?\b(?:GMT|UTC)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\)?")
 
 
 def _iso_offset(match: re.Match[str]) -> str:

@@ -43,6 +43,13 @@ def utc(*parts: int) -> datetime:
         ("12/03/2026", "America/Lima", utc(2026, 3, 12, 5, 0)),
         ("12/03/2026", "America/New_York", utc(2026, 12, 3, 5, 0)),
         ("2026-03-12", "America/Lima", utc(2026, 3, 12, 5, 0)),
+        # Real pages' forms (a battery of 40 from memory): a clock with a dot, the zone
+        # before the date, a US zone without its season (winter, then summer).
+        ("Tue 4 Mar 2025 10.15 GMT", None, utc(2025, 3, 4, 10, 15)),
+        ("10:15 GMT, 4 March 2025", None, utc(2025, 3, 4, 10, 15)),
+        ("Mar. 4, 2025 10:15 a.m. ET", None, utc(2025, 3, 4, 15, 15)),
+        ("July 4, 2025 10:15 a.m. PT", None, utc(2025, 7, 4, 17, 15)),
+        ("04.03.2025 10:15 MSK", None, utc(2025, 3, 4, 7, 15)),
     ],
 )  # fmt: skip
 def test_printed_dates(raw: str, zone: str | None, expected: datetime) -> None:

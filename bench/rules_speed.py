@@ -38,7 +38,7 @@ from ingest.extract import extract_article  # noqa: E402
 from ingest.model import Fetched  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "article-extraction" / "html"
-TailCall = tuple[list[str], frozenset[int]]
+TailCall = tuple[list[str], frozenset[int], frozenset[int]]  # texts, repeated, gone
 LeadCall = tuple[list[str], list[str], list[str]]
 
 
@@ -61,9 +61,11 @@ def record(run: Callable[[], None]) -> tuple[list[TailCall], list[LeadCall]]:
     leads: list[LeadCall] = []
     real_tail, real_lead = clean.tail_start, clean.lead_junk
 
-    def tail_start(texts: list[str], repeated: frozenset[int] = frozenset()) -> Any:
-        tails.append((list(texts), repeated))
-        return real_tail(texts, repeated)
+    def tail_start(
+        texts: list[str], repeated: frozenset[int] = frozenset(), gone: frozenset[int] = frozenset()
+    ) -> Any:
+        tails.append((list(texts), repeated, gone))
+        return real_tail(texts, repeated, gone)
 
     def lead_junk(texts: list[str], titles: Any, known: Any = ()) -> Any:
         leads.append((list(texts), list(titles), list(known)))
@@ -110,8 +112,8 @@ def timed(
     best = float("inf")
     for _ in range(n):
         start = time.process_time()
-        for texts, repeated in tails:
-            t.tail_start(texts, repeated)
+        for texts, repeated, gone in tails:
+            t.tail_start(texts, repeated, gone)
         for texts, titles, known in leads:
             ld.lead_junk(texts, titles, known)
         best = min(best, time.process_time() - start)
@@ -141,14 +143,14 @@ def main() -> None:
     for label, run in corpus_runs().items():
         tails, leads = record(run)
         bodies = len(tails)
-        blocks = sum(len(texts) for texts, _ in tails) + sum(len(x[0]) for x in leads)
+        blocks = sum(len(x[0]) for x in tails) + sum(len(x[0]) for x in leads)
         sets = [("this", tail, lead)] + ([("against", *others)] if others else [])
         for name, t, ld in sets:
             cpu = timed(tails, leads, t, ld, args.repeat)
             print(f"{label:28} {name:>8} {cpu / bodies * 1e6:9.0f} {cpu / blocks * 1e6:9.2f}")
         if others:
             same = all(
-                tail.tail_start(x, r) == others[0].tail_start(x, r) for x, r in tails
+                tail.tail_start(*c) == others[0].tail_start(*c) for c in tails
             ) and all(lead.lead_junk(*c) == others[1].lead_junk(*c) for c in leads)
             print(f"{label:28} {'same answers' if same else 'ANSWERS DIFFER'}")
 

@@ -254,7 +254,7 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
         return "listen line"
     if words <= 12 and (_UPDATED.match(flat) or _AGO.search(flat) or _is_date_line(flat)):
         return "date line"
-    if words <= 24 and _is_date_line(flat):
+    if 12 < words <= 24 and _DATE_SEPARATORS.search(flat) and _is_date_line(flat):
         return "date line"  # published and updated, or after the outlet's name
     if words <= 12 and (_BYLINE.match(flat) or (_STAFF.search(flat) and not _ends(flat))):
         return "byline"
@@ -303,6 +303,9 @@ def _share(a: list[str], b: list[str]) -> float:
     return sum(1 for w in a if w in inside) / len(a)
 
 
+# What sets a longer date line's parts apart: "... / 10:15 AM March 04, 2025", "[ Last Update:"
+# (asked first: DATE_LINE's search is the costly one).
+_DATE_SEPARATORS = re.compile(r"[|/·•\[(]")
 # What a date line may say besides its dates: "Tuesday, 04 March 2025 10:15 AM [ Last Update:
 # ... ]", "Philippine Daily Inquirer / 10:15 AM March 04, 2025".
 _DATE_WORDS = re.compile(

@@ -131,15 +131,17 @@ _DISCLAIMER = Either(
     r"|^(?:brought to you by|presented by)\b",
     re.I,
 )
-_PROMPT = Either(
+_PROMPT_WORDS = (
     r"^(?:(?:republish|reuse|reprint) (?:this|our) (?:article|story|content)|see (?:the|our) "
-    r"(?:interactive|full|live)\b)|\b(?:republishing|reprinting|syndicating) (?:this|our) "
+    r"(?:interactive|full|live)\b)|\brepublishing (?:this|our) "
     r"(?:content|article|story|stories|journalism)\b"
     # A news portal's promotion of itself: "Get Latest World News along with ...", "Catch all
     # the Business News ... on Live Mint"; and a shop's: "... with 20% off".
     r"|^(?:get|catch|read|stay updated with) (?:all )?(?:the )?latest\b[^.]{0,80}\bnews\b"
-    r"|^catch all the\b[^.]{0,120}\bnews\b|\b(?:promo|discount) code\b"
-    r"|\b(?:with|get|save|enjoy|take) (?:an? )?(?:extra )?\d{1,2}\s?% off\b"
+    r"|^catch all the\b[^.]{0,120}\bnews\b|\bpromo code\b|\bdiscount code\b"
+    # (Each word apart: Either groups "\\bword" alternatives under one lookahead.)
+    r"|\bwith (?:an? )?(?:extra )?\d{1,2}\s?% off\b|\bget (?:an? )?(?:extra )?\d{1,2}\s?% off\b"
+    r"|\bsave \d{1,2}\s?%"
     r"|\bsend us your (?:feedback|comments|thoughts|views|tips|questions)\b"
     r"|\bwe'?d (?:love|like) to hear from you\b|^join the conversation\b"
     r"|comments? (?:are|is) (?:open|welcome)\b"
@@ -160,30 +162,34 @@ _PROMPT = Either(
     r"|\btax[- ]deductible\b|\bdonate (?:now|today|here|to)\b"
     r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
     r"|\bno paywall\b|\bbecome a friend\b|\bunsubscribe\b|\bno spam\b"
-    r"|^housekeeping\b|\bpaid (?:members|subscribers|subscriptions?)\b"
-    r"|\bfor (?:paying|premium) (?:members|subscribers)\b|^like this\s*:|\blike loading\b"
+    r"|\bpaid (?:members|subscribers|subscriptions?)\b"
+    r"|\bfor (?:paying|premium) (?:members|subscribers)\b|\blike loading\b"
+    r")|\+\d{1,3}[\d ()-]{6,}\d"  # a telephone number: a contact line
+    # At a block's start only, so outside the group: Either tries these once, at the start,
+    # and searches the rest behind one lookahead (a "^" inside the group cost it that).
+    r"|^housekeeping\b|^like this\s*:"
     r"|^(?:the )?(?:full |complete )?(?:video|photos?|audio|recording|transcript|footage"
     r"|gallery)\b[^.]{0,60}\b(?:is|are) (?:now )?available (?:on|at|via|in)\b"
     r"|^for (?:more|live|full|further|the latest|continuing|complete|ongoing)\b[^.]{0,80}"
     r"\b(?:see|visit|follow|read|go to|click|check|watch|listen to)\b"
     r"|^how (?:you can|to) (?:help|donate|give|contribute)\s*:"
-    r")|\+\d{1,3}[\d ()-]{6,}\d",  # a telephone number: a contact line
-    re.I,
 )
 # A comment form's remnants: they mark the end as a comment count does (``_marks``), so the
 # short lines left after them (a captcha's "0 + 0 =", "Name", "Website") go too.
-_COMMENT_FORM = Either(
-    r"comments? (?:are|is) closed|log in (?:or register )?to (?:post )?comment"
+_COMMENT_FORM_WORDS = (
+    r"\b(?:comments? (?:are|is) closed|log in (?:or register )?to (?:post )?comment"
     r"|leave an? (?:reply|replay|comment|response)|post a comment|cancel reply"
     r"|your email address will not be published|required fields are marked"
     r"|will not be shown publicly|no html tags allowed|turn into links automatically"
     r"|lines and paragraphs break automatically|allowed html tags"
-    r"|\byour (?:e-?mail|email address|name)\b[^.]{0,40}\b(?:private|not be (?:shown|published"
-    r"|displayed|shared))|\bfields? marked\b|\bnotify me\b|\bsave my name\b"
-    r"|comments? (?:are|is) moderated\b|\bbe the first to comment\b"
-    r"|commentaires sont fermés|comentarios (?:están )?cerrados|kommentare sind geschlossen",
-    re.I,
+    r"|your (?:e-?mail|email address|name)\b[^.]{0,40}\b(?:private|not be (?:shown|published"
+    r"|displayed|shared))|fields? marked\b|notify me\b|save my name\b"
+    r"|comments? (?:are|is) moderated\b|be the first to comment\b"
+    r"|commentaires sont fermés|comentarios (?:están )?cerrados|kommentare sind geschlossen)"
 )
+_COMMENT_FORM = Either(_COMMENT_FORM_WORDS, re.I)
+# One search finds both in most blocks, which are neither.
+_PROMPT = Either(_PROMPT_WORDS + "|" + _COMMENT_FORM_WORDS, re.I)
 # An e-mail address is a prompt too, but may start with any word character: searched apart,
 # only where there is an "@", so that _PROMPT's lookahead can stay narrow.
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b", re.I)
@@ -560,10 +566,8 @@ def _kind(text: str, flat: str) -> str:
         return "notes heading"  # "Notes", "Further reading", "How to cite this publication"
     if n <= 60 and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
         return "credit or disclaimer"
-    if n <= 40 and _COMMENT_FORM.search(flat):
-        return "comment"
     if n <= 40 and (_PROMPT.search(_unquoted(flat)) or ("@" in flat and _EMAIL.search(flat))):
-        return "prompt"
+        return "comment" if _COMMENT_FORM.search(flat) else "prompt"
     if (n <= 12 and _ANALYSIS.search(flat)) or (n <= 80 and _RECAP.match(flat)):
         return "appended analysis"
     if n <= 120 and _DEAR.match(flat):

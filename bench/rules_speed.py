@@ -149,9 +149,9 @@ def main() -> None:
             cpu = timed(tails, leads, t, ld, args.repeat)
             print(f"{label:28} {name:>8} {cpu / bodies * 1e6:9.0f} {cpu / blocks * 1e6:9.2f}")
         if others:
-            same = all(
-                tail.tail_start(*c) == others[0].tail_start(*c) for c in tails
-            ) and all(lead.lead_junk(*c) == others[1].lead_junk(*c) for c in leads)
+            same = all(tail.tail_start(*c) == others[0].tail_start(*c) for c in tails) and all(
+                lead.lead_junk(*c) == others[1].lead_junk(*c) for c in leads
+            )
             print(f"{label:28} {'same answers' if same else 'ANSWERS DIFFER'}")
 
 

@@ -144,6 +144,7 @@ _PROMPT_WORDS = (
     r"|\bsave \d{1,2}\s?%"
     r"|\bsend us your (?:feedback|comments|thoughts|views|tips|questions)\b"
     r"|\bwe'?d (?:love|like) to hear from you\b|^join the conversation\b"
+    r"|^share (?:this|the) (?:story|article|post|piece)\b"
     r"|comments? (?:are|is) (?:open|welcome)\b"
     r"|\b(?:subscribe|sign up|signup|newsletter|download (?:our|the) app|get the app"
     r"|follow us|follow (?:him|her|them) on|have a (?:news )?tip|send us a tip|share your"
@@ -209,6 +210,7 @@ _POINTER = re.compile(
 _INTERVIEW = Either(
     r"^(?:an? )?(?:exclusive )?(?:interview|q\s*&\s*a|conversation|in conversation)\b"
     r"|\b(?:interview|q\s*&\s*a) with\b|^we (?:spoke|talked|sat down) (?:with|to)\b"
+    r"|^(?:the )?(?:experts?|analysts?)'?s?'? (?:insights?|views?|takes?|corner)\s*(?::|$)"
     r"|^(?:the )?experts?'? (?:view|opinion|take|comment|"
     r"analysis|corner|says)\b|^what (?:the )?experts? (?:are )?(?:say|saying|think|thinking)\b",
     re.I,
@@ -270,6 +272,7 @@ _ANALYSIS = re.compile(
 _RECAP = re.compile(r"^(?:summary|tl;? ?dr|recap|in a nutshell)\s*:\s*\S", re.I)
 _COMMENT = re.compile(
     r"^(?:[\w .'’-]{1,40} (?:says|said|wrote|commented)\s*:?|reply|\d+ (?:comments?|replies)"
+    r"|(?:what )?readers(?: are)? saying|readers?'?s?'? (?:reactions?|comments?|responses?)"
     r"|comments?(?: \(\d+\))?|responses?|[\w .'’-]{1,40} \(not verified\))$",
     re.I,
 )
@@ -353,6 +356,7 @@ _REPORTED = re.compile(
 _QUOTED = re.compile(r'"[^"]{0,400}"|“[^”]{0,400}”')
 # A note's number first ("[1] ...", "¹ ..."), or its link back to the text last ("... ↩").
 _FOOTNOTE = Either(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3}\s?[A-Z])|[↩⤴]\ufe0e?$")
+_NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+[^?]{5,200}\?[\"”’)]?$")
 _NOTE_MARK = re.compile(r"^(?:\[?\d{1,2}\]?|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3})$")
 _NOTES = re.compile(
     r"^(?:notes?|foot ?notes|end ?notes|references|sources|bibliography|further reading"
@@ -604,6 +608,8 @@ def _kind(text: str, flat: str) -> str:
         return "market ticker"
     if n <= 40 and _addresses_reader(flat):
         return "prompt"
+    if n <= 45 and _NUMBERED_QUESTION.match(flat):
+        return "generated question"  # "1. What happened in Astana?": an FAQ's, not a note
     if n <= 80 and _FOOTNOTE.search(flat):
         return "footnote"
     ends = n <= 25 and bool(_SENTENCE_END.search(flat))  # asked of short blocks only

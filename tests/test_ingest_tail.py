@@ -196,6 +196,16 @@ STORY = [
         ["(Image generated with AI for illustrative purposes.)"],
         ["Summary: The two countries agreed to set up a fund to clean up the lake, starting "
          "with sewage plants in Puno and El Alto."],
+        # An aggregator's appendices (a battery of 30 from memory: 18 -> 23): an expert's
+        # box, readers' reactions, numbered questions, a share prompt.
+        ["Expert Insight", "“This is a cautious but real step,” said Dr. Aliya Quispe, a "
+         "water expert."],
+        ["Analyst's View:", "Regional analyst Marat Mamani believes the fund could reshape "
+         "water politics."],
+        ["What readers are saying", "“Finally some good news,” wrote one reader."],
+        ["1. What happened in Lima?", "The ministers agreed to set up the fund.",
+         "2. What comes next?", "The first plants will be built next year."],
+        ["Share this story with someone who cares about the lake."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -276,6 +286,7 @@ def test_appended_material_goes(tail: list[str]) -> None:
          "works could start within weeks."],
         [*STORY, "Young voters in Puno were urged to join the conversation on the lake's "
          "future, the organisers said."],
+        [*STORY, "Analysts' views differ on whether the fund will be enough."],
 
     ],
 )  # fmt: skip

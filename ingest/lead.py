@@ -65,6 +65,7 @@ _CREDIT = Either(
 # Where a republished story comes from, said before it: "This story originally appeared on X."
 _PROVENANCE = re.compile(
     r"^(?:this (?:story|article|piece|post) (?:originally|first) (?:appeared|ran|was published)"
+    r"|this (?:story|article|piece|post) (?:was|has been) (?:\w+ )?translated\b"
     r"|(?:originally|first) published (?:on|in|by)|provided by\b|republished (?:from|with)"
     r"|\(?with (?:inputs|input|reporting|files) from\b)",
     re.I,

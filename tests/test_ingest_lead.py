@@ -47,6 +47,7 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
         ["PUBLISHED : 4 Mar 2025 at 10:15", "WRITER: Reuters", "NEWSPAPER SECTION: World"],
         ["Andes Daily Inquirer / 10:15 AM March 04, 2025"],
         ["Tuesday, 04 March 2025 10:15 AM [ Last Update: Tuesday, 04 March 2025 11:02 AM ]"],
+        ["This article was machine translated from Spanish."],
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("first", [LEAD, PROSE])

@@ -219,11 +219,20 @@ class _Tags:
         return tuple(sorted(names))
 
 
+_LEISURE = frozenset(["sport", "entertainment"])
+
+
 def stored_parties(parties: tuple[str, ...], topics: tuple[str, ...]) -> tuple[str, ...]:
     """The parties as stored. Parties are parties to relations between states: a lone state
     in a story that is not diplomacy is that state's own affairs (its election, budget,
-    storm), which has none. Two or more keep theirs: aid sent, a border shared."""
-    return parties if len(parties) > 1 or "diplomacy" in topics else ()
+    storm), which has none. Two or more keep theirs (aid sent, a border shared), except in
+    sport and entertainment: a match between national teams is a sports result, which the
+    definition of parties names as having none."""
+    if "diplomacy" in topics:
+        return parties
+    if _LEISURE & set(topics):
+        return ()  # a match or a film festival between two countries: no relations of states
+    return parties if len(parties) > 1 else ()
 
 
 def _tags(

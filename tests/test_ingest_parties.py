@@ -178,3 +178,17 @@ def test_the_target_of_a_trade_measure_is_a_party() -> None:
         "after Tokyo began releasing treated water from the Fukushima plant.",
     )
     assert parties == ("CN", "JP")
+
+
+def test_a_match_between_national_teams_has_no_parties() -> None:
+    # A sports result, however many states' teams play in it (the labels' definition).
+    title = "Namibia stun Ireland with last-ball win in Windhoek"
+    body = (
+        "WINDHOEK — Namibia beat Ireland by two wickets with a boundary off the last ball of "
+        "the match on Sunday, the hosts' first win over a full member in the tournament. "
+        "Namibia's president congratulated the team, and Ireland's sports minister praised "
+        "the hosts."
+    )
+    assert tags(title, body)[0] == ("IE", "NA")  # both governments speak of it
+    assert countries(title, body) == ()
+    assert "NA" in tags(title, body)[1]  # still named: a mention

@@ -114,10 +114,16 @@ def test_topics_and_score() -> None:
         ("The presidents of Venezuela and Guyana agreed not to use force.", "bilateral-talks"),
         ("The prime ministers of Malaysia and Singapore met in Johor.", "bilateral-talks"),
         ("Both sides will pull back from the disputed temple area.", "territorial-dispute"),
+        ("Poland closed a border crossing with Belarus on Monday.", "trade-dispute"),
     ],
 )
 def test_trade_measures_and_recognition(text: str, topic: str) -> None:
     assert topic in default_tagger().topic_hits(text)
+
+
+def test_a_crossing_closed_for_fog_is_no_measure() -> None:
+    hits = default_tagger().topic_hits("Police closed the border crossing for three hours in fog.")
+    assert "trade-dispute" not in hits
 
 
 def test_a_partys_leaders_are_no_states_leaders() -> None:

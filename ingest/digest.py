@@ -21,8 +21,6 @@ from ingest.model import Article, Digest, DigestJob, Fetched, RawItem, SourceSpe
 from ingest.normalize import normalize
 from ingest.teaser import feed_html_of
 
-__all__ = ["Digest", "DigestJob", "digest_and_fingerprint", "digest_batch", "digest_item"]
-
 
 def digest_batch(
     jobs: Sequence[DigestJob],

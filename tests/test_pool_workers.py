@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from communique.wiring import cpu_pool
 from ingest.dedupe import DedupeParams
-from ingest.digest import Digest, DigestJob, digest_batch
+from ingest.digest import digest_batch
 from ingest.errors import CommuniqueError
-from ingest.model import RawItem, SourceSpec
+from ingest.model import Digest, DigestJob, RawItem, SourceSpec
 from tests import pool_probe
 
 SPEC = SourceSpec(name="pool", url="https://pool.example/feed.xml")

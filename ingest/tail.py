@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ingest import repeats
+from ingest import repeats, tail_model
 from ingest.dateline import known_places
 from ingest.either import Either
 from ingest.shown import quote
@@ -380,6 +380,7 @@ def tail_start(
     removed as boilerplate ("Comments", "Share"), given where they stood (``_marks``)."""
     flats = [_flat(t) for t in texts]
     kinds = [_repeated_or(_kind(t, f), t, repeated) for t, f in zip(texts, flats, strict=True)]
+    kinds = _learned(kinds, texts, flats)
     kinds = _marks(kinds, gone) if gone else kinds
     words = [0 if i in gone else size(t) for i, t in enumerate(texts)]
     asks = [bool(_QUESTION.search(t)) for t in texts]
@@ -416,6 +417,35 @@ def _repeated_or(kind: str, text: str, repeated: frozenset[int]) -> str:
         return kind
     return "repeated block" if repeats.block_hash(text) in repeated else kind
 
+
+def _learned(kinds: list[str], texts: list[str], flats: list[str]) -> list[str]:
+    """``kinds`` with the learned model's say on the prose at the end, read backwards up to
+    the second block it leaves as prose: before that, one prose block may still answer a
+    question, two are the story."""
+    out, prose = list(kinds), 0
+    for i in range(len(kinds) - 1, max(0, len(kinds) - LEARNED_BLOCKS), -1):
+        if kinds[i] == "story":
+            out[i] = _learned_or(kinds[i], texts[i], flats[i])
+            prose += out[i] == "story"
+            if prose == 2:
+                break
+    return out
+
+
+def _learned_or(kind: str, text: str, flat: str) -> str:
+    """What the rules call prose is appended material when the learned model
+    (``ingest.tail_model``) is sure of it: the kinds above, worded as no rule foresaw.
+    Headings stay the rules' call: a list of short lines (a race's results, tour dates)
+    ends real stories as often as a list of related headlines does."""
+    if kind != "story" or size(flat) > LEARNED_WORDS or _EMBEDDED.search(flat):
+        return kind
+    if not tail_model.is_appended(text):
+        return kind
+    return "appended material"
+
+
+LEARNED_BLOCKS = 15  # the model judges the last blocks only: where appended material is
+LEARNED_WORDS = 80  # and blocks of this many words or fewer: a pitch, a bio, a note
 
 ANSWER_WORDS = 40  # prose under a question from which it is the story's own subhead
 
@@ -491,7 +521,8 @@ def _all_tail(
     turn_words = sum(n for k, n in zip(kinds, words, strict=True) if k == "turn")
     if turn_words > 2 * max(story_words, MIN_STORY_WORDS):
         return False  # a short introduction, then the interview: the interview is the story
-    marked = any(k not in ("heading", "story", "empty") for k in kinds)
+    # The model's say-so is not enough to make short lines after it appended items.
+    marked = any(k not in ("heading", "story", "empty", "appended material") for k in kinds)
     if not marked and len(kinds) > MAX_BARE_LINES:
         return False  # a list of short lines (features, credits) ends many real pages
     answered, under_heading, prose, counted = False, False, 0, True

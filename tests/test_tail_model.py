@@ -1,0 +1,100 @@
+"""The tail rules' learned second opinion (``ingest.tail_model``)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from ingest import tail_model
+from ingest.tail import block_kind, tail_start
+
+STORY = [
+    "GENEVA (Harbour Wire) — Delegations from Armenia and Azerbaijan ended a third day of "
+    "talks on Tuesday without agreeing on the text of a border commission's mandate, "
+    "according to officials on both sides who spoke after the session.",
+    "The two sides did agree to exchange lists of detainees before the next round, the "
+    "Swiss foreign ministry said in a statement.",
+    "Negotiators are due to meet again in Geneva next month.",
+]
+
+
+def test_the_model_was_trained_on_the_tuning_halves_only() -> None:
+    doc = json.loads(resources.files("ingest").joinpath("data/tail_model.json").read_text())
+    assert doc["trained_on"] == [
+        "tests/fixtures/outlets/tuning",
+        "tests/fixtures/endings/half_a.json",
+    ]
+    held_out = ("fresh", "blind2", "blind3", "half_b")
+    assert not any(h in source for source in doc["trained_on"] for h in held_out)
+    assert 0.5 < doc["threshold"] < 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Worded as no tail rule foresaw: the rules call both prose.
+        "Get our morning briefing on the region's politics delivered every weekday.",
+        "Get the morning briefing on the region's diplomacy delivered every weekday.",
+    ],
+)
+def test_a_pitch_the_rules_call_prose_is_appended(text: str) -> None:
+    assert block_kind(text) == "story"
+    assert tail_model.is_appended(text)
+    cut = tail_start([*STORY, text])
+    assert cut is not None and cut[0] == len(STORY)
+    assert "appended material" in cut[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The two delegations are due to meet again in Geneva next month, the ministry said.",
+        "Neither government has said when the border will reopen.",
+        # Words it never saw: the shape alone (a sentence) says nothing either way, though
+        # the probability it gives is high.
+        "Die Gespräche sollen im kommenden Monat in Genf fortgesetzt werden, teilte das "
+        "Ministerium mit.",
+        "Thanks Junior!",  # too few words to judge
+        "9.30 A.M. / 7.00 P.M.",  # numbers and letters are no words
+    ],
+)
+def test_a_story_ending_is_not_judged_appended(text: str) -> None:
+    assert not tail_model.is_appended(text)
+    assert tail_start([*STORY, text]) is None
+
+
+def test_unknown_words_are_not_judged_on_shape_alone() -> None:
+    german = "Die Gespräche sollen im kommenden Monat in Genf fortgesetzt werden."
+    assert tail_model.junk_probability(german) > 0.5  # what shape and bias alone say
+    assert not tail_model.is_appended(german)
+
+
+def test_the_fast_decision_is_the_models_probability() -> None:
+    """``is_appended`` sums in steps; where its guards let a block through, it decides as
+    ``junk_probability`` against the threshold does."""
+    m = tail_model.model()
+    texts = [
+        "Get our morning briefing on the region's politics delivered every weekday.",
+        "Sign up for the newsletter to get the week's top stories every Friday morning.",
+        "The ministry said the talks would resume next month in Geneva.",
+        "Follow us for more updates on this story and others from the region.",
+    ]
+    for text in texts:
+        p = tail_model.junk_probability(text)
+        if tail_model.is_appended(text):
+            assert p >= m.threshold
+        elif p >= m.threshold:
+            words = {t for t in tail_model._tokens(text) if len(t) > 1}
+            known = sum(w in m.weights for w in words)
+            said = sum(m.weights.get(k, 0.0) * v for k, v in tail_model.features(text).items()
+                       if k[0] != "#")  # fmt: skip
+            assert len(words) < tail_model.MIN_WORDS or known < 0.6 * len(words) or said <= 0
+
+
+def test_headings_stay_the_rules_call() -> None:
+    """A list of short lines after the story (tour dates, results) is not cut on the
+    model's say-so, even when a flagged pitch stands among them."""
+    lines = ["Tour Dates", "June 14 – Puno @ Teatro Municipal", "August 8 – La Paz @ Coliseo"]
+    assert tail_start([*STORY, *lines]) is None

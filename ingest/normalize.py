@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from ingest import repeats
+from ingest import diplomacy_model, repeats
 from ingest.clean import clean_body, remove_prefix
 from ingest.dateline import default_agencies, find_attributions, find_dateline
 from ingest.dates import choose_published, clamp_date, has_time, parse_date, source_zone
@@ -207,14 +207,13 @@ class _Tags:
     mentions: tuple[str, ...]
     organizations: tuple[str, ...]
     hits: dict[str, int]
+    diplomacy: bool  # by the rules, or by ``diplomacy_model`` where the story is between states
 
     @property
     def topics(self) -> tuple[str, ...]:
         """The topics matched, with "diplomacy" decided from them and the parties."""
-        tagger = default_tagger()
-        others = (*self.mentions, *self.organizations)
         names = set(self.hits) - {"diplomacy"}
-        if tagger.diplomatic(self.hits, self.parties, others):
+        if self.diplomacy:
             names.add("diplomacy")
         return tuple(sorted(names))
 
@@ -248,19 +247,23 @@ def _tags(
         eu = [m for m in bodies if m.code == "EU"]
         return sorted(countries + eu, key=lambda m: m.start)
 
-    return _Tags(
-        parties=find_parties(
-            title,
-            text,
-            with_eu(title_countries, title_bodies),
-            with_eu(body_countries, body_bodies),
-            political=tagger.political(hits),
-            dateline_home=dateline_home,
-        ),
-        mentions=tuple(sorted({m.code for m in title_countries + body_countries})),
-        organizations=tuple(sorted({m.code for m in title_bodies + body_bodies})),
-        hits=hits,
+    parties = find_parties(
+        title,
+        text,
+        with_eu(title_countries, title_bodies),
+        with_eu(body_countries, body_bodies),
+        political=tagger.political(hits),
+        dateline_home=dateline_home,
     )
+    mentions = tuple(sorted({m.code for m in title_countries + body_countries}))
+    organizations = tuple(sorted({m.code for m in title_bodies + body_bodies}))
+    others = (*mentions, *organizations)
+    # The model is asked only where it can count: the rules said no, and the story is
+    # between states at all.
+    diplomacy = tagger.diplomatic(hits, parties, others) or (
+        tagger.between_states(hits, parties, others) and diplomacy_model.is_diplomacy(title, text)
+    )
+    return _Tags(parties, mentions, organizations, hits, diplomacy)
 
 
 def _attributions(body: _Body) -> tuple[str, ...]:

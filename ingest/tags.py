@@ -357,6 +357,19 @@ class Tagger:
             bool(strong) and (bool(blocs) or len(strong) >= 2) and bool(set(others) - set(parties))
         )
 
+    def between_states(
+        self, hits: dict[str, int], parties: Sequence[str], others: Sequence[str]
+    ) -> bool:
+        """Could the story be about relations between states at all? A party and another
+        state or bloc named, no context topic (sport, weather, markets, entertainment), and
+        not one state's election. Where a learned opinion of diplomacy may count."""
+        by_name = {t.name: t for t in self.topics}
+        if not parties or any(by_name[name].damping > 0 for name in hits):
+            return False
+        if "election" in hits and len(parties) < 2:
+            return False
+        return len(parties) >= 2 or bool(set(others) - set(parties))
+
     def political(self, hits: dict[str, int]) -> bool:
         """The topics say the story is about states: some topic with a weight matched, and
         none of the context topics (sport, weather, markets, entertainment)."""

@@ -1,13 +1,16 @@
-"""The tail rules' learned second opinion (``ingest.tail_model``)."""
+"""The rules' learned second opinions (``ingest.learned``): the tail's and diplomacy's."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from importlib import resources
 
 import pytest
 
-from ingest import tail_model
+from ingest import diplomacy_model, learned, tail_model
+from ingest.model import RawItem, SourceSpec
+from ingest.normalize import normalize
 from ingest.tail import block_kind, tail_start
 
 STORY = [
@@ -20,15 +23,21 @@ STORY = [
 ]
 
 
-def test_the_model_was_trained_on_the_tuning_halves_only() -> None:
-    doc = json.loads(resources.files("ingest").joinpath("data/tail_model.json").read_text())
-    assert doc["trained_on"] == [
-        "tests/fixtures/outlets/tuning",
-        "tests/fixtures/endings/half_a.json",
-    ]
+@pytest.mark.parametrize(
+    ("name", "sources"),
+    [
+        ("tail", ["tests/fixtures/outlets/tuning", "tests/fixtures/endings/half_a.json"]),
+        ("diplomacy", ["tests/fixtures/outlets/tuning"]),
+    ],
+)
+def test_each_model_was_trained_on_tuning_halves_only(name: str, sources: list[str]) -> None:
+    path = resources.files("ingest").joinpath(f"data/{name}_model.json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["trained_on"] == sources
     held_out = ("fresh", "blind2", "blind3", "half_b")
     assert not any(h in source for source in doc["trained_on"] for h in held_out)
     assert 0.5 < doc["threshold"] < 1
+    assert learned.load(name).threshold == doc["threshold"]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +83,7 @@ def test_unknown_words_are_not_judged_on_shape_alone() -> None:
 def test_the_fast_decision_is_the_models_probability() -> None:
     """``is_appended`` sums in steps; where its guards let a block through, it decides as
     ``junk_probability`` against the threshold does."""
-    m = tail_model.model()
+    m = learned.load("tail")
     texts = [
         "Get our morning briefing on the region's politics delivered every weekday.",
         "Sign up for the newsletter to get the week's top stories every Friday morning.",
@@ -86,11 +95,11 @@ def test_the_fast_decision_is_the_models_probability() -> None:
         if tail_model.is_appended(text):
             assert p >= m.threshold
         elif p >= m.threshold:
-            words = {t for t in tail_model._tokens(text) if len(t) > 1}
+            words = learned.long_words(learned.tokens(text))
             known = sum(w in m.weights for w in words)
             said = sum(m.weights.get(k, 0.0) * v for k, v in tail_model.features(text).items()
                        if k[0] != "#")  # fmt: skip
-            assert len(words) < tail_model.MIN_WORDS or known < 0.6 * len(words) or said <= 0
+            assert len(words) < learned.MIN_WORDS or known < 0.6 * len(words) or said <= 0
 
 
 def test_headings_stay_the_rules_call() -> None:
@@ -98,3 +107,58 @@ def test_headings_stay_the_rules_call() -> None:
     model's say-so, even when a flagged pitch stands among them."""
     lines = ["Tour Dates", "June 14 – Puno @ Teatro Municipal", "August 8 – La Paz @ Coliseo"]
     assert tail_start([*STORY, *lines]) is None
+
+
+# --- diplomacy -----------------------------------------------------------------------------
+
+SOURCE = SourceSpec(name="wire", url="https://wire.example/feed")
+NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+
+
+def topics(title: str, body: str) -> tuple[str, ...]:
+    it = RawItem(source="wire", guid="g", url="https://wire.example/a", title=title,
+                 content_html="".join(f"<p>{p}</p>" for p in body.split("\n")))  # fmt: skip
+    return normalize(it, None, SOURCE, now=NOW, key="k").topics
+
+
+# Relations between two governments, told without a diplomatic topic's wording.
+SHARED = (
+    "Kenya and Ethiopia agree to share Omo river data",
+    "NAIROBI — Kenya and Ethiopia will share water-flow data from the Omo river under a plan "
+    "agreed by their water ministers in Nairobi on Monday, the two governments said.",
+)
+
+
+def test_the_model_adds_diplomacy_the_wording_rules_miss(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert diplomacy_model.is_diplomacy(*SHARED)
+    assert "diplomacy" in topics(*SHARED)
+    monkeypatch.setattr(diplomacy_model, "is_diplomacy", lambda title, text: False)
+    assert "diplomacy" not in topics(*SHARED)  # the rules alone
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "Floods force thousands from homes in Punjab",
+            "LAHORE — Floods forced more than 200,000 people from their homes in Pakistan's "
+            "Punjab province on Monday as rivers burst their banks, officials said.",
+        ),
+        (
+            "Japan edge Senegal 2-1 in Tokyo friendly",
+            "TOKYO — Japan beat Senegal 2-1 in a friendly on Tuesday, with a late goal "
+            "sealing the win in front of 60,000 fans.",
+        ),
+    ],
+)
+def test_domestic_news_and_sport_are_not_diplomacy(title: str, body: str) -> None:
+    assert not diplomacy_model.is_diplomacy(title, body)
+    assert "diplomacy" not in topics(title, body)
+
+
+def test_one_state_alone_is_never_diplomacy_on_the_models_say_so() -> None:
+    """The model may be sure; a story naming one state and no other has no relations."""
+    title = "Vietnam moves closer on rare-earth supply"
+    body = ("HANOI — Vietnam will develop rare-earth processing under a memorandum initialled "
+            "by its trade minister on Monday, officials said.")  # fmt: skip
+    assert "diplomacy" not in topics(title, body)

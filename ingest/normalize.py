@@ -94,7 +94,9 @@ def normalize(
         mentions=tags.mentions,
         organizations=tags.organizations,
         topics=topics,
-        score=tagger.score(hits, len(tags.mentions)),
+        # A story the model made diplomacy scores what the model gave it, so that a feed's
+        # min_score does not drop what its diplomacy topic lets in.
+        score=max(tagger.score(hits, len(tags.mentions)), tags.learned_score),
         removed=body.removed,
         ending=body.ending,
     )
@@ -208,6 +210,7 @@ class _Tags:
     organizations: tuple[str, ...]
     hits: dict[str, int]
     diplomacy: bool  # by the rules, or by ``diplomacy_model`` where the story is between states
+    learned_score: float  # the model's probability where it made the story diplomacy, else 0
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -260,10 +263,12 @@ def _tags(
     others = (*mentions, *organizations)
     # The model is asked only where it can count: the rules said no, and the story is
     # between states at all.
-    diplomacy = tagger.diplomatic(hits, parties, others) or (
-        tagger.between_states(hits, parties, others) and diplomacy_model.is_diplomacy(title, text)
-    )
-    return _Tags(parties, mentions, organizations, hits, diplomacy)
+    learned = 0.0
+    diplomacy = tagger.diplomatic(hits, parties, others)
+    between = not diplomacy and tagger.between_states(hits, parties, others)
+    if between and diplomacy_model.is_diplomacy(title, text):
+        diplomacy, learned = True, round(diplomacy_model.probability(title, text), 3)
+    return _Tags(parties, mentions, organizations, hits, diplomacy, learned)
 
 
 def _attributions(body: _Body) -> tuple[str, ...]:

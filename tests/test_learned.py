@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from ingest import diplomacy_model, learned, tail_model
-from ingest.model import RawItem, SourceSpec
+from ingest.model import RawItem, SourceSpec, Story
 from ingest.normalize import normalize
 from ingest.tail import block_kind, tail_start
 
@@ -115,10 +115,14 @@ SOURCE = SourceSpec(name="wire", url="https://wire.example/feed")
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 
 
-def topics(title: str, body: str) -> tuple[str, ...]:
+def story(title: str, body: str) -> Story:
     it = RawItem(source="wire", guid="g", url="https://wire.example/a", title=title,
                  content_html="".join(f"<p>{p}</p>" for p in body.split("\n")))  # fmt: skip
-    return normalize(it, None, SOURCE, now=NOW, key="k").topics
+    return normalize(it, None, SOURCE, now=NOW, key="k")
+
+
+def topics(title: str, body: str) -> tuple[str, ...]:
+    return story(title, body).topics
 
 
 # Relations between two governments, told without a diplomatic topic's wording.
@@ -132,8 +136,11 @@ SHARED = (
 def test_the_model_adds_diplomacy_the_wording_rules_miss(monkeypatch: pytest.MonkeyPatch) -> None:
     assert diplomacy_model.is_diplomacy(*SHARED)
     assert "diplomacy" in topics(*SHARED)
+    # A feed's min_score does not drop what its diplomacy topic lets in.
+    assert story(*SHARED).score >= learned.load("diplomacy").threshold
     monkeypatch.setattr(diplomacy_model, "is_diplomacy", lambda title, text: False)
     assert "diplomacy" not in topics(*SHARED)  # the rules alone
+    assert story(*SHARED).score < 0.3
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,10 @@
 Examples come from the tuning halves only; the held-out halves (fresh, blind2, blind3, the
 endings battery's half_b) are never read.
 
-* ``tail`` (``ingest.tail_model``): blocks of ``tests/fixtures/outlets/tuning`` and of
-  ``tests/fixtures/endings/half_a.json``, story paragraphs (0) against appended material (1).
+* ``tail`` (``ingest.tail_model``): blocks of ``tests/fixtures/outlets/tuning``, of
+  ``tests/fixtures/endings/half_a.json`` and of ``tests/fixtures/endings/blocks_a.json``,
+  story paragraphs (0) against appended material (1). It also prints what the final model
+  flags in ``blocks_b.json``, the blocks battery's held-out kinds of site.
   The threshold is the lowest at which, in cross-validation, no more than 0.1 % of
   story-ending paragraphs of outlets a model was not trained on are flagged.
 * ``diplomacy`` (``ingest.diplomacy_model``): the tuning outlets' articles, headline and
@@ -37,6 +39,8 @@ from ingest.tail import block_kind  # noqa: E402
 
 TUNING = ROOT / "tests" / "fixtures" / "outlets" / "tuning"
 ENDINGS = ROOT / "tests" / "fixtures" / "endings" / "half_a.json"
+BLOCKS_TUNING = ROOT / "tests" / "fixtures" / "endings" / "blocks_a.json"
+BLOCKS_HELD_OUT = ROOT / "tests" / "fixtures" / "endings" / "blocks_b.json"
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
 MIN_OUTLETS = 3
 C = 4.0  # inverse regularization; 1-16 scored alike in cross-validation
@@ -67,6 +71,26 @@ def tail_examples() -> Iterator[Example]:
         for i, text in enumerate(case["story"]):
             yield block(family, text, False, "ending" if i == len(case["story"]) - 1 else "")
         yield from (block(family, t, True) for t in case["tail"])
+    for case in _blocks(BLOCKS_TUNING):
+        appended = case["label"] == "appended"
+        yield block(
+            "blocks: " + case["family"], case["text"], appended, "" if appended else "ending"
+        )
+
+
+def _blocks(path: Path) -> list[dict[str, str]]:
+    cases: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    return cases
+
+
+def blocks_held_out(m: learned.Model) -> None:
+    """The battery's held-out families, never trained on: what the final model flags."""
+    cases = _blocks(BLOCKS_HELD_OUT)
+    hit = [tail_model.is_appended(c["text"], m) for c in cases]
+    appended = _share(hit, [c["label"] == "appended" for c in cases])
+    story = _share(hit, [c["label"] == "story" for c in cases])
+    print(f"blocks battery, held-out families: {appended:.3f} of appended prose flagged, "
+          f"{story:.3f} of story endings")  # fmt: skip
 
 
 def diplomacy_examples() -> Iterator[Example]:
@@ -163,7 +187,8 @@ def diplomacy_threshold(data: list[Example], said: dict[float, list[bool]]) -> f
 
 TASKS = {
     "tail": (tail_examples, tail_threshold,
-             ["tests/fixtures/outlets/tuning", "tests/fixtures/endings/half_a.json"]),
+             ["tests/fixtures/outlets/tuning", "tests/fixtures/endings/half_a.json",
+              "tests/fixtures/endings/blocks_a.json"]),
     "diplomacy": (diplomacy_examples, diplomacy_threshold, ["tests/fixtures/outlets/tuning"]),
 }  # fmt: skip
 
@@ -175,6 +200,8 @@ def train(name: str) -> None:
           f"{len({e.group for e in data})} outlets and families")  # fmt: skip
     threshold = choose(data, cross_validate(data))
     m = fit(data, threshold)
+    if name == "tail":
+        blocks_held_out(m)
     doc = {
         "about": f"ingest/learned.py; written by bench/train_models.py {name}",
         "trained_on": sources,

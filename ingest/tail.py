@@ -158,7 +158,7 @@ _PROMPT_WORDS = (
     r"|\b(?:got|have|has) (?:a|any) (?:news )?(?:tip|story)\b|\bsubscriptions?\b"
     r"|\b(?:call|phone|whatsapp|text|sms)(?: us)?(?: on| at)? \+?\d[\d -]{5,}\d\b"
     r"|please consider (?:supporting|donating|a donation|subscribing|becoming)"
-    r"|\bsupport (?:our|independent|quality) (?:work|journalism|reporting)\b"
+    r"|\bsupport (?:our|independent|quality) (?:work|journalism|reporting|research)\b"
     r"|\bmake a (?:donation|contribution|gift)\b|\bbecome a (?:member|supporter|patron)\b"
     r"|\btax[- ]deductible\b|\bdonate (?:now|today|here|to)\b"
     r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
@@ -168,7 +168,7 @@ _PROMPT_WORDS = (
     r")|\+\d{1,3}[\d ()-]{6,}\d"  # a telephone number: a contact line
     # At a block's start only, so outside the group: Either tries these once, at the start,
     # and searches the rest behind one lookahead (a "^" inside the group cost it that).
-    r"|^housekeeping\b|^like this\s*:"
+    r"|^(?:a )?(?:quick |brief |short )?housekeeping\b|^like this\s*:"
     r"|^(?:the )?(?:full |complete )?(?:video|photos?|audio|recording|transcript|footage"
     r"|gallery)\b[^.]{0,60}\b(?:is|are) (?:now )?available (?:on|at|via|in)\b"
     r"|^for (?:more|live|full|further|the latest|continuing|complete|ongoing)\b[^.]{0,80}"
@@ -247,6 +247,7 @@ _BIO = re.compile(
     r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:(?:is|was)\b.{0,200}\b(?i:correspondent|"
     r"reporter|editor|writer|journalist|columnist|contributor|based in|has reported|fellow"
     r"|analyst|researcher|professor|lecturer|scholar|director|author of|(?:phd|doctoral) "
+    r"|reviewer|fact-?checker|photographer|"
     r"(?:candidate|student)|associate|adviser|advisor|consultant)\b"
     r"|(?:covers|writes about|writes on|reports on|reports from)\b)",
 )
@@ -266,6 +267,48 @@ _ANALYSIS = re.compile(
     r"(?:^|\b)(?:what (?:does )?(?:this|it|that) means? for|here'?s what (?:this|it) means"
     r"|why (?:this|it) matters|our take|what happens next|what'?s next"
     r"|^in conclusion|^to conclude|^final thoughts|^in summary|^to sum up)\b",
+    re.I,
+)
+# A publisher's standing notices, in prose: licensing and reproduction terms, who funds the
+# coverage, help lines after a hard story, letters, obituaries and contributors' calls, price
+# and link disclaimers, viewer warnings, a sign-up form's privacy text, corrections policy.
+_NOTICE = re.compile(
+    # Each alternative names the page or its publisher, not a state or a company in the news:
+    # "without written permission", not "without permission"; "our methodology", not "the".
+    r"\b(?:(?:this|the) (?:material|article|content|story|text|report) may not be (?:published"
+    r"|reproduced|republished|broadcast|redistributed|copied)|(?:must|may) not be (?:copied"
+    r"|reproduced|reused) without|without (?:prior )?written permission|may be (?:republished"
+    r"|reproduced|reprinted)\b[^.]{0,40}\b(?:attribution|licen[cs]e|credit)|creative commons"
+    r"|(?:is|are) protected by copyright|(?:is|are) subject to copyright|reproduction is "
+    r"(?:permitted|allowed|prohibited)|requires? a (?:written )?licen[cs]e agreement"
+    r"|(?:reprints|syndication|licensing) (?:and|&) (?:licensing|permissions|reprints)"
+    r"|(?:classroom|library|institutional) licen[cs]es"
+    r"|receives? (?:support|funding) from\b[^.]{0,60}\bfor (?:its|our) (?:coverage|reporting"
+    r"|journalism)|(?:coverage|reporting) (?:of|on) [\w ,]{2,40} (?:is|was) (?:supported|funded"
+    r"|made possible)|(?:our|this) (?:work|journalism|reporting|coverage|newsletter|site|newsroom)"
+    r" (?:is|are) (?:supported|funded|made possible)|receives? no (?:funding|money) from\b"
+    r"[^.]{0,60}\b(?:supported|funded) (?:entirely |solely |only )?by|solely responsible for "
+    r"(?:all |its )?content|retains? (?:full |sole )?editorial (?:control|independence)"
+    r"|may earn (?:a )?(?:small )?commission"
+    r"|if you (?:or someone you know )?(?:have been|has been|are) affected by|support (?:and|&) "
+    r"information (?:is|are) available|letters to the editor (?:should|must|may)"
+    r"|obituaries and death notices|(?:looking for|welcome) (?:new )?contributors"
+    r"|not responsible for the content of external|prices? (?:were|are|was|is) (?:accurate"
+    r"|correct) at the time|viewer discretion|may be distressing|we use your sign-?up"
+    r"|(?:if you think|if you believe) we (?:got|have got|made)|we correct (?:errors|mistakes)"
+    r"|(?:our|read our) corrections? policy|our (?:full )?methodology\b"
+    r"|machine[- ]translated from|(?:has been|was) (?:automatically |machine )translated"
+    r"|(?:provided|supplied) by a third party|does not endorse (?:any|the) (?:products?|content"
+    r"|views)|join us (?:on|for|at)\b[^.]{0,60}\b(?:discussion|webinar|event|briefing|launch)"
+    r"|consider becoming a (?:monthly |paying |founding )?(?:supporter|member|subscriber|donor)"
+    r"|hit reply|the views expressed (?:here|in this)|(?:does|do) not take (?:institutional )?"
+    r"positions|^(?:the )?[A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,6} is an? (?:independent"
+    r"|non-?partisan|non-?profit|not-for-profit)\b[^.]{0,60}\b(?:organi[sz]ation|institute"
+    r"|think tank|newsroom|charity|foundation)"
+    r"|^this (?:story|article|report|piece|investigation) was (?:reported|written|edited|produced"
+    r"|fact-checked) by|^research assistance\b|^graphics (?:are )?by\b|^(?:data|research) for "
+    r"this (?:investigation|story|report|article)\b|^(?:read more about|catch up on)\b[^.]{0,120}"
+    r"\b(?:in|on) our\b)",
     re.I,
 )
 # A content farm's recap after the story: "Summary: The ministers agreed ...".
@@ -599,9 +642,13 @@ def _kind(text: str, flat: str) -> str:
         return "empty"
     if n <= 5 and _NOTES.match(flat):
         return "notes heading"  # "Notes", "Further reading", "How to cite this publication"
-    if n <= 60 and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
+    reported = _is_reported(flat, n)
+    if n <= 60 and not reported and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
         return "credit or disclaimer"
-    if n <= 40 and (_PROMPT.search(_unquoted(flat)) or ("@" in flat and _EMAIL.search(flat))):
+    if n <= 60 and not reported and _NOTICE.search(_unquoted(flat)):
+        return "notice"
+    prompt = _PROMPT.search(_unquoted(flat)) or ("@" in flat and _EMAIL.search(flat))
+    if n <= 40 and not reported and prompt:
         return "comment" if _COMMENT_FORM.search(flat) else "prompt"
     if (n <= 12 and _ANALYSIS.search(flat)) or (n <= 80 and _RECAP.match(flat)):
         return "appended analysis"
@@ -637,7 +684,7 @@ def _kind(text: str, flat: str) -> str:
         return "pointer"  # a video's link: "Watch the highlights · 2:31"
     if n <= 10 and _TICKER.search(flat):
         return "market ticker"
-    if n <= 40 and _addresses_reader(flat):
+    if n <= 40 and not reported and _addresses_reader(flat):
         return "prompt"
     if n <= 45 and _NUMBERED_QUESTION.match(flat):
         return "generated question"  # "1. What happened in Astana?": an FAQ's, not a note
@@ -674,6 +721,27 @@ def _is_pointer(flat: str, n: int, ends: bool) -> bool:
     if (n <= 15 and _COVERAGE_FIRST.match(flat)) or (n <= 4 and not ends and _MORE.match(flat)):
         return True
     return n <= 25 and bool(_NEXT.match(flat))
+
+
+def _is_reported(flat: str, n: int) -> bool:
+    """Is the block a sentence of news, someone reported saying or doing something ("a
+    spokesperson declined to comment", "the regulator said", "one farmer asked")? Then its
+    "newsletter", "subscribers" or "artificial intelligence" is the story's subject, not
+    the page talking to its reader. A labelled note ("Editor's note: ...") is a note still."""
+    if n <= REPORTED_MIN_WORDS or _LABELLED_NOTE.match(flat):
+        return False
+    return bool(_NEWS_REPORT.search(_unquoted(flat)))
+
+
+REPORTED_MIN_WORDS = 15  # a shorter line is a prompt's or a credit's, whatever verb it has
+_NEWS_REPORT = re.compile(
+    r"\b(?:said|says|told|according to|asked|urged|warned|alleges|alleged|replied"
+    r"|declined to comment|apologi[sz]ed|writing:)",
+    re.I,
+)
+_LABELLED_NOTE = re.compile(
+    r"^(?:(?:legal )?disclaimer|(?:editor'?s |editorial )?note|correction|clarification)\b", re.I
+)
 
 
 def _unquoted(flat: str) -> str:

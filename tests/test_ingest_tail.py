@@ -206,6 +206,25 @@ STORY = [
         ["1. What happened in Lima?", "The ministers agreed to set up the fund.",
          "2. What comes next?", "The first plants will be built next year."],
         ["Share this story with someone who cares about the lake."],
+        # A publisher's standing notices in prose (a battery of 300 appended blocks and 300
+        # story endings from 15 kinds of site: rules alone 0.647 -> 0.900 cut, story
+        # endings cut 0.113 -> 0.013).
+        ["This text may not be reproduced or redistributed without prior written permission "
+         "from the Lake Wire."],
+        ["The Lake Wire's coverage of water and climate is supported in part by a grant from "
+         "a private foundation. The Wire retains full editorial control."],
+        ["If you or someone you know has been affected by the floods, support and information "
+         "are available through our helpline."],
+        ["Prices were correct at the time of writing but may change; check the shop's own "
+         "page for the latest offers."],
+        ["This report was machine translated from the original Quechua and may contain "
+         "errors."],
+        ["Join us on 12 May for a live online discussion with the authors of this report."],
+        ["The Altiplano Water Institute is an independent, nonpartisan research organisation "
+         "based in La Paz. The views expressed here are the author's own."],
+        ["This story was reported by Ana Quispe in Lima and edited by Rolando Paz."],
+        ["Ana Quispe is a fact-checker at the Lake Wire who covers water and the Andes."],
+        ["A quick housekeeping note: next week's edition will arrive on Tuesday."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -287,6 +306,20 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "Young voters in Puno were urged to join the conversation on the lake's "
          "future, the organisers said."],
         [*STORY, "Analysts' views differ on whether the fund will be enough."],
+        # News about newsletters, subscriptions and AI is news: someone is reported saying
+        # or doing something.
+        [*STORY, "The utility said it had warned customers by text message not to sign up "
+         "for offers promising free water connections."],
+        [*STORY, "Asked whether the report had been drafted with the help of artificial "
+         "intelligence, a ministry spokesperson declined to comment."],
+        [*STORY, "'Sign up for what?' one farmer asked when officials arrived with the new "
+         "water permits. 'They have promised us this three times.'"],
+        [*STORY, "The company's chief executive told analysts its paid subscriptions had "
+         "passed two million for the first time, adding that growth came from Peru."],
+        [*STORY, "The project received funding from the European Union and will be completed "
+         "by 2027."],
+        [*STORY, "Chile is the world's largest copper producer, accounting for about a quarter "
+         "of global output."],
 
     ],
 )  # fmt: skip

@@ -26,7 +26,14 @@ STORY = [
 @pytest.mark.parametrize(
     ("name", "sources"),
     [
-        ("tail", ["tests/fixtures/outlets/tuning", "tests/fixtures/endings/half_a.json"]),
+        (
+            "tail",
+            [
+                "tests/fixtures/outlets/tuning",
+                "tests/fixtures/endings/half_a.json",
+                "tests/fixtures/endings/blocks_a.json",
+            ],
+        ),
         ("diplomacy", ["tests/fixtures/outlets/tuning"]),
     ],
 )

@@ -239,7 +239,9 @@ def show_story(
         "parties": ", ".join(story.countries),
         "mentions": ", ".join(story.mentions),
         "orgs": ", ".join(story.organizations),
-        "topics": f"{', '.join(story.topics) or '-'}  (diplomacy score {story.score:.2f})",
+        "topics": f"{', '.join(story.topics) or '-'}  (diplomacy score {story.score:.2f}"
+        + "".join(f"; {tag} by the learned model" for tag in story.learned)
+        + ")",
         # The headline's measures, which keep an answer in kind apart from the act it answers.
         "acts": ", ".join(sorted(acts.directed_acts(story.title, story.body_text))),
     }

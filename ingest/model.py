@@ -180,6 +180,8 @@ class Story:
     topics: tuple[str, ...] = ()
     score: float = 0.0  # diplomacy score, 0..1
     removed: tuple[str, ...] = field(default=(), compare=False)  # what cleaning cut
+    # Tags a learned model added where the rules said no (``ingest.learned``), for `check`.
+    learned: tuple[str, ...] = field(default=(), compare=False)
     ending: Ending = field(default_factory=Ending, compare=False)
 
 

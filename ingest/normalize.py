@@ -98,6 +98,7 @@ def normalize(
         # min_score does not drop what its diplomacy topic lets in.
         score=max(tagger.score(hits, len(tags.mentions)), tags.learned_score),
         removed=body.removed,
+        learned=("diplomacy",) if tags.learned_score else (),
         ending=body.ending,
     )
 

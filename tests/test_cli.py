@@ -373,6 +373,30 @@ def test_check_of_an_article_page_url_shows_the_story_it_holds(
     assert [r.path for r in news_site.requests].count("/world/pact") == 1  # fetched once
 
 
+RIVER_PAGE = """<!doctype html><html lang="en"><head><title>Harbour Times</title>
+<meta property="article:published_time" content="2024-11-18T09:00:00+03:00"></head><body>
+<article><h1>Kenya and Ethiopia agree to share Omo river data</h1>
+<p>NAIROBI — Kenya and Ethiopia will share water-flow data from the Omo river under a plan
+agreed by their water ministers in Nairobi on Monday, the two governments said.</p>
+<p>Readings from four gauging stations on the river will be published every week, and
+engineers from both countries will check the stations together twice a year.</p>
+<p>Fishing communities around Lake Turkana, which the Omo feeds, have long asked for the
+readings, saying the lake's level has fallen since dams were built upstream.</p>
+<p>The first readings are due in March, officials in Nairobi and Addis Ababa said.</p>
+</article></body></html>"""
+
+
+def test_check_says_which_tags_the_learned_model_added(
+    tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No diplomatic wording matched, the model was sure: the operator is told so."""
+    news_site.add("/africa/omo", RIVER_PAGE, content_type="text/html; charset=utf-8")
+    config = write_config(tmp_path, news_site)
+    assert main(["--config", str(config), "check", news_site.url("/africa/omo")]) == 0
+    topics = next(line for line in capsys.readouterr().out.splitlines() if "topics:" in line)
+    assert "diplomacy" in topics and "diplomacy by the learned model" in topics
+
+
 def test_check_of_a_url_that_is_no_feed_nor_page_says_why(
     tmp_path: Path, news_site: FixtureSite, capsys: pytest.CaptureFixture[str]
 ) -> None:

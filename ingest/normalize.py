@@ -266,7 +266,9 @@ def _tags(
     # between states at all.
     learned = 0.0
     diplomacy = tagger.diplomatic(hits, parties, others)
-    between = not diplomacy and tagger.between_states(hits, parties, others)
+    # Where the party rules found no state acting, the states named stand in: the model
+    # reads the story's acts in words the party rules do not know either.
+    between = not diplomacy and tagger.between_states(hits, parties or mentions, others)
     if between and diplomacy_model.is_diplomacy(title, text):
         diplomacy, learned = True, round(diplomacy_model.probability(title, text), 3)
     return _Tags(parties, mentions, organizations, hits, diplomacy, learned)

@@ -138,6 +138,12 @@ def group_end(pattern: str) -> int:
     raise ValueError(f"unbalanced group: {pattern}")
 
 
+def at_word_start(pattern: str) -> str:
+    """``pattern``'s top-level alternatives, each at a word boundary (``\\b(?:a|b|^c)`` as
+    ``\\ba|\\bb|^c``): the form ``Either`` splits."""
+    return "|".join(p if p.startswith(("^", r"\b")) else rf"\b{p}" for p in alternatives(pattern))
+
+
 def alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regular expression's source."""
     cuts = [i for i, ch, depth in _depths(pattern) if ch == "|" and depth == 0]

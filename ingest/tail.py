@@ -25,7 +25,7 @@ import unicodedata
 
 from ingest import repeats, tail_model
 from ingest.dateline import known_places
-from ingest.either import Either
+from ingest.either import Either, at_word_start
 from ingest.shown import quote
 from ingest.wordcount import SENTENCE_END_CHARS, size
 
@@ -272,43 +272,50 @@ _ANALYSIS = re.compile(
 # A publisher's standing notices, in prose: licensing and reproduction terms, who funds the
 # coverage, help lines after a hard story, letters, obituaries and contributors' calls, price
 # and link disclaimers, viewer warnings, a sign-up form's privacy text, corrections policy.
-_NOTICE = re.compile(
-    # Each alternative names the page or its publisher, not a state or a company in the news:
-    # "without written permission", not "without permission"; "our methodology", not "the".
-    r"\b(?:(?:this|the) (?:material|article|content|story|text|report) may not be (?:published"
-    r"|reproduced|republished|broadcast|redistributed|copied)|(?:must|may) not be (?:copied"
-    r"|reproduced|reused) without|without (?:prior )?written permission|may be (?:republished"
-    r"|reproduced|reprinted)\b[^.]{0,40}\b(?:attribution|licen[cs]e|credit)|creative commons"
-    r"|(?:is|are) protected by copyright|(?:is|are) subject to copyright|reproduction is "
-    r"(?:permitted|allowed|prohibited)|requires? a (?:written )?licen[cs]e agreement"
-    r"|(?:reprints|syndication|licensing) (?:and|&) (?:licensing|permissions|reprints)"
-    r"|(?:classroom|library|institutional) licen[cs]es"
-    r"|receives? (?:support|funding) from\b[^.]{0,60}\bfor (?:its|our) (?:coverage|reporting"
-    r"|journalism)|(?:coverage|reporting) (?:of|on) [\w ,]{2,40} (?:is|was) (?:supported|funded"
-    r"|made possible)|(?:our|this) (?:work|journalism|reporting|coverage|newsletter|site|newsroom)"
-    r" (?:is|are) (?:supported|funded|made possible)|receives? no (?:funding|money) from\b"
-    r"[^.]{0,60}\b(?:supported|funded) (?:entirely |solely |only )?by|solely responsible for "
-    r"(?:all |its )?content|retains? (?:full |sole )?editorial (?:control|independence)"
-    r"|may earn (?:a )?(?:small )?commission"
-    r"|if you (?:or someone you know )?(?:have been|has been|are) affected by|support (?:and|&) "
-    r"information (?:is|are) available|letters to the editor (?:should|must|may)"
-    r"|obituaries and death notices|(?:looking for|welcome) (?:new )?contributors"
-    r"|not responsible for the content of external|prices? (?:were|are|was|is) (?:accurate"
-    r"|correct) at the time|viewer discretion|may be distressing|we use your sign-?up"
-    r"|(?:if you think|if you believe) we (?:got|have got|made)|we correct (?:errors|mistakes)"
-    r"|(?:our|read our) corrections? policy|our (?:full )?methodology\b"
-    r"|machine[- ]translated from|(?:has been|was) (?:automatically |machine )translated"
-    r"|(?:provided|supplied) by a third party|does not endorse (?:any|the) (?:products?|content"
-    r"|views)|join us (?:on|for|at)\b[^.]{0,60}\b(?:discussion|webinar|event|briefing|launch)"
-    r"|consider becoming a (?:monthly |paying |founding )?(?:supporter|member|subscriber|donor)"
-    r"|hit reply|the views expressed (?:here|in this)|(?:does|do) not take (?:institutional )?"
-    r"positions|^(?:the )?[A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,6} is an? (?:independent"
-    r"|non-?partisan|non-?profit|not-for-profit)\b[^.]{0,60}\b(?:organi[sz]ation|institute"
-    r"|think tank|newsroom|charity|foundation)"
-    r"|^this (?:story|article|report|piece|investigation) was (?:reported|written|edited|produced"
-    r"|fact-checked) by|^research assistance\b|^graphics (?:are )?by\b|^(?:data|research) for "
-    r"this (?:investigation|story|report|article)\b|^(?:read more about|catch up on)\b[^.]{0,120}"
-    r"\b(?:in|on) our\b)",
+_NOTICE = Either(
+    at_word_start(
+        # Each alternative names the page or its publisher, not a state or a company in the
+        # news: "without written permission", not "without permission"; "our methodology",
+        # not "the".
+        r"(?:this|the) (?:material|article|content|story|text|report) may not be (?:published"
+        r"|reproduced|republished|broadcast|redistributed|copied)|(?:must|may) not be (?:copied"
+        r"|reproduced|reused) without|without (?:prior )?written permission|may be (?:republished"
+        r"|reproduced|reprinted)\b[^.]{0,40}\b(?:attribution|licen[cs]e|credit)|creative commons"
+        r"|(?:is|are) protected by copyright|(?:is|are) subject to copyright|reproduction is "
+        r"(?:permitted|allowed|prohibited)|requires? a (?:written )?licen[cs]e agreement"
+        r"|(?:reprints|syndication|licensing) (?:and|&) (?:licensing|permissions|reprints)"
+        r"|(?:classroom|library|institutional) licen[cs]es"
+        r"|receives? (?:support|funding) from\b[^.]{0,60}\bfor (?:its|our) (?:coverage|reporting"
+        r"|journalism)|(?:coverage|reporting) (?:of|on) [\w ,]{2,40} (?:is|was) (?:supported|funded"
+        r"|made possible)|(?:our|this) (?:work|journalism|reporting|coverage|newsletter|site"
+        r"|newsroom)"
+        r" (?:is|are) (?:supported|funded|made possible)|receives? no (?:funding|money) from\b"
+        r"[^.]{0,60}\b(?:supported|funded) (?:entirely |solely |only )?by|solely responsible for "
+        r"(?:all |its )?content|retains? (?:full |sole )?editorial (?:control|independence)"
+        r"|may earn (?:a )?(?:small )?commission"
+        r"|if you (?:or someone you know )?(?:have been|has been|are) affected by"
+        r"|support (?:and|&) "
+        r"information (?:is|are) available|letters to the editor (?:should|must|may)"
+        r"|obituaries and death notices|(?:looking for|welcome) (?:new )?contributors"
+        r"|not responsible for the content of external|prices? (?:were|are|was|is) (?:accurate"
+        r"|correct) at the time|viewer discretion|may be distressing|we use your sign-?up"
+        r"|(?:if you think|if you believe) we (?:got|have got|made)|we correct (?:errors|mistakes)"
+        r"|(?:our|read our) corrections? policy|our (?:full )?methodology\b"
+        r"|machine[- ]translated from|(?:has been|was) (?:automatically |machine )translated"
+        r"|(?:provided|supplied) by a third party|does not endorse (?:any|the) (?:products?|content"
+        r"|views)|join us (?:on|for|at)\b[^.]{0,60}\b(?:discussion|webinar|event|briefing|launch)"
+        r"|consider becoming a (?:monthly |paying |founding )?(?:supporter|member|subscriber|donor)"
+        r"|hit reply|the views expressed (?:here|in this)|(?:does|do) not take (?:institutional )?"
+        r"positions|^(?:the )?[A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,6} is an? (?:independent"
+        r"|non-?partisan|non-?profit|not-for-profit)\b[^.]{0,60}\b(?:organi[sz]ation|institute"
+        r"|think tank|newsroom|charity|foundation)"
+        r"|^this (?:story|article|report|piece|investigation) was (?:reported|written|edited"
+        r"|produced"
+        r"|fact-checked) by|^research assistance\b|^graphics (?:are )?by\b|^(?:data|research) for "
+        r"this (?:investigation|story|report|article)\b|^(?:read more about|catch up on)\b"
+        r"[^.]{0,120}"
+        r"\b(?:in|on) our\b"
+    ),
     re.I,
 )
 # A content farm's recap after the story: "Summary: The ministers agreed ...".
@@ -626,7 +633,7 @@ _MARKDOWN = re.compile(r"[*_#]+")
 
 # A post embedded in the story: its text (with its picture link) and its attribution line,
 # "— Jane Doe (@jdoe) November 19, 2019". Quoted material, however it is worded.
-_EMBEDDED = re.compile(
+_EMBEDDED = Either(
     r"\bpic\.twitter\.com/|^[—–-]\s?[^()]{1,80}\(@\w{1,30}\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}$"
 )
 
@@ -642,13 +649,15 @@ def _kind(text: str, flat: str) -> str:
         return "empty"
     if n <= 5 and _NOTES.match(flat):
         return "notes heading"  # "Notes", "Further reading", "How to cite this publication"
-    reported = _is_reported(flat, n)
-    if n <= 60 and not reported and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
+    # Only blocks of 60 words or fewer can be notes, credits or prompts: the longer ones
+    # (most of a story) skip the searches.
+    note = n <= 60 and not _is_reported(flat, n)
+    if note and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
         return "credit or disclaimer"
-    if n <= 60 and not reported and _NOTICE.search(_unquoted(flat)):
+    unquoted = _unquoted(flat) if note else flat
+    if note and _NOTICE.search(unquoted):
         return "notice"
-    prompt = _PROMPT.search(_unquoted(flat)) or ("@" in flat and _EMAIL.search(flat))
-    if n <= 40 and not reported and prompt:
+    if note and n <= 40 and (_PROMPT.search(unquoted) or ("@" in flat and _EMAIL.search(flat))):
         return "comment" if _COMMENT_FORM.search(flat) else "prompt"
     if (n <= 12 and _ANALYSIS.search(flat)) or (n <= 80 and _RECAP.match(flat)):
         return "appended analysis"
@@ -684,7 +693,7 @@ def _kind(text: str, flat: str) -> str:
         return "pointer"  # a video's link: "Watch the highlights · 2:31"
     if n <= 10 and _TICKER.search(flat):
         return "market ticker"
-    if n <= 40 and not reported and _addresses_reader(flat):
+    if note and n <= 40 and _addresses_reader(flat):
         return "prompt"
     if n <= 45 and _NUMBERED_QUESTION.match(flat):
         return "generated question"  # "1. What happened in Astana?": an FAQ's, not a note
@@ -734,9 +743,11 @@ def _is_reported(flat: str, n: int) -> bool:
 
 
 REPORTED_MIN_WORDS = 15  # a shorter line is a prompt's or a credit's, whatever verb it has
-_NEWS_REPORT = re.compile(
-    r"\b(?:said|says|told|according to|asked|urged|warned|alleges|alleged|replied"
-    r"|declined to comment|apologi[sz]ed|writing:)",
+_NEWS_REPORT = Either(
+    at_word_start(
+        r"said|says|told|according to|asked|urged|warned|alleges|alleged|replied"
+        r"|declined to comment|apologi[sz]ed|writing:"
+    ),
     re.I,
 )
 _LABELLED_NOTE = re.compile(

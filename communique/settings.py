@@ -23,7 +23,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from feeds.spec import FeedSpec, SiteSpec
-from ingest.dedupe import DedupeParams
+from ingest.dedupe_params import DedupeParams
 from ingest.errors import ConfigError
 from ingest.model import FetchOptions, SourceSpec
 from ingest.tags import known_countries, known_topics

@@ -32,7 +32,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from ingest.acts import answers, directed_acts
-from ingest.errors import ConfigError
+from ingest.dedupe_params import DedupeParams
 
 EVENT_BAND_BASE = 1000  # lsh_bands.band numbers of event bands start here
 # MH1 and MH2 blobs (fewer features) were only ever in stores made before migration 0001
@@ -42,38 +42,6 @@ _FIELD, _ITEM = "\x1e", "\x1f"  # separators no feature can contain (they are no
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True, slots=True)
-class DedupeParams:
-    """``[dedupe]`` in the config. Defaults measured on tests/fixtures/clusters and the demo
-    web (see the comments in config/communique.toml and ``bench/dedupe_quality.py``)."""
-
-    shingle_size: int = 3
-    num_perm: int = 128
-    bands: int = 32
-    near_duplicate: float = 0.5  # estimated text Jaccard above which a copy joins a cluster
-    event_similarity: float = 0.15  # content-word Jaccard needed for a level-5 event match
-    actor_similarity: float = 0.15  # and Jaccard of the names (actors, places, numbers)
-    window_hours: float = 72.0  # stories further apart in time are never one event
-    duplicate_window_hours: float = 720.0  # a near-verbatim copy may come this much later
-    event_perm: int = 128  # permutations of the event signature
-    event_bands: int = 64  # its LSH bands (must divide event_perm)
-    actor_coverage: float = 0.3  # share of each story's lead actors the other must name
-    # A story that is one event with two clusters merges them when their closest members
-    # meet this share of the three event thresholds (see ``corroborates``).
-    bridge_share: float = 0.5
-    max_candidates: int = 64  # candidates scored per story, best by shared bands first
-
-    def __post_init__(self) -> None:
-        if self.bands <= 0 or self.num_perm % self.bands:
-            raise ConfigError("dedupe.bands", f"must divide num_perm ({self.num_perm})")
-        if self.event_bands <= 0 or self.event_perm % self.event_bands:
-            raise ConfigError("dedupe.event_bands", f"must divide event_perm ({self.event_perm})")
-        if self.shingle_size < 1:
-            raise ConfigError("dedupe.shingle_size", "must be at least 1")
-        if not 0 <= self.bridge_share <= 1:
-            raise ConfigError("dedupe.bridge_share", "must be between 0 and 1")
 
 
 # --- text -----------------------------------------------------------------------------------

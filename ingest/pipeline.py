@@ -20,12 +20,12 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_complete
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
 from ingest import repeats, schedule
-from ingest.dedupe import DedupeParams, Fingerprint
+from ingest.dedupe_params import DedupeParams
 from ingest.errors import CommuniqueError, FetchError
 from ingest.fetch import HTML_ACCEPT, Fetcher
 from ingest.identity import article_key, item_keys, raw_hash
@@ -34,11 +34,13 @@ from ingest.shown import redact, shown
 from ingest.store import changes, locks
 from ingest.store import sources as source_rows
 from ingest.store import stories as story_rows
-from ingest.store.clusters import assign_cluster
 from ingest.store.engine import reading
 from ingest.store.retention import pruned_keys
 from ingest.teaser import feed_html_of, needs_full_text
 from ingest.work import digest_batch, read_one, reads_alone
+
+if TYPE_CHECKING:
+    from ingest.dedupe import Fingerprint
 
 log = logging.getLogger("communique.ingest")
 T = TypeVar("T")
@@ -513,6 +515,10 @@ def _write_one(ctx: Context, conn: sa.Connection, source_id: int, p: Prepared) -
     else:
         story_rows.revise_story(conn, known, p.story, raw_hash=p.raw_hash, now=ctx.clock())
         story_id = known.id
+    # Clustering (numpy, the tagger) loads with the first story written: a run that
+    # stores nothing, as most cron runs on an up-to-date store, never needs it.
+    from ingest.store.clusters import assign_cluster
+
     placed = assign_cluster(
         conn, story_id, p.story, ctx.dedupe, p.fingerprint, inserted=known is None
     )

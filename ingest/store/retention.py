@@ -21,7 +21,6 @@ from functools import partial
 import sqlalchemy as sa
 
 from ingest.store import locks
-from ingest.store.clusters import remove_story
 from ingest.store.engine import reading
 from ingest.store.schema import pruned_items, sources, stories
 
@@ -105,6 +104,8 @@ def _beyond_count(conn: sa.Connection, source_id: int, keep: int) -> list[int]:
 
 def remove_stories(conn: sa.Connection, story_ids: Iterable[int], now: datetime) -> None:
     """Delete these stories (clusters and index kept consistent) and remember their keys."""
+    from ingest.store.clusters import remove_story  # with numpy: only when pruning
+
     for story_id in story_ids:
         row = conn.execute(
             sa.select(stories.c.source_id, stories.c.item_key).where(stories.c.id == story_id)

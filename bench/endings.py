@@ -7,7 +7,8 @@ and after a story, and keep the story?
 feeds (wire services, newspapers, CMS templates and plugins, newsletters, content farms,
 press-release wires), split by outlet family: ``half_a`` may be tuned on, ``half_b`` is
 held out. Both halves are printed side by side; ``--details`` lists the tuning half's
-misses only.
+misses only. Then the blocks battery (``blocks_{a,b,c,d}.json``, single paragraphs from the
+end of pages of 70 kinds of site): a and c tune, b and d are held out.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.endings_support import HALVES, cases, run_case, score  # noqa: E402
+from tests.endings_support import BLOCK_HALVES, HALVES, blocks_cut, cases, run_case, score  # noqa: E402
 
 
 def main() -> None:
@@ -42,6 +43,11 @@ def main() -> None:
         row = [table[h][key] for h in table]
         cells = "".join(f"{v:>12}" if isinstance(v, int) else f"{v:>12.3f}" for v in row)
         print(f"{key:28}{cells}")
+    print("\nblocks battery: one paragraph after a story's two")
+    print(f"{'':28}{'appended cut':>14}{'story cut':>12}")
+    for half, role in BLOCK_HALVES.items():
+        appended, story = blocks_cut(half)
+        print(f"{'blocks_' + half + ' (' + role + ')':28}{appended:>14.3f}{story:>12.3f}")
 
 
 if __name__ == "__main__":

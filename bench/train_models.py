@@ -6,9 +6,10 @@ Examples come from the tuning halves only; the held-out halves (fresh, blind2, b
 endings battery's half_b) are never read.
 
 * ``tail`` (``ingest.tail_model``): blocks of ``tests/fixtures/outlets/tuning``, of
-  ``tests/fixtures/endings/half_a.json`` and of ``tests/fixtures/endings/blocks_a.json``,
+  ``tests/fixtures/endings/half_a.json`` and of ``tests/fixtures/endings/blocks_{a,c}.json``,
   story paragraphs (0) against appended material (1). It also prints what the final model
-  flags in ``blocks_b.json``, the blocks battery's held-out kinds of site.
+  flags in ``blocks_b.json`` and ``blocks_d.json``, the blocks battery's held-out kinds of
+  site.
   The threshold is the lowest at which, in cross-validation, no more than 0.1 % of
   story-ending paragraphs of outlets a model was not trained on are flagged.
 * ``diplomacy`` (``ingest.diplomacy_model``): the tuning outlets' articles, headline and
@@ -39,8 +40,9 @@ from ingest.tail import block_kind  # noqa: E402
 
 TUNING = ROOT / "tests" / "fixtures" / "outlets" / "tuning"
 ENDINGS = ROOT / "tests" / "fixtures" / "endings" / "half_a.json"
-BLOCKS_TUNING = ROOT / "tests" / "fixtures" / "endings" / "blocks_a.json"
-BLOCKS_HELD_OUT = ROOT / "tests" / "fixtures" / "endings" / "blocks_b.json"
+BLOCKS = ROOT / "tests" / "fixtures" / "endings"
+BLOCKS_TUNING = (BLOCKS / "blocks_a.json", BLOCKS / "blocks_c.json")
+BLOCKS_HELD_OUT = (BLOCKS / "blocks_b.json", BLOCKS / "blocks_d.json")
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
 MIN_OUTLETS = 3
 C = 4.0  # inverse regularization; 1-16 scored alike in cross-validation
@@ -71,7 +73,7 @@ def tail_examples() -> Iterator[Example]:
         for i, text in enumerate(case["story"]):
             yield block(family, text, False, "ending" if i == len(case["story"]) - 1 else "")
         yield from (block(family, t, True) for t in case["tail"])
-    for case in _blocks(BLOCKS_TUNING):
+    for case in (c for path in BLOCKS_TUNING for c in _blocks(path)):
         appended = case["label"] == "appended"
         yield block(
             "blocks: " + case["family"], case["text"], appended, "" if appended else "ending"
@@ -85,12 +87,13 @@ def _blocks(path: Path) -> list[dict[str, str]]:
 
 def blocks_held_out(m: learned.Model) -> None:
     """The battery's held-out families, never trained on: what the final model flags."""
-    cases = _blocks(BLOCKS_HELD_OUT)
-    hit = [tail_model.is_appended(c["text"], m) for c in cases]
-    appended = _share(hit, [c["label"] == "appended" for c in cases])
-    story = _share(hit, [c["label"] == "story" for c in cases])
-    print(f"blocks battery, held-out families: {appended:.3f} of appended prose flagged, "
-          f"{story:.3f} of story endings")  # fmt: skip
+    for path in BLOCKS_HELD_OUT:
+        cases = _blocks(path)
+        hit = [tail_model.is_appended(c["text"], m) for c in cases]
+        appended = _share(hit, [c["label"] == "appended" for c in cases])
+        story = _share(hit, [c["label"] == "story" for c in cases])
+        print(f"{path.name}, held-out families: {appended:.3f} of appended prose flagged, "
+              f"{story:.3f} of story endings")  # fmt: skip
 
 
 def diplomacy_examples() -> Iterator[Example]:
@@ -188,7 +191,7 @@ def diplomacy_threshold(data: list[Example], said: dict[float, list[bool]]) -> f
 TASKS = {
     "tail": (tail_examples, tail_threshold,
              ["tests/fixtures/outlets/tuning", "tests/fixtures/endings/half_a.json",
-              "tests/fixtures/endings/blocks_a.json"]),
+              "tests/fixtures/endings/blocks_a.json", "tests/fixtures/endings/blocks_c.json"]),
     "diplomacy": (diplomacy_examples, diplomacy_threshold, ["tests/fixtures/outlets/tuning"]),
 }  # fmt: skip
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ingest.digest import digest_item
 from ingest.model import RawItem, SourceSpec
+from ingest.tail import tail_start
 
 ROOT = Path(__file__).resolve().parent / "fixtures" / "endings"
 HALVES = {"tuning": "half_a.json", "held-out": "half_b.json"}
@@ -94,3 +95,29 @@ def score(outcomes: list[Outcome]) -> dict[str, float]:
         "lead n": len(leads),
         "story start kept": share([o.start_kept for o in outcomes]),
     }
+
+
+# The blocks battery (``blocks_{a,b,c,d}.json``): single paragraphs of prose from the end of
+# news pages, each appended material or a story's own ending, from 70 kinds of site split
+# between the halves: a and c tune the rules and train the tail model, b and d are held out.
+# Each paragraph is put after the same two paragraphs of a story.
+BLOCK_HALVES = {"a": "tuning", "b": "held out", "c": "tuning", "d": "held out"}
+BEFORE = [
+    "GENEVA (Harbour Wire) — Delegations from Armenia and Azerbaijan ended a third day of "
+    "talks on Tuesday without agreeing on the text of a border commission's mandate, "
+    "according to officials on both sides who spoke after the session.",
+    "The two sides did agree to exchange lists of detainees before the next round, the Swiss "
+    "foreign ministry said in a statement, adding that the next round would be held in Geneva.",
+]
+
+
+def block_cases(half: str) -> list[dict]:
+    return json.loads((ROOT / f"blocks_{half}.json").read_text(encoding="utf-8"))["cases"]
+
+
+def blocks_cut(half: str) -> tuple[float, float]:
+    """The share of the half's appended paragraphs cut, and of its story endings cut."""
+    cut: dict[str, list[bool]] = {"appended": [], "story": []}
+    for case in block_cases(half):
+        cut[case["label"]].append(tail_start([*BEFORE, case["text"]]) is not None)
+    return sum(cut["appended"]) / len(cut["appended"]), sum(cut["story"]) / len(cut["story"])

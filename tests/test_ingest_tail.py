@@ -397,3 +397,33 @@ def test_a_removed_comment_count_still_marks_the_headlines_after_a_story() -> No
     # Not a call to action: real pages end their own lists with one ("Click here to ...").
     tail[2] = "Click here to download the game."
     assert tail_start([*STORY, *tail], gone=frozenset({len(STORY) + 2})) is None
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "Bottom line for importers: the fund changes nothing about tariffs on Bolivian quinoa.",
+        "Quick context: Lake Titicaca has been on the national agenda of both countries for years.",
+        "Disclosure: our parent company sponsors a water-research prize at a Lima university.",
+        "Ana Quispe has covered water and mining across the Andes since 2015 for this paper.",
+        "The writer is a former hydrologist and teaches environmental policy in Cusco.",
+        "If you are struggling with your mental health, a free helpline is open every day.",
+        "Start your 14-day free trial and read every Andes briefing without limits.",
+    ],
+)
+def test_an_aside_after_the_story_goes(aside: str) -> None:
+    assert tail_start([*STORY, aside]) == (len(STORY), tail_start([*STORY, aside])[1])  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "The message from La Paz was clear: the money must reach the lake within a year.",
+        "Port of Spain: a similar fund for the Gulf of Paria is under discussion, diplomats said.",
+        "Rusu: We will see what happens when the money arrives.",
+        "Southern basin: Puno, Juli and Yunguyo, where the worst discharges are.",
+        "Prime Minister Eduardo Arana joined the ministers for the signing in Lima on Tuesday.",
+    ],
+)
+def test_a_sentence_with_a_colon_ends_the_story_still(ending: str) -> None:
+    assert tail_start([*STORY, ending]) is None

@@ -22,6 +22,7 @@ from ingest.errors import ParseError
 from ingest.html_tree import html_to_text
 from ingest.language import detect_language, normalize_tag
 from ingest.model import Article, Ending, RawItem, SourceSpec, Story
+from ingest.parties import acting_in_headline
 from ingest.parties import parties as find_parties
 from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, summarize, xml_safe
 from ingest.tags import Mention, Tagger, default_tagger
@@ -265,7 +266,11 @@ def _tags(
     # The model is asked only where it can count: the rules said no, and the story is
     # between states at all.
     learned = 0.0
-    diplomacy = tagger.diplomatic(hits, parties, others)
+    # Two states acting on each other in the headline are relations between states, in
+    # words no topic lists ("Chinese, Egyptian air forces conclude joint training").
+    diplomacy = tagger.diplomatic(hits, parties, others) or (
+        not hits and len(acting_in_headline(title, title_countries) & set(parties)) >= 2
+    )
     # Where the party rules found no state acting, the states named stand in: the model
     # reads the story's acts in words the party rules do not know either.
     between = not diplomacy and tagger.between_states(hits, parties or mentions, others)

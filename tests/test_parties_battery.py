@@ -1,0 +1,28 @@
+"""Regression floors on the parties battery (``tests/parties_support.py``).
+
+Half a's floors are where the rules stand after being tuned on it; half b's are where it
+stood when measured (it is never read while rules change). Both only catch a change that
+makes things worse."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.parties_support import HALVES, cases, score
+
+FLOORS = {
+    "a": {"parties F1": 0.93, "diplomacy P": 0.96, "diplomacy R": 0.96, "mentions F1": 0.98},
+    "b": {"parties F1": 0.94, "diplomacy P": 0.99, "diplomacy R": 0.94, "mentions F1": 0.99},
+}
+
+
+@pytest.mark.parametrize("half", list(HALVES))
+def test_parties_battery_floors(half: str) -> None:
+    figures, _ = score(half)
+    below = {k: round(figures[k], 3) for k, floor in FLOORS[half].items() if figures[k] < floor}
+    assert not below, f"half {half}: {below} below {FLOORS[half]}"
+
+
+def test_the_halves_share_no_outlet() -> None:
+    families = [{c["family"] for c in cases(half)} for half in HALVES]
+    assert all(len(f) == 16 for f in families) and not families[0] & families[1]

@@ -409,6 +409,7 @@ def test_a_removed_comment_count_still_marks_the_headlines_after_a_story() -> No
         "The writer is a former hydrologist and teaches environmental policy in Cusco.",
         "If you are struggling with your mental health, a free helpline is open every day.",
         "Start your 14-day free trial and read every Andes briefing without limits.",
+        "Read our guide to the lake's fishing villages before your next trip to Puno.",
     ],
 )
 def test_an_aside_after_the_story_goes(aside: str) -> None:
@@ -423,6 +424,7 @@ def test_an_aside_after_the_story_goes(aside: str) -> None:
         "Rusu: We will see what happens when the money arrives.",
         "Southern basin: Puno, Juli and Yunguyo, where the worst discharges are.",
         "Prime Minister Eduardo Arana joined the ministers for the signing in Lima on Tuesday.",
+        "“Watch the water levels,” the minister told farmers in Puno. “They tell you everything.”",
     ],
 )
 def test_a_sentence_with_a_colon_ends_the_story_still(ending: str) -> None:

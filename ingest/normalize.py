@@ -97,7 +97,7 @@ def normalize(
         topics=topics,
         # A story the model made diplomacy scores what the model gave it, so that a feed's
         # min_score does not drop what its diplomacy topic lets in.
-        score=max(tagger.score(hits, len(tags.mentions)), tags.learned_score),
+        score=max(tagger.score(hits, len(tags.mentions)), tags.learned_score, tags.least_score),
         removed=body.removed,
         learned=("diplomacy",) if tags.learned_score else (),
         ending=body.ending,
@@ -213,6 +213,7 @@ class _Tags:
     hits: dict[str, int]
     diplomacy: bool  # by the rules, or by ``diplomacy_model`` where the story is between states
     learned_score: float  # the model's probability where it made the story diplomacy, else 0
+    least_score: float = 0.0  # where the headline made it diplomacy: as the topics would
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -263,19 +264,21 @@ def _tags(
     mentions = tuple(sorted({m.code for m in title_countries + body_countries}))
     organizations = tuple(sorted({m.code for m in title_bodies + body_bodies}))
     others = (*mentions, *organizations)
+    diplomacy = tagger.diplomatic(hits, parties, others)
     # The model is asked only where it can count: the rules said no, and the story is
-    # between states at all.
+    # between states at all. Where the party rules found no state acting, the states named
+    # stand in: the model reads the story's acts in words the party rules do not know either.
     learned = 0.0
-    # Two states acting on each other in the headline are relations between states, in
-    # words no topic lists ("Chinese, Egyptian air forces conclude joint training").
-    diplomacy = tagger.diplomatic(hits, parties, others) or (
-        not hits and len(acting_in_headline(title, title_countries) & set(parties)) >= 2
-    )
-    # Where the party rules found no state acting, the states named stand in: the model
-    # reads the story's acts in words the party rules do not know either.
     between = not diplomacy and tagger.between_states(hits, parties or mentions, others)
     if between and diplomacy_model.is_diplomacy(title, text):
         diplomacy, learned = True, round(diplomacy_model.probability(title, text), 3)
+    # Two states acting on each other in the headline are relations between states, in
+    # words no topic lists ("Chinese, Egyptian air forces conclude joint training"); such
+    # a story scores as the least of those the topics call diplomacy.
+    acting = acting_in_headline(title, title_countries) & set(parties)
+    if not diplomacy and not hits and len(acting) >= 2:
+        least = tagger.least_diplomatic(len(mentions))
+        return _Tags(parties, mentions, organizations, hits, True, 0.0, least)
     return _Tags(parties, mentions, organizations, hits, diplomacy, learned)
 
 

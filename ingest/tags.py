@@ -392,6 +392,13 @@ class Tagger:
         remaining *= 1.0 - (many if n_countries >= 2 else one if n_countries == 1 else 0.0)
         return round((1.0 - remaining) * damped, 3)
 
+    def least_diplomatic(self, n_countries: int) -> float:
+        """The least score a story the topic rules call diplomacy can have: one mention of
+        the weakest diplomatic topic. A story made diplomacy another way scores no less, so
+        that a feed's min_score does not drop what its diplomacy topic lets in."""
+        names = [t.name for t in self.topics if t.name in DIPLOMATIC_TOPICS]
+        return min((self.score({name: 1}, n_countries) for name in names), default=0.0)
+
     def _share(self, n: int) -> float:
         return self.saturation[min(n, len(self.saturation)) - 1] if n > 0 else 0.0
 

@@ -205,3 +205,27 @@ def test_a_description_that_holds_the_whole_story_is_not_a_teaser() -> None:
     assert needs_full_text(item(content_html=None, summary_html=f"<p>{LONG}</p>"), source) is False
     teaser = item(content_html=None, summary_html="<p>Ministers met in Oslo. Read more</p>")
     assert needs_full_text(teaser, source) is True
+
+
+def test_two_states_acting_in_the_headline_are_diplomacy_in_any_words() -> None:
+    # No topic's wording ("joint training", "air forces"): the headline's two states at
+    # work are relations between states, scored as the least diplomacy the topics give,
+    # so that the bundled diplomacy feed (min_score 0.3) carries it.
+    got = story(
+        item(
+            title="Chilean, Argentine air forces conclude joint training over Patagonia",
+            content_html="<p>PUNTA ARENAS — Pilots of the Chilean and Argentine air forces "
+            "ended ten days of joint training over Patagonia on Friday, both defence "
+            "ministries said.</p><p>The exercise involved 14 aircraft.</p>",
+        )
+    )
+    assert "diplomacy" in got.topics and got.countries == ("AR", "CL")
+    assert got.score >= 0.3 and got.learned == ()
+    one_state = story(
+        item(
+            title="Chilean air force concludes training over Patagonia",
+            content_html="<p>PUNTA ARENAS — Chilean Air Force pilots ended ten days of "
+            "training over Patagonia on Friday, the defence ministry said.</p>",
+        )
+    )
+    assert "diplomacy" not in one_state.topics

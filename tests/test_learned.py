@@ -51,9 +51,8 @@ def test_each_model_was_trained_on_tuning_halves_only(name: str, sources: list[s
 @pytest.mark.parametrize(
     "text",
     [
-        # Worded as no tail rule foresaw: the rules call both prose.
-        "Get our morning briefing on the region's politics delivered every weekday.",
-        "Get the morning briefing on the region's diplomacy delivered every weekday.",
+        # Worded as no tail rule foresaw: the rules call it prose.
+        "Our morning briefing on the region's politics is delivered every weekday.",
     ],
 )
 def test_a_pitch_the_rules_call_prose_is_appended(text: str) -> None:
@@ -135,7 +134,7 @@ def topics(title: str, body: str) -> tuple[str, ...]:
 
 # Relations between two governments, told without a diplomatic topic's wording.
 SHARED = (
-    "Kenya and Ethiopia agree to share Omo river data",
+    "Kenya and Ethiopia to share Omo river data",
     "NAIROBI — Kenya and Ethiopia will share water-flow data from the Omo river under a plan "
     "agreed by their water ministers in Nairobi on Monday, the two governments said.",
 )

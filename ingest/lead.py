@@ -24,7 +24,7 @@ from ingest.dateline import find_dateline
 from ingest.dates import DATE_LINE
 from ingest.either import Either
 from ingest.shown import quote
-from ingest.wordcount import SENTENCE_END_CHARS, size
+from ingest.wordcount import ENDS_SENTENCE, size
 
 START = "at the start:"  # how this module's notes begin, for `communique check`
 LOOK_AHEAD = 20  # blocks examined at the start; MAX_LEAD_WORDS bounds what they hold
@@ -97,7 +97,6 @@ _SUMMARY = re.compile(
     re.I,
 )
 _NOTED_HEADING = re.compile(r"^[^()]{1,30}\([^()]{1,120}\)\s*:?$")  # a heading and its note
-_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 _FULL_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")  # "(new)" ends no sentence
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
@@ -331,4 +330,4 @@ def _is_date_line(text: str) -> bool:
 
 
 def _ends(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text))
+    return bool(ENDS_SENTENCE.search(text))

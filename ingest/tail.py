@@ -27,7 +27,7 @@ from ingest import repeats, tail_model
 from ingest.dateline import known_places
 from ingest.either import Either, at_word_start
 from ingest.shown import quote
-from ingest.wordcount import SENTENCE_END_CHARS, size
+from ingest.wordcount import ENDS_SENTENCE, size
 
 END = "at the end:"  # how this module's notes begin, for `communique check`
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
@@ -434,7 +434,6 @@ _NOTES = re.compile(
     re.I,
 )
 
-_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_END_CHARS)}]\s*$")
 # A statement ends before the question ("That's it. ... Ready?"): a paragraph that asks at its
 # end, not a question put on its own. (Not "U.S. ..." or "Dr. ...": a small letter first.)
 _STATEMENT_BEFORE = re.compile(r"[a-z\d)”’\"'][.!]\s+[A-Z“\"]")
@@ -718,7 +717,7 @@ def _kind(text: str, flat: str) -> str:
         return "generated question"  # "1. What happened in Astana?": an FAQ's, not a note
     if n <= 80 and _FOOTNOTE.search(flat):
         return "footnote"
-    ends = n <= 25 and bool(_SENTENCE_END.search(flat))  # asked of short blocks only
+    ends = n <= 25 and bool(ENDS_SENTENCE.search(flat))  # asked of short blocks only
     headline = n <= 25 and not ends  # "Cricket: India A squad named"
     if n <= 80 and _is_aside(flat):
         return "labelled aside"  # before turns: "Disclosure: ..." is nobody speaking
@@ -844,7 +843,7 @@ _IMPERATIVE = re.compile(
 def _is_imperative(flat: str, n: int) -> bool:
     # A short line without a full stop ("Read the video transcript") heads what follows
     # it, as a heading does; a sentence tells the reader to act.
-    return (n > 15 or bool(_SENTENCE_END.search(flat))) and bool(_IMPERATIVE.match(flat))
+    return (n > 15 or bool(ENDS_SENTENCE.search(flat))) and bool(_IMPERATIVE.match(flat))
 
 
 def _addresses_reader(flat: str) -> bool:

@@ -11,6 +11,9 @@ import re
 
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f\uf900-\ufaff]")
 SENTENCE_END_CHARS = '.!?…"”’)。！？」』'
+# A block that ends as a sentence does: its mark, or a quote closed after one ("... said:
+# 'Not on these terms.'"; a straight apostrophe alone may be a plural's possessive).
+ENDS_SENTENCE = re.compile(rf"(?:[{re.escape(SENTENCE_END_CHARS)}]|[.!?]')\s*$")
 
 
 def size(text: str) -> int:

@@ -425,6 +425,7 @@ def test_an_aside_after_the_story_goes(aside: str) -> None:
         "Southern basin: Puno, Juli and Yunguyo, where the worst discharges are.",
         "Prime Minister Eduardo Arana joined the ministers for the signing in Lima on Tuesday.",
         "“Watch the water levels,” the minister told farmers in Puno. “They tell you everything.”",
+        "Asked whether Bolivia would pay its share, the minister said: 'Every cent of it.'",
     ],
 )
 def test_a_sentence_with_a_colon_ends_the_story_still(ending: str) -> None:

@@ -426,6 +426,8 @@ def test_an_aside_after_the_story_goes(aside: str) -> None:
         "Prime Minister Eduardo Arana joined the ministers for the signing in Lima on Tuesday.",
         "“Watch the water levels,” the minister told farmers in Puno. “They tell you everything.”",
         "Asked whether Bolivia would pay its share, the minister said: 'Every cent of it.'",
+        "The water utility did not respond to our requests for comment before this episode "
+        "went out on our podcast feed.",
     ],
 )
 def test_a_sentence_with_a_colon_ends_the_story_still(ending: str) -> None:

@@ -143,7 +143,9 @@ def story_of(article: Labeled, mode: str = "clean") -> Story:
         content_hash=hashlib.sha256(normalize_text(" ".join(text.split())).encode()).hexdigest(),
         word_count=len(text.split()),
         attributions=article.attributions,
-        countries=article.countries,
+        # The corpus labels the countries each article names (clustering reads them from
+        # `mentions`, as the pipeline stores them), not its parties.
+        mentions=article.countries,
     )
 
 

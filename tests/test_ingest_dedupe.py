@@ -26,7 +26,7 @@ def prof(a, story_id: int = 0, mode: str = "clean") -> dedupe.Profile:
         story_id + 100,
         s.published,
         s.content_hash,
-        s.countries,
+        s.mentions,
         fp.text_sig,
         dedupe.features(s.title, s.body_text),
     )

@@ -174,10 +174,9 @@ _PROMPT_WORDS = (
     r"|^for (?:more|live|full|further|the latest|continuing|complete|ongoing)\b[^.]{0,80}"
     r"\b(?:see|visit|follow|read|go to|click|check|watch|listen to)\b"
     r"|^how (?:you can|to) (?:help|donate|give|contribute)\s*:"
-    # The page's imperatives to its reader: "Start a seven-day free trial", "Upgrade to Pro",
-    # "Join us at the forum", "Tell us how we're doing", "Return to the list of releases".
-    r"|^(?:start|begin|claim|take) (?:a|your|our)\b[^.]{0,30}\bfree trial|^upgrade (?:to|now)\b"
-    r"|^unlock\b|^join (?:us|our)\b|^tell us\b|\badd your name\b"
+    # The page's imperatives that ``_IMPERATIVE`` does not read: "Unlock full film
+    # breakdowns", "Add your name to our petition", "Return to the list of releases".
+    r"|^unlock\b|\badd your name\b"
     r"|^(?:return|go back|back) to (?:the |our )?(?:full |main )?(?:list|index|home|top|news"
     r"|all)\b"
 )
@@ -298,14 +297,14 @@ _NOTICE = Either(
         r"|receives? (?:support|funding) from\b[^.]{0,60}\bfor (?:its|our) (?:coverage|reporting"
         r"|journalism)|(?:coverage|reporting) (?:of|on) [\w ,]{2,40} (?:is|was) (?:supported|funded"
         r"|made possible)|(?:our|this) (?:work|journalism|reporting|coverage|newsletter|site"
-        r"|newsroom)"
-        r" (?:is|are) (?:supported|funded|made possible)|receives? no (?:funding|money) from\b"
+        r"|newsroom) (?:is|are) (?:supported|funded|made possible)"
+        r"|receives? no (?:funding|money) from\b"
         r"[^.]{0,60}\b(?:supported|funded) (?:entirely |solely |only )?by|solely responsible for "
         r"(?:all |its )?content|retains? (?:full |sole )?editorial (?:control|independence)"
         r"|may earn (?:a )?(?:small )?commission"
         r"|if you (?:or someone you know )?(?:have been|has been|are) affected by"
-        r"|support (?:and|&) "
-        r"information (?:is|are) available|letters to the editor (?:should|must|may)"
+        r"|support (?:and|&) information (?:is|are) available"
+        r"|letters to the editor (?:should|must|may)"
         r"|obituaries and death notices|(?:looking for|welcome) (?:new )?contributors"
         r"|not responsible for the content of external|prices? (?:were|are|was|is) (?:accurate"
         r"|correct) at the time|viewer discretion|may be distressing|we use your sign-?up"
@@ -320,11 +319,9 @@ _NOTICE = Either(
         r"|non-?partisan|non-?profit|not-for-profit)\b[^.]{0,60}\b(?:organi[sz]ation|institute"
         r"|think tank|newsroom|charity|foundation)"
         r"|^this (?:story|article|report|piece|investigation) was (?:reported|written|edited"
-        r"|produced"
-        r"|fact-checked) by|^research assistance\b|^graphics (?:are )?by\b|^(?:data|research) for "
-        r"this (?:investigation|story|report|article)\b|^(?:read more about|catch up on)\b"
-        r"[^.]{0,120}"
-        r"\b(?:in|on) our\b"
+        r"|produced|fact-checked) by|^research assistance\b|^graphics (?:are )?by\b"
+        r"|^(?:data|research) for this (?:investigation|story|report|article)\b"
+        r"|^(?:read more about|catch up on)\b[^.]{0,120}\b(?:in|on) our\b"
         # Help lines after a hard story; reuse terms; names changed to protect someone.
         r"|if you (?:or someone you know )?(?:is|are|have|has|feel|need)\b[^.]{0,50}\b(?:struggl"
         r"|suicid|crisis|gambling problem|distress|thoughts of)|help is available\b|(?:crisis"

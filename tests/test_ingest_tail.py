@@ -410,6 +410,8 @@ def test_a_removed_comment_count_still_marks_the_headlines_after_a_story() -> No
         "If you are struggling with your mental health, a free helpline is open every day.",
         "Start your 14-day free trial and read every Andes briefing without limits.",
         "Read our guide to the lake's fishing villages before your next trip to Puno.",
+        "Read next: Chile and Peru extend their fisheries truce; Lima's port strike ends.",
+        "Frequently asked: Who runs the fund? A board of both ministries, officials say.",
     ],
 )
 def test_an_aside_after_the_story_goes(aside: str) -> None:

@@ -41,6 +41,7 @@ from tests.outlets_support import (  # noqa: E402
     Label,
     Scores,
     Stored,
+    ending_kept,
     junk_left,
     lead_kept,
     run_half,
@@ -83,6 +84,8 @@ def details(truth: list[Label], stored: dict[str, Stored], scores: Scores) -> No
             notes.append(f"starts: {got.body[:70]!r}")
         if not lead_kept(label, got):
             notes.append("first paragraph lost")
+        if not ending_kept(label, got):
+            notes.append(f"last paragraph lost: {label.body[-1][:70]!r}")
         if label.dateline and (got.dateline or "").casefold() != label.dateline.casefold():
             notes.append(f"dateline {got.dateline!r} != {label.dateline!r}")
         if abs((got.published - label.published).total_seconds()) > 120:

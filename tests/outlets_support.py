@@ -289,6 +289,14 @@ def lead_kept(label: Label, got: Stored) -> bool:
     return tail in " ".join(tokens(_with_dateline(got)))
 
 
+def ending_kept(label: Label, got: Stored) -> bool:
+    """The story's last paragraph survived cleaning: its first words and its last are in the
+    stored text. Cutting what follows a story must not cost the story's own ending."""
+    words = tokens(label.body[-1])
+    text = " ".join(tokens(got.body))
+    return " ".join(words[:8]) in text and " ".join(words[-8:]) in text
+
+
 def _norm_place(place: str | None) -> str:
     return re.sub(r"[^a-z]+", " ", (place or "").casefold()).strip()
 
@@ -301,6 +309,7 @@ class Scores:
     junk_tail: list[bool] = field(default_factory=list)  # per article carrying it: all gone
     junk_head: list[bool] = field(default_factory=list)  # per article: starts clean
     leads: list[bool] = field(default_factory=list)  # per article: first paragraph kept
+    endings: list[bool] = field(default_factory=list)  # per article: last paragraph kept
     datelines: list[bool] = field(default_factory=list)
     times: list[bool] = field(default_factory=list)
     tags: dict[str, list[int]] = field(
@@ -332,6 +341,7 @@ class Scores:
             "junk_tail n": len(self.junk_tail),
             "starts clean": self.ratio(self.junk_head),
             "first paragraph kept": self.ratio(self.leads),
+            "last paragraph kept": self.ratio(self.endings),
             "dateline found": self.ratio(self.datelines),
             "dateline n": len(self.datelines),
             "time within 2 min": self.ratio(self.times),
@@ -376,6 +386,7 @@ def score(truth: list[Label], stored: dict[str, Stored]) -> Scores:
             s.junk_tail.append(not junk_left(label.junk_tail, got.body, label.body))
         s.junk_head.append(not starts_with_junk(label, got.body))
         s.leads.append(lead_kept(label, got))
+        s.endings.append(ending_kept(label, got))
         if label.dateline:
             s.datelines.append(_norm_place(got.dateline) == _norm_place(label.dateline))
         s.times.append(abs((got.published - label.published).total_seconds()) <= 120)

@@ -260,6 +260,11 @@ _BIO = re.compile(
     r"|magazine|site|publication|network)\b)"
     r"|^(?i:the )?(?i:writer|author|columnist|contributor)s? (?:is|are|was|were|has|have|holds?)\b",
 )
+# A writer's own short question, answered at once: "Will it hold? An earlier arrangement
+# collapsed within months." A generated one names its subject ("Is coffee healthy?").
+_RHETORICAL = re.compile(
+    r"^(?:(?:will|can|does|did|is|would|could|should) it \w+|why \w+)\?\s", re.I
+)
 _FAQ_ITEM = re.compile(
     r"^(?:what|why|who|how|when|where|which|is|are|can|will|does|do|did)\b[^.?!\"“”]{5,150}"
     r"\?\s+\S",
@@ -731,7 +736,7 @@ def _kind(text: str, flat: str) -> str:
         return "pointer"
     if n <= 15 and not ends:
         return "heading"  # also a sign-off: "Press Service of the Ministry of ..."
-    if n <= 80 and _FAQ_ITEM.match(flat):
+    if n <= 80 and _FAQ_ITEM.match(flat) and not _RHETORICAL.match(flat):
         return "generated question"  # a question and its answer run together
     return "story"
 
@@ -742,6 +747,7 @@ def _kind(text: str, flat: str) -> str:
 # paragraphs of the tuning corpora, against 354 of 9,136 appended blocks); a clause before
 # a colon ("The message was clear: ...") is the story's, and so is a speaker's name.
 _ASIDE = re.compile(r"^(?P<label>[A-Z][\w'’-]*(?: [\w'’&-]+){0,4}) ?:(?P<rest>(?:\s+\S+){4})")
+_COUNTED = re.compile(r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)$", re.I)
 # A list's item names what it holds: "Southern section: Nigeria, Benin, Togo ...".
 _NAMES_FIRST = re.compile(r"\s*[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?,\s")
 # In a place's name: "Port of Spain: ..." opens a story with its dateline.
@@ -773,6 +779,8 @@ def _is_aside(flat: str) -> bool:
     if not match or _NAMES_FIRST.match(match.group("rest")):
         return False
     words = match.group("label").split()
+    if _COUNTED.match(words[0]):
+        return False  # the story's own list: "Three things: more storage, faster wind ..."
     if len(words) == 1:
         return words[0].casefold() in _ASIDE_WORDS
     if _CLAUSE.search(match.group("label")):

@@ -430,6 +430,8 @@ def test_an_aside_after_the_story_goes(aside: str) -> None:
         "Asked whether Bolivia would pay its share, the minister said: 'Every cent of it.'",
         "The water utility did not respond to our requests for comment before this episode "
         "went out on our podcast feed.",
+        "Will it last? The last such fund ran dry within two years, and nobody was blamed.",
+        "Two priorities: more treatment plants in Puno, and an honest count of the mines.",
     ],
 )
 def test_a_sentence_with_a_colon_ends_the_story_still(ending: str) -> None:

@@ -260,10 +260,13 @@ _BIO = re.compile(
     r"|magazine|site|publication|network)\b)"
     r"|^(?i:the )?(?i:writer|author|columnist|contributor)s? (?:is|are|was|were|has|have|holds?)\b",
 )
-# A writer's own short question, answered at once: "Will it hold? An earlier arrangement
-# collapsed within months." A generated one names its subject ("Is coffee healthy?").
+# A writer's own short question, on its own or answered at once: "Will it hold? An earlier
+# arrangement collapsed within months.", "Why now?" (11 story paragraphs of the tuning
+# corpora, 1 appended). A generated one names its subject ("Is coffee healthy?").
 _RHETORICAL = re.compile(
-    r"^(?:(?:will|can|does|did|is|would|could|should) it \w+|why \w+)\?\s", re.I
+    r"^(?:(?:will|can|does|did|is|would|could|should) it(?: \w+){1,2}|why \w+(?:,? and why \w+)?)"
+    r"\?(?:\s|$)",
+    re.I,
 )
 _FAQ_ITEM = re.compile(
     r"^(?:what|why|who|how|when|where|which|is|are|can|will|does|do|did)\b[^.?!\"“”]{5,150}"
@@ -730,6 +733,7 @@ def _kind(text: str, flat: str) -> str:
         and _QUESTION.search(flat)
         and not flat.startswith(("“", '"', "‘", "'"))
         and not _STATEMENT_BEFORE.search(flat)
+        and not _RHETORICAL.match(flat)
     ):
         return "generated question"
     if _is_pointer(flat, n, ends):

@@ -431,8 +431,17 @@ def test_an_aside_after_the_story_goes(aside: str) -> None:
         "The water utility did not respond to our requests for comment before this episode "
         "went out on our podcast feed.",
         "Will it last? The last such fund ran dry within two years, and nobody was blamed.",
+        "Why now? Both governments face elections next year and want a deal to show for it.",
         "Two priorities: more treatment plants in Puno, and an honest count of the mines.",
     ],
 )
 def test_a_sentence_with_a_colon_ends_the_story_still(ending: str) -> None:
     assert tail_start([*STORY, ending]) is None
+
+
+def test_a_writers_own_question_and_its_answer_end_the_story() -> None:
+    ending = [
+        "Will it change anything?",
+        "Probably not soon: the fund is small for a lake this size.",
+    ]
+    assert tail_start([*STORY, *ending]) is None

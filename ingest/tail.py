@@ -763,7 +763,7 @@ _CLAUSE = re.compile(
     r"\b(?:is|are|was|were|be|been|being|has|have|had|remain(?:s|ed)?|seem(?:s|ed)?|says?|said"
     r"|add(?:s|ed)|t[eo]l(?:ls|d)|asks|(?<!frequently )asked|wr(?:ote|ites)|not(?:e|es|ed)"
     r"|explain(?:s|ed)?|insist(?:s|ed)?|according|reads|stat(?:e|es|ed)|warn(?:s|ed)|put it"
-    r"|will|would|can"
+    r"|will|would|can|not|never|probably|perhaps|maybe"
     r"|could|may|might|must|should|did|does|do)\b"
     r"|^(?:he|she|they|it|we|i|you|his|her|their|its|our|my|this|that|these|those|one)\b",
     re.I,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import math
 import re
 import struct
 import sys
@@ -31,6 +32,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from ingest import pair_model
 from ingest.acts import answers, directed_acts
 from ingest.dedupe_params import DedupeParams
 
@@ -679,6 +681,25 @@ def same_event(ev: Evidence, params: DedupeParams) -> bool:
     )
 
 
+def pair_features(a: Profile, b: Profile) -> dict[str, float]:
+    """The evidence ``ingest.pair_model`` weighs, symmetric in ``a`` and ``b``."""
+    covers = (_coverage(a.lead_actors, b.actors), _coverage(b.lead_actors, a.actors))
+    hours = abs((a.published - b.published).total_seconds()) / 3600
+    return {
+        "words": _set_jaccard(a.content, b.content),
+        "names": _set_jaccard(a.terms, b.terms),
+        "cover": min(covers),
+        "cover_max": max(covers),
+        "countries": _set_jaccard(a.countries, b.countries),
+        "acts": _set_jaccard(a.acts, b.acts),
+        "log_hours": math.log1p(hours),
+    }
+
+
+def event_probability(a: Profile, b: Profile) -> float:
+    return pair_model.probability(pair_features(a, b))
+
+
 def corroborates(a: Profile, b: Profile, params: DedupeParams) -> bool:
     """May a story that is one event with both ``a`` and ``b`` join their clusters?
 
@@ -695,11 +716,12 @@ def corroborates(a: Profile, b: Profile, params: DedupeParams) -> bool:
     if a.countries and b.countries and not a.countries & b.countries:
         return False
     ev, share = event_evidence(a, b), params.bridge_share
-    return (
+    close = (
         ev.words >= share * params.event_similarity
         and ev.names >= share * params.actor_similarity
         and ev.cover >= share * params.actor_coverage
     )
+    return close or (params.event_model and event_probability(a, b) >= params.event_probability)
 
 
 def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | None:
@@ -723,15 +745,16 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
     # ``same_event(event_evidence(...))``, cheapest test first: most candidates fail one,
     # and the content words are the largest sets.
     cover = min(_coverage(new.lead_actors, cand.actors), _coverage(cand.lead_actors, new.actors))
-    if cover < params.actor_coverage:
+    names = _set_jaccard(new.terms, cand.terms) if cover >= params.actor_coverage else 0.0
+    words = _set_jaccard(new.content, cand.content) if names >= params.actor_similarity else 0.0
+    if words >= params.event_similarity:
+        return Match(cand.story_id, cand.cluster_id, 5, (words + names) / 2)
+    if not params.event_model:
         return None
-    names = _set_jaccard(new.terms, cand.terms)
-    if names < params.actor_similarity:
+    f = pair_features(new, cand)
+    if pair_model.probability(f) < params.event_probability:
         return None
-    words = _set_jaccard(new.content, cand.content)
-    if words < params.event_similarity:
-        return None
-    return Match(cand.story_id, cand.cluster_id, 5, (words + names) / 2)
+    return Match(cand.story_id, cand.cluster_id, 5, (f["words"] + f["names"]) / 2)
 
 
 def without_answers(
@@ -802,18 +825,23 @@ def explain(a: Profile, b: Profile, params: DedupeParams) -> tuple[list[Check], 
     )
     if answered:
         return checks, None
+    checks.append(_event_check(a, b, params))
+    return checks, 5 if checks[-1].passed else None
+
+
+def _event_check(a: Profile, b: Profile, params: DedupeParams) -> Check:
     ev = event_evidence(a, b)
     one = same_event(ev, params)
-    checks.append(
-        Check(
-            "event",
-            f"content words {ev.words:.2f} (from {params.event_similarity:g}), names "
-            f"{ev.names:.2f} (from {params.actor_similarity:g}), lead actors named "
-            f"{ev.cover:.2f} (from {params.actor_coverage:g})",
-            one,
-        )
+    detail = (
+        f"content words {ev.words:.2f} (from {params.event_similarity:g}), names "
+        f"{ev.names:.2f} (from {params.actor_similarity:g}), lead actors named "
+        f"{ev.cover:.2f} (from {params.actor_coverage:g})"
     )
-    return checks, 5 if one else None
+    if one or not params.event_model:
+        return Check("event", detail, one)
+    p = event_probability(a, b)
+    detail += f"; the pair model: {p:.2f} (one event from {params.event_probability:g})"
+    return Check("event", detail, p >= params.event_probability)
 
 
 def _unnamed_principals(a: Profile, b: Profile) -> list[str]:

@@ -31,6 +31,10 @@ class DedupeParams:
     # meet this share of the three event thresholds (see ``corroborates``).
     bridge_share: float = 0.5
     max_candidates: int = 64  # candidates scored per story, best by shared bands first
+    # Reports the three thresholds keep apart are one event all the same when the learned
+    # pair model (``ingest.pair_model``) gives them at least ``event_probability``.
+    event_model: bool = True
+    event_probability: float = 0.75
 
     def __post_init__(self) -> None:
         if self.bands <= 0 or self.num_perm % self.bands:
@@ -39,5 +43,6 @@ class DedupeParams:
             raise ConfigError("dedupe.event_bands", f"must divide event_perm ({self.event_perm})")
         if self.shingle_size < 1:
             raise ConfigError("dedupe.shingle_size", "must be at least 1")
-        if not 0 <= self.bridge_share <= 1:
-            raise ConfigError("dedupe.bridge_share", "must be between 0 and 1")
+        for key in ("bridge_share", "event_probability"):
+            if not 0 <= getattr(self, key) <= 1:
+                raise ConfigError(f"dedupe.{key}", "must be between 0 and 1")

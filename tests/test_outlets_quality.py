@@ -40,9 +40,10 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     precision, recall, _ = got["diplomacy P/R/F1"]
     assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]  # 0.975, 0.941
     # Independent reports and analyses of one event cluster less well than copies. (Eighth
-    # session: 0.928/0.846 on 913 articles; with the promoted halves 0.887/0.868.)
+    # session: 0.928/0.846 on 913 articles; with the promoted halves 0.887/0.868; with the
+    # pair model adding what the thresholds refuse, 0.887/0.905, fifteenth session.)
     precision, recall, _ = got["cluster pairs P/R/F1"]
-    assert precision >= 0.87 and recall >= 0.85, got["cluster pairs P/R/F1"]  # 0.887, 0.868
+    assert precision >= 0.87 and recall >= 0.89, got["cluster pairs P/R/F1"]  # 0.887, 0.905
 
 
 def test_check_shows_parties_mentions_organizations_and_cuts(

@@ -225,6 +225,15 @@ STORY = [
         ["This story was reported by Ana Quispe in Lima and edited by Rolando Paz."],
         ["Ana Quispe is a fact-checker at the Lake Wire who covers water and the Andes."],
         ["A quick housekeeping note: next week's edition will arrive on Tuesday."],
+        # The outlet describing its own staff, and caveats on its figures (blocks battery
+        # c, fifteenth session: 0.835 -> 0.910 cut; held-out b and d 0.740 -> 0.780, 0.795).
+        ["Every week our lake desk answers one question sent in by a reader, with help from "
+         "hydrologists at two universities."],
+        ["From Puno to Copacabana, our correspondents spend weeks on the shore to bring you "
+         "stories that rarely make the national news."],
+        ["Water levels shown are provisional readings and are subject to change."],
+        ["Exchange rates are as of Friday's close and may have moved since."],
+        ["The index should not be used as the sole basis for investment decisions."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -320,6 +329,12 @@ def test_appended_material_goes(tail: list[str]) -> None:
          "by 2027."],
         [*STORY, "Chile is the world's largest copper producer, accounting for about a quarter "
          "of global output."],
+        # The outlet's staff in a report, or in someone's words; a guarantee refused in one.
+        [*STORY, "The ministry has not responded to written questions our reporters sent two "
+         "weeks before publication."],
+        [*STORY, "“Our team of engineers will be on the shore by Monday,” the minister said."],
+        [*STORY, "Officials said the fund does not guarantee that every town gets a plant, "
+         "only that the first ten will be built."],
 
     ],
 )  # fmt: skip

@@ -284,6 +284,9 @@ _LEADS_PROSE = frozenset(
     ["generated question", "turn", "appended interview", "appended FAQ block", "boilerplate",
      "appended analysis", "comment", "author bio", "notes heading", "appeal"]
 )  # fmt: skip
+# Subheads that head a story's own sections as often as appended ones ("What happens next",
+# "Timeline", "Opposition holds Gyeongsang"): reporting under one makes it the story's.
+_SUBHEADS = frozenset(["heading", "appended analysis", "sidebar"])
 # A letter to the reader after the story: "Dear Reader," and a plea for support under it.
 _DEAR = re.compile(r"^dear (?:readers?|subscribers?|friends?|members?|listeners?|viewers?)\b", re.I)
 _ANALYSIS = re.compile(
@@ -483,6 +486,7 @@ def tail_start(
     words = [0 if i in gone else size(t) for i, t in enumerate(texts)]
     asks = [bool(_QUESTION.search(t)) for t in texts]
     labels = [_speaker(f) for f in flats]
+    reported = [_is_reported(f, n) for f, n in zip(flats, words, strict=True)]
     explainer = _qa_explainer(kinds)
     answered = _answered_at_length(kinds, words)
     before, turns, interview = 0, 0, explainer
@@ -494,7 +498,8 @@ def tail_start(
         # sign-off appended after the story.
         bare = set(kinds[i:]) <= {"heading", "empty"}
         candidate = candidate and not (bare and kinds[i - 1] in ("heading", "empty"))
-        if candidate and _all_tail(kinds[i:], words[i:], asks[i:], labels[i:], before, interview):
+        tail = (kinds[i:], words[i:], asks[i:], labels[i:], reported[i:])
+        if candidate and _all_tail(*tail, before, interview):
             rest = len(texts) - i - 1
             after = f" and {rest} block{'s' * (rest != 1)} after it" if rest else ""
             note = f"{END} removed {kinds[i]} {quote(texts[i])}{after}"
@@ -600,6 +605,7 @@ def _all_tail(
     words: list[int],
     asks: list[bool],
     labels: list[str | None],
+    reported: list[bool],
     story_words: int,
     interview: bool,
 ) -> bool:
@@ -625,7 +631,13 @@ def _all_tail(
         return False  # a list of short lines (features, credits) ends many real pages
     answered, under_heading, prose, counted = False, False, 0, True
     blurb = False  # a prompt may be followed by one short line saying what it offers
-    for kind, n in zip(kinds, words, strict=True):
+    section = ""  # the subhead the prose runs under
+    for kind, n, news, ask in zip(kinds, words, reported, asks, strict=True):
+        if kind == "story" and news and section in _SUBHEADS:
+            return False  # "What happens next", then who said what: the story's own section
+        if kind not in ("story", "empty"):
+            # A content farm's "What does this mean for ...?" restates the story's reporting.
+            section = "asked" if ask else kind
         if kind == "story" and blurb and n <= MAX_ANSWER_AFTER_HEADING:
             blurb = False
             continue
@@ -854,7 +866,9 @@ _NEWS_REPORT = Either(
     re.I,
 )
 _LABELLED_NOTE = re.compile(
-    r"^(?:(?:legal )?disclaimer|(?:editor'?s |editorial )?note|correction|clarification)\b", re.I
+    r"^(?:(?:legal )?disclaimer|(?:editor'?s |editorial )?note|correction|clarification"
+    r"|an earlier version of this)\b",  # a correction's text, under its heading, quotes it
+    re.I,
 )
 
 

@@ -460,3 +460,20 @@ def test_a_writers_own_question_and_its_answer_end_the_story() -> None:
         "Probably not soon: the fund is small for a lake this size.",
     ]
     assert tail_start([*STORY, *ending]) is None
+
+
+def test_reporting_under_a_subhead_is_the_storys_own_section() -> None:
+    # "What happens next" or a plain subhead heads the story's last section when what
+    # follows reports who said what; the related links after it are still cut. A content
+    # farm's "What does this mean for ...?" restating the story's sentences is not spared.
+    section = [
+        "What happens next",
+        "Officials on both sides said a legal text would be drafted in the next six weeks, "
+        "and the first plants would be tendered before the rains.",
+    ]
+    tail = ["Related articles", "Peru and Bolivia sign lake accord", "Bolivia names new envoy"]
+    found = tail_start([*STORY, *section, *tail])
+    assert found is not None and found[0] == len(STORY) + len(section), found
+    asked = ["What does this mean for the lake?", section[1]]
+    found = tail_start([*STORY, *asked, *tail])
+    assert found is not None and found[0] == len(STORY), found

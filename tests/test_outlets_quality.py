@@ -29,7 +29,7 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
         "junk_tail removed": 0.99,  # 0.997
         "starts clean": 0.975,  # 0.986
         "first paragraph kept": 0.99,  # 0.997
-        "last paragraph kept": 0.98,  # 0.985 (thirteenth session)
+        "last paragraph kept": 0.98,  # 0.985 (thirteenth session), 0.988 (fifteenth)
         "dateline found": 0.98,  # 0.989
         "time within 2 min": 0.99,  # 0.998
     }

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import tomlkit
 from tomlkit.items import AoT, Comment, Table, Whitespace
 
-from communique.commands import err, out, show_story
+from communique.commands import show_story
+from communique.console import err, out
 from communique.settings import DEFAULT_CONFIG, Settings, load_settings
 from ingest.discover import Option, discover
 from ingest.errors import CommuniqueError, ConfigError

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
-
+from communique.console import err, out
 from communique.settings import Settings, load_settings
 from communique.wiring import context, store
 from ingest import pipeline
@@ -23,11 +19,8 @@ from ingest.shown import shown
 from ingest.store import repair
 from ingest.store import sources as source_rows
 
-# Wide when piped, so tables in logs and CI output don't wrap at 80 columns.
-# markup=False: titles, errors and reason phrases come from remote servers, and "[/]" in
-# one must print as itself, not crash rich. Every remote string also goes through shown().
-out = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, markup=False)
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 # --- ingest --------------------------------------------------------------------------------
@@ -41,7 +34,7 @@ def ingest(args: argparse.Namespace, settings: Settings) -> int:
         reports = _ingest_with_progress(ctx, specs, settings.schedule.workers)
     _print_reports(reports, every=bool(args.verbose))
     if reports and all(r.outcome == "error" for r in reports):
-        err.print("communique: every source failed")
+        err.line("communique: every source failed")
         return 1
     return 0
 
@@ -57,13 +50,15 @@ def _ingest_with_progress(
 ) -> list[pipeline.SourceReport]:
     if not err.is_terminal:
         return pipeline.ingest_many(ctx, specs, workers)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     columns = (
         TextColumn("ingesting"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
     )
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err.console, transient=True) as bar:
         task = bar.add_task("", total=len(specs))
         return pipeline.ingest_many(
             ctx, specs, workers, progress=lambda r: bar.update(task, advance=1, description=r.name)
@@ -84,10 +79,12 @@ def _print_reports(reports: list[pipeline.SourceReport], every: bool = False) ->
     total = f"{len(reports)} sources{unchanged}, {new} new stories, {failed} failed"
     if shown_reports:
         out.print(_report_table(shown_reports))
-    out.print(total)
+    out.line(total)
 
 
 def _report_table(reports: list[pipeline.SourceReport]) -> Table:
+    from rich.table import Table
+
     table = Table(title="ingest", title_justify="left")
     for name in (
         "source",
@@ -129,6 +126,8 @@ def show_sources(args: argparse.Namespace, settings: Settings) -> int:
     with engine.begin() as conn:
         source_rows.sync_sources(conn, settings.sources, datetime.now(UTC))
         rows = source_rows.health(conn)
+    from rich.table import Table
+
     table = Table()
     for name in ("source", "enabled", "last fetch", "HTTP", "stories", "next fetch", "last error"):
         table.add_column(name)

@@ -4,13 +4,13 @@ context. It imports neither of them, so the composition root has no import cycle
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -23,6 +23,9 @@ from ingest.fetch import Fetcher
 from ingest.schedule import SchedulePolicy
 from ingest.store import outputs
 from ingest.store.engine import open_store
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 def store(settings: Settings, *, writes: bool = True) -> sa.Engine:
@@ -97,6 +100,9 @@ def cpu_pool() -> ProcessPoolExecutor:
     outlived a ``kill -9``. Workers ignore SIGINT and SIGTERM: the parent decides when they
     stop, after in-flight items are stored.
     """
+    import multiprocessing  # with the pool: a cron run answered by 304 starts none
+    from concurrent.futures import ProcessPoolExecutor
+
     workers = os.cpu_count() or 1
     pool = ProcessPoolExecutor(
         max_workers=workers,

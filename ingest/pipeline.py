@@ -36,7 +36,6 @@ from ingest.store import sources as source_rows
 from ingest.store import stories as story_rows
 from ingest.store.engine import reading
 from ingest.store.retention import pruned_keys
-from ingest.teaser import feed_html_of, needs_full_text
 from ingest.work import digest_batch, read_one, reads_alone
 
 if TYPE_CHECKING:
@@ -447,6 +446,9 @@ def prepare_story(
 def fetch_page(fetcher: Fetcher, spec: SourceSpec, item: RawItem) -> Fetched | None:
     """The item's article page when it needs one, or None (no need, or it failed but the
     feed has text of its own to fall back on)."""
+    # With the first item: lxml and nh3 are for runs that have items (cron's 304s have none).
+    from ingest.teaser import feed_html_of, needs_full_text
+
     # A listing page or a sitemap gives no text of its own: its pages are the stories.
     if not item.url or not (spec.kind != "feed" or needs_full_text(item, spec)):
         return None

@@ -134,7 +134,11 @@ _DISCLAIMER = Either(
     # the sole basis for ...", "Prior results do not guarantee a similar outcome".
     r"|\b(?:are|is) subject to change\b|\bmay have (?:moved|changed) since\b"
     r"|\bshould not be (?:used|relied on|relied upon|construed|taken|treated) as\b"
-    r"|\bdo(?:es)? not guarantee\b",
+    r"|\bdo(?:es)? not guarantee\b"
+    # Whose views these are not, and who answers for them (the EU's standard funding text).
+    r"|\bdo(?:es)? not (?:necessarily )?reflect the (?:views|opinions|position|policy|policies)\b"
+    r"|\b(?:its|the|their) contents? (?:is|are) the sole responsibility of\b"
+    r"|\bproduced with (?:the )?(?:financial )?(?:support|funding|assistance) (?:of|from)\b",
     re.I,
 )
 _PROMPT_WORDS = (

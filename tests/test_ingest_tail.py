@@ -234,6 +234,9 @@ STORY = [
         ["Water levels shown are provisional readings and are subject to change."],
         ["Exchange rates are as of Friday's close and may have moved since."],
         ["The index should not be used as the sole basis for investment decisions."],
+        ["Opinions expressed are the contributor's and do not reflect the views of the Wire."],
+        ["This briefing was produced with funding from a development bank. Its contents are the "
+         "sole responsibility of the Lake Wire."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:

@@ -18,7 +18,30 @@ from ingest.errors import CommuniqueError, ConfigError, StoreError
 # a command imports what it uses (settings, the store, the pipeline, rich) when it runs.
 
 
+# The name a spawned process-pool worker runs its parent's script under (multiprocessing's
+# spawn and forkserver re-run it as the worker starts, unless it is guarded).
+_POOL_WORKER_MAIN = "__mp_main__"
+UNGUARDED = (
+    "communique: not run again in a process-pool worker: the script that runs communique "
+    "in-process re-runs as each worker starts; put its call under "
+    '`if __name__ == "__main__":`'
+)
+
+
+def _starting_pool_worker() -> bool:
+    """Is this a spawned worker re-running its parent's script as it starts? There the
+    script runs as ``__mp_main__`` while ``__main__`` is still the worker's bootstrap
+    (elsewhere multiprocessing makes the two names one module, or sets neither)."""
+    running = sys.modules.get(_POOL_WORKER_MAIN)
+    return running is not None and running is not sys.modules.get("__main__")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if _starting_pool_worker():
+        # Running the command here would start pools of pools and write to the store from
+        # every worker; returning lets the worker finish starting and do the parent's work.
+        print(UNGUARDED, file=sys.stderr)
+        return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

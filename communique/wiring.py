@@ -4,6 +4,7 @@ context. It imports neither of them, so the composition root has no import cycle
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +27,8 @@ from ingest.store.engine import open_store
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+log = logging.getLogger("communique.pool")
 
 
 def store(settings: Settings, *, writes: bool = True) -> sa.Engine:
@@ -58,37 +61,62 @@ class OnDemandPool(Executor):
 
     The workers are spawned by a thread of this pool's own, alive until ``shutdown``: the
     kernel's parent-death signal (``communique.lifetime``) follows the *thread* that started
-    a child, and the ingest thread that happens to submit first ends long before the pool."""
+    a child, and the ingest thread that happens to submit first ends long before the pool.
+
+    A pool that broke (a worker died: killed for memory, say) fails the tasks it held and is
+    replaced at the next submit, so one dead worker does not fail every later source of a
+    daemon that runs for weeks."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._owner: threading.Event | None = None  # set: the owner thread may end
         self._lock = threading.Lock()
-        self._release = threading.Event()
 
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from concurrent.futures.process import BrokenProcessPool
+
         with self._lock:
             if self._pool is None:
-                self._pool = self._start()
-        return self._pool.submit(fn, *args, **kwargs)
+                self._pool, self._owner = self._start()
+            try:
+                return self._pool.submit(fn, *args, **kwargs)
+            except BrokenProcessPool:
+                log.warning("the process pool broke (a worker died); starting a new one")
+                self._stop(wait=False)
+                self._pool, self._owner = self._start()
+                return self._pool.submit(fn, *args, **kwargs)
 
-    def _start(self) -> ProcessPoolExecutor:
-        started: list[ProcessPoolExecutor] = []
-        ready = threading.Event()
+    @staticmethod
+    def _start() -> tuple[ProcessPoolExecutor, threading.Event]:
+        started: list[ProcessPoolExecutor | BaseException] = []
+        ready, release = threading.Event(), threading.Event()
 
         def own() -> None:
-            started.append(cpu_pool())  # spawns every worker from this thread
+            try:
+                started.append(cpu_pool())  # spawns every worker from this thread
+            except BaseException as e:  # the caller raises it; waiting on would hang
+                started.append(e)
+                ready.set()
+                return
             ready.set()
-            self._release.wait()
+            release.wait()
 
         threading.Thread(target=own, name="cpu-pool-owner", daemon=True).start()
         ready.wait()
-        return started[0]
+        if isinstance(started[0], BaseException):
+            raise started[0]
+        return started[0], release
+
+    def _stop(self, wait: bool, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        if self._owner is not None:
+            self._owner.set()
+        self._pool = self._owner = None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
-            self._release.set()
+            self._stop(wait, cancel_futures)
 
 
 def cpu_pool() -> ProcessPoolExecutor:

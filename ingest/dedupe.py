@@ -742,19 +742,29 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
         return None
     if answers(new.acts, cand.acts):
         return None  # a measure answered in kind: two events, however alike
-    # ``same_event(event_evidence(...))``, cheapest test first: most candidates fail one,
-    # and the content words are the largest sets.
-    cover = min(_coverage(new.lead_actors, cand.actors), _coverage(cand.lead_actors, new.actors))
-    names = _set_jaccard(new.terms, cand.terms) if cover >= params.actor_coverage else 0.0
-    words = _set_jaccard(new.content, cand.content) if names >= params.actor_similarity else 0.0
-    if words >= params.event_similarity:
-        return Match(cand.story_id, cand.cluster_id, 5, (words + names) / 2)
+    rule = _rule_scores(new, cand, params)
+    if rule is not None:
+        return Match(cand.story_id, cand.cluster_id, 5, sum(rule) / 2)
     if not params.event_model:
         return None
     f = pair_features(new, cand)
     if pair_model.probability(f) < params.event_probability:
         return None
     return Match(cand.story_id, cand.cluster_id, 5, (f["words"] + f["names"]) / 2)
+
+
+def _rule_scores(new: Profile, cand: Profile, params: DedupeParams) -> tuple[float, float] | None:
+    """``same_event(event_evidence(...))``'s content-word and name similarity when the pair
+    meets all three thresholds, cheapest test first: most candidates fail one, and the
+    content words are the largest sets."""
+    cover = min(_coverage(new.lead_actors, cand.actors), _coverage(cand.lead_actors, new.actors))
+    if cover < params.actor_coverage:
+        return None
+    names = _set_jaccard(new.terms, cand.terms)
+    if names < params.actor_similarity:
+        return None
+    words = _set_jaccard(new.content, cand.content)
+    return (words, names) if words >= params.event_similarity else None
 
 
 def without_answers(

@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, MutableMapping
-from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor, as_completed
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -186,6 +186,8 @@ def _guarded(
             _fail(ctx, state, report, e)
         except sa.exc.DBAPIError:
             raise  # the store failed, not the source: nothing to hold against it
+        except BrokenExecutor as e:
+            _pool_broke(spec, state, report, e)
         except Exception as e:  # a bug of ours must not stop the other sources either
             source_log(spec.name, state.url).exception("internal error")
             _fail(ctx, state, report, e, internal=True)
@@ -578,6 +580,24 @@ def _redirect_values(state: source_rows.SourceState, fetched: Fetched) -> dict[s
         source_log(state.name, state.url).info("permanent redirect to %s adopted", target)
         return {"url": target, "redirect_url": None, "redirect_count": 0}
     return {"redirect_url": target, "redirect_count": count}
+
+
+POOL_BROKE = (
+    "the process pool broke before this source's items were digested: a worker process "
+    "died (killed for memory?), or a script ran communique in-process without an "
+    '`if __name__ == "__main__":` guard (its workers re-run the script as they start); '
+    "the source is not charged and is retried on its next turn"
+)
+
+
+def _pool_broke(
+    spec: SourceSpec, state: source_rows.SourceState, report: SourceReport, error: Exception
+) -> None:
+    """The pool failed, not the source: say so, and leave its row as it was (no error
+    counted, no back-off), as for the store's own failures."""
+    report.outcome, report.error = "error", POOL_BROKE
+    report.error_type = type(error).__name__
+    source_log(spec.name, state.url).error("%s (%r)", POOL_BROKE, error)
 
 
 def _fail(

@@ -12,3 +12,10 @@ def loaded_besides_digest() -> list[str]:
     import ingest.digest  # noqa: F401  (what a worker's first batch imports)
 
     return [name for name in HEAVY if name in sys.modules]
+
+
+def die() -> None:
+    """A worker killed mid-task (as the kernel's OOM killer does)."""
+    import os
+
+    os._exit(1)

@@ -404,3 +404,35 @@ def test_check_of_a_url_that_is_no_feed_nor_page_says_why(
     config = write_config(tmp_path, news_site)
     assert main(["--config", str(config), "check", news_site.url("/data.json")]) == 1
     assert news_site.url("/data.json") in capsys.readouterr().err
+
+
+def test_a_script_without_a_main_guard_still_ingests_and_says_why_workers_refuse(
+    tmp_path: Path, news_site: FixtureSite
+) -> None:
+    # The process pool's workers are spawned: each re-runs an unguarded script as it
+    # starts. communique refuses to run there (naming the fix), the worker starts, and the
+    # script's own run does the work.
+    from communique.cli import UNGUARDED
+
+    config = write_config(tmp_path, news_site)
+    script = tmp_path / "nightly.py"
+    script.write_text(
+        f"from communique.cli import run\nrun(['--config', {str(config)!r}, 'ingest'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "3 new stories, 0 failed" in out.stdout
+    assert UNGUARDED in out.stderr and "Traceback" not in out.stderr
+
+
+def test_importing_multiprocessing_does_not_make_a_process_a_starting_worker() -> None:
+    # multiprocessing names every importer's __main__ "__mp_main__" too; only a worker
+    # re-running its parent's script has the two apart.
+    import multiprocessing  # noqa: F401
+
+    from communique.cli import _starting_pool_worker
+
+    assert sys.modules.get("__mp_main__") is sys.modules.get("__main__")
+    assert not _starting_pool_worker()

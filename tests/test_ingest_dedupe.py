@@ -224,15 +224,16 @@ def test_a_story_about_no_one_is_not_held_against_a_named_reaction():
     assert not dedupe.conflict(reaction, clash) and not dedupe.conflict(clash, reaction)
 
 
+XI_ISHIBA_REPORT = (
+    "Xi meets Japanese PM Ishiba in Lima",
+    "Chinese President Xi Jinping met Japanese Prime Minister Shigeru Ishiba in Lima on"
+    " Friday, calling for stable ties.",
+)
+
+
 def test_corroboration_needs_closeness_the_same_people_and_the_window():
     wire = text_prof(*XI_ISHIBA, 1)
-    report = text_prof(
-        "Xi meets Japanese PM Ishiba in Lima",
-        "Chinese President Xi Jinping met Japanese Prime Minister Shigeru Ishiba in Lima on"
-        " Friday, calling for stable ties.",
-        2,
-        hours=3,
-    )
+    report = text_prof(*XI_ISHIBA_REPORT, 2, hours=3)
     assert dedupe.corroborates(wire, report, PARAMS)
     assert not dedupe.corroborates(wire, text_prof(*XI_BIDEN, 3, hours=20), PARAMS)
     later = dataclasses.replace(report, published=report.published + timedelta(days=30))
@@ -438,13 +439,7 @@ def test_explain_decides_as_score_pair_on_every_pair_of_the_corpus():
 
 def test_the_pair_model_adds_reports_the_thresholds_refuse_and_only_when_sure():
     wire = text_prof(*XI_ISHIBA, 1)
-    report = text_prof(
-        "Xi meets Japanese PM Ishiba in Lima",
-        "Chinese President Xi Jinping met Japanese Prime Minister Shigeru Ishiba in Lima on"
-        " Friday, calling for stable ties.",
-        2,
-        hours=3,
-    )
+    report = text_prof(*XI_ISHIBA_REPORT, 2, hours=3)
     ev = dedupe.event_evidence(wire, report)
     # Content words just out of the rule's reach: the model's say decides.
     strict = dataclasses.replace(PARAMS, event_similarity=ev.words + 0.01)

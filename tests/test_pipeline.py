@@ -322,3 +322,35 @@ def test_a_run_of_failures_records_when_it_began_and_a_success_ends_it(
         with engine.connect() as conn:
             (fine,) = health(conn)
     assert (fine.error_count, fine.failing_since) == (0, None)
+
+
+def test_a_broken_process_pool_is_reported_and_not_held_against_the_source(
+    sqlite_url: str, site: FixtureSite
+) -> None:
+    # A real pool whose workers die as they start (as a script without a __main__ guard
+    # makes them): the source's report says what broke and why, and its row counts no error.
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ingest.store.sources import health
+
+    engine = open_store(sqlite_url)
+    item = RSS_ITEM.format(title="Talks", link=site.url("/a/1"), guid="", body=BODY)
+    site.add("/feed.xml", feed(item), content_type="application/rss+xml")
+    specs = one_source(site)
+    spawn = multiprocessing.get_context("spawn")
+    broken = ProcessPoolExecutor(1, mp_context=spawn, initializer=os._exit, initargs=(1,))
+    try:
+        with Fetcher(OPTIONS) as fetcher:
+            ctx = pipeline.Context(engine=engine, fetcher=fetcher, cpu=broken)
+            pipeline.sync(ctx, specs)
+            [report] = pipeline.ingest_many(ctx, specs)
+    finally:
+        broken.shutdown(wait=False)
+    assert report.outcome == "error" and report.error == pipeline.POOL_BROKE
+    assert 'if __name__ == "__main__":' in report.error
+    with engine.connect() as conn:
+        (row,) = health(conn)
+    assert (row.error_count, row.last_error) == (0, None)
+    assert count(engine, stories) == 0

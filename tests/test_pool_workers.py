@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from communique.wiring import cpu_pool
 from ingest.dedupe import DedupeParams
@@ -108,3 +111,19 @@ def test_a_batch_keeps_order_and_loses_only_a_bad_item() -> None:
     assert [type(g) for g in got] == [Digest, type(got[1]), Digest]
     assert isinstance(got[1], CommuniqueError)
     assert [g.story.key for g in got if isinstance(g, Digest)] == ["k0", "k2"]
+
+
+def test_a_broken_pool_is_replaced_at_the_next_submit() -> None:
+    # A worker that dies fails what the pool held; the daemon's next source gets a new pool
+    # instead of the same BrokenProcessPool for as long as it runs.
+    from concurrent.futures.process import BrokenProcessPool
+
+    from communique.wiring import OnDemandPool
+
+    pool = OnDemandPool()
+    try:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(pool_probe.die).result(timeout=120)
+        assert pool.submit(os.getpid).result(timeout=120) != os.getpid()
+    finally:
+        pool.shutdown()

@@ -370,6 +370,8 @@ HOUSE_WORDS = 80  # a longer block is prose, whoever speaks
 
 
 def _is_house_note(flat: str) -> bool:
+    if not _HOUSE.search(flat):
+        return False  # most blocks: no quotes to take out first
     unquoted = _unquoted(flat)
     return bool(_HOUSE.search(unquoted)) and not _NEWS_REPORT.search(unquoted)
 
@@ -490,7 +492,6 @@ def tail_start(
     words = [0 if i in gone else size(t) for i, t in enumerate(texts)]
     asks = [bool(_QUESTION.search(t)) for t in texts]
     labels = [_speaker(f) for f in flats]
-    reported = [_is_reported(f, n) for f, n in zip(flats, words, strict=True)]
     explainer = _qa_explainer(kinds)
     answered = _answered_at_length(kinds, words)
     before, turns, interview = 0, 0, explainer
@@ -502,7 +503,7 @@ def tail_start(
         # sign-off appended after the story.
         bare = set(kinds[i:]) <= {"heading", "empty"}
         candidate = candidate and not (bare and kinds[i - 1] in ("heading", "empty"))
-        tail = (kinds[i:], words[i:], asks[i:], labels[i:], reported[i:])
+        tail = (kinds[i:], words[i:], asks[i:], labels[i:], flats[i:])
         if candidate and _all_tail(*tail, before, interview):
             rest = len(texts) - i - 1
             after = f" and {rest} block{'s' * (rest != 1)} after it" if rest else ""
@@ -609,7 +610,7 @@ def _all_tail(
     words: list[int],
     asks: list[bool],
     labels: list[str | None],
-    reported: list[bool],
+    flats: list[str],
     story_words: int,
     interview: bool,
 ) -> bool:
@@ -636,8 +637,8 @@ def _all_tail(
     answered, under_heading, prose, counted = False, False, 0, True
     blurb = False  # a prompt may be followed by one short line saying what it offers
     section = ""  # the subhead the prose runs under
-    for kind, n, news, ask in zip(kinds, words, reported, asks, strict=True):
-        if kind == "story" and news and section in _SUBHEADS:
+    for kind, n, flat, ask in zip(kinds, words, flats, asks, strict=True):
+        if kind == "story" and section in _SUBHEADS and _is_reported(flat, n):
             return False  # "What happens next", then who said what: the story's own section
         if kind not in ("story", "empty"):
             # A content farm's "What does this mean for ...?" restates the story's reporting.

@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ingest import dedupe, pair_model  # noqa: E402
-from ingest.acts import answers  # noqa: E402
 from ingest.dedupe_params import DedupeParams  # noqa: E402
 
 TUNING = ROOT / "tests" / "fixtures" / "outlets" / "tuning"
@@ -107,16 +106,10 @@ def demo_profiles(workdir: Path) -> list[tuple[str, dedupe.Profile]]:
 
 
 def judged(a: dedupe.Profile, b: dedupe.Profile, params: DedupeParams) -> bool:
-    """Would ``score_pair`` reach the event test with these two?"""
-    hours = abs((a.published - b.published).total_seconds()) / 3600
-    if a.content_hash == b.content_hash or hours > params.window_hours:
-        return False
-    text = dedupe.jaccard(a.text_sig, b.text_sig)
-    if text >= params.near_duplicate and hours <= params.duplicate_window_hours:
-        return False
-    if a.countries and b.countries and not a.countries & b.countries:
-        return False
-    return not (dedupe.conflict(a, b) or dedupe.conflict(b, a) or answers(a.acts, b.acts))
+    """Would ``score_pair`` reach the event test with these two? (``dedupe.explain`` spells
+    out its steps; a test holds the two to the same decisions.)"""
+    checks, _ = dedupe.explain(a, b, params)
+    return checks[-1].name == "event"
 
 
 def pairs(found: list[tuple[str, dedupe.Profile]]) -> list[Pair]:

@@ -6,7 +6,7 @@ Examples come from the tuning halves only; the held-out halves (fresh, blind2, b
 endings battery's half_b) are never read.
 
 * ``tail`` (``ingest.tail_model``): blocks of ``tests/fixtures/outlets/tuning``, of
-  ``tests/fixtures/endings/half_a.json`` and of ``tests/fixtures/endings/blocks_{a,c}.json``,
+  ``tests/fixtures/endings/half_a.json`` and of ``tests/fixtures/endings/blocks_{a,c,e,f}.json``,
   story paragraphs (0) against appended material (1). It also prints what the final model
   flags in ``blocks_b.json`` and ``blocks_d.json``, the blocks battery's held-out kinds of
   site.
@@ -41,7 +41,7 @@ from ingest.tail import block_kind  # noqa: E402
 TUNING = ROOT / "tests" / "fixtures" / "outlets" / "tuning"
 ENDINGS = ROOT / "tests" / "fixtures" / "endings" / "half_a.json"
 BLOCKS = ROOT / "tests" / "fixtures" / "endings"
-BLOCKS_TUNING = (BLOCKS / "blocks_a.json", BLOCKS / "blocks_c.json")
+BLOCKS_TUNING = tuple(BLOCKS / f"blocks_{h}.json" for h in "acef")
 BLOCKS_HELD_OUT = (BLOCKS / "blocks_b.json", BLOCKS / "blocks_d.json")
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
 MIN_OUTLETS = 3
@@ -191,7 +191,7 @@ def diplomacy_threshold(data: list[Example], said: dict[float, list[bool]]) -> f
 TASKS = {
     "tail": (tail_examples, tail_threshold,
              ["tests/fixtures/outlets/tuning", "tests/fixtures/endings/half_a.json",
-              "tests/fixtures/endings/blocks_a.json", "tests/fixtures/endings/blocks_c.json"]),
+              *(f"tests/fixtures/endings/blocks_{h}.json" for h in "acef")]),
     "diplomacy": (diplomacy_examples, diplomacy_threshold, ["tests/fixtures/outlets/tuning"]),
 }  # fmt: skip
 

@@ -101,7 +101,14 @@ def score(outcomes: list[Outcome]) -> dict[str, float]:
 # news pages, each appended material or a story's own ending, from 70 kinds of site split
 # between the halves: a and c tune the rules and train the tail model, b and d are held out.
 # Each paragraph is put after the same two paragraphs of a story.
-BLOCK_HALVES = {"a": "tuning", "b": "held out", "c": "tuning", "d": "held out"}
+BLOCK_HALVES = {
+    "a": "tuning",
+    "b": "held out",
+    "c": "tuning",
+    "d": "held out",
+    "e": "tuning",
+    "f": "tuning",
+}
 BEFORE = [
     "GENEVA (Harbour Wire) — Delegations from Armenia and Azerbaijan ended a third day of "
     "talks on Tuesday without agreeing on the text of a border commission's mandate, "

@@ -33,6 +33,8 @@ STORY = [
                 "tests/fixtures/endings/half_a.json",
                 "tests/fixtures/endings/blocks_a.json",
                 "tests/fixtures/endings/blocks_c.json",
+                "tests/fixtures/endings/blocks_e.json",
+                "tests/fixtures/endings/blocks_f.json",
             ],
         ),
         ("diplomacy", ["tests/fixtures/outlets/tuning"]),

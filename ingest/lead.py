@@ -24,7 +24,7 @@ from ingest.dateline import find_dateline
 from ingest.dates import DATE_LINE
 from ingest.either import Either
 from ingest.shown import quote
-from ingest.wordcount import ENDS_SENTENCE, size
+from ingest.wordcount import ENDS_SENTENCE, size, typewriter
 
 START = "at the start:"  # how this module's notes begin, for `communique check`
 LOOK_AHEAD = 20  # blocks examined at the start; MAX_LEAD_WORDS bounds what they hold
@@ -242,7 +242,7 @@ def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
 
 def lead_kind(text: str, titles: Sequence[str]) -> str | None:
     """What a leading block is, when it is not story; None for prose."""
-    flat = _LEADING_MARKS.sub("", text)
+    flat = typewriter(_LEADING_MARKS.sub("", text))
     words = size(flat)
     if not flat:
         return "empty block"
@@ -258,7 +258,7 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
         return "date line"  # published and updated, or after the outlet's name
     if words <= 12 and (_BYLINE.match(flat) or (_STAFF.search(flat) and not _ends(flat))):
         return "byline"
-    if _NOTE.match(text.strip()) and words <= 40:
+    if _NOTE.match(typewriter(text.strip())) and words <= 40:
         return "editor's note"
     if words <= 45 and _CREDIT.search(flat):
         return "image caption"

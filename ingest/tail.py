@@ -27,7 +27,7 @@ from ingest import repeats, tail_model
 from ingest.dateline import known_places
 from ingest.either import Either, at_word_start
 from ingest.shown import quote
-from ingest.wordcount import ENDS_SENTENCE, size
+from ingest.wordcount import ENDS_SENTENCE, size, typewriter
 
 END = "at the end:"  # how this module's notes begin, for `communique check`
 MIN_STORY_WORDS = 50  # appended material follows a story; before this much it is the story
@@ -98,6 +98,16 @@ _DISCLAIMER = Either(
     r"|^an earlier version of this (?:article|story)\b"
     r"|^this (?:article|story|report|piece) (?:was|has been) (?:amended|corrected|updated) on\b"
     r"|\bdoes not constitute (?:investment|financial|legal|tax) advice\b"
+    # Standing notes of finance pages, translations, official texts and research.
+    r"|\b(?:do|does) not constitute (?:an? )?(?:offer|solicitation|recommendation|endorsement)"
+    r"|\bpast performance is not\b|\bunofficial translation\b|\bshall prevail\b"
+    r"|\bnot an official record\b|\blicen[cs]ed under\b|\bavailable for republication\b"
+    r"|\b(?:views|opinions) expressed\b[^.]{0,60}\b(?:are|is) (?:solely |entirely )?"
+    r"(?:those of|the (?:author|writer))|\bthe funders? (?:had|has|have) no (?:role|say|influence)"
+    r"|^(?:the )?authors? (?:would like to )?thanks?\b|\bany remaining errors are\b"
+    r"|^this (?:article|story|report|piece|post|item)\b[^.]{0,60}\b(?:was|were) (?:first|"
+    r"originally) (?:published|posted|broadcast|aired)"
+    r"|^(?:this )?press release (?:was |has been )?issued (?:by|on behalf of)\b"
     r"|\bfor information(?:al)? purposes only\b|^this article is for information only\b"
     r"|\baffiliate links?\b|\bwe may earn a commission\b"
     # The page speaking of itself: updated, developing, moved; who paid for it.
@@ -266,6 +276,9 @@ _BIO = re.compile(
     r"(?:candidate|student)|associate|adviser|advisor|consultant)\b"
     r"|(?:covers|writes about|writes on|reports on|reports from)\b"
     r"|has (?:covered|been covering|written (?:about|for|on)|reported (?:on|from))\b"
+    r"|has been (?:writing|reporting|covering)\b"
+    r"|(?:has )?spent (?:\w+ ){0,2}(?:years|decades)\b.{0,120}\bbefore (?:starting|founding"
+    r"|launching|joining|creating)\b"
     r"|joined (?:the |our )?(?i:station|newsroom|paper|newspaper|team|staff|desk|bureau"
     r"|magazine|site|publication|network)\b)"
     r"|^(?i:the )?(?i:writer|author|columnist|contributor)s? (?:is|are|was|were|has|have|holds?)\b",
@@ -403,6 +416,22 @@ _ABOUT = re.compile(
 _END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,}|_{3,}|end ?item(?:/\w+)?)$", re.I)
 # An agency's code alone on the last line: "(TNS)", "==TNS", "/AFP/".
 _AGENCY_MARK = re.compile(r"^(?:[(\[/]\s?[A-Z][A-Za-z]{1,7}\s?[)\]/]|[=-]{2,}\s?[A-Z]{2,8})$")
+# Items set in a row by separators: related headlines, share buttons, a writer's profile
+# line. Prose never sets them so (no story paragraph of the tuning corpora, 112 appended
+# blocks, had two).
+_LINK_LIST = re.compile(r"\s[|·•]\s.*\s[|·•]\s")
+# A picture's credit closing the block: a caption left after the story ("... (Photo:
+# Cuartoscuro)", "(Name/Agency)").
+_END_CREDIT = re.compile(
+    r"\((?:(?i:photo|image|picture|file photo|video|courtesy|credit)\b[^()]{0,80}"
+    r"|[A-Z][^()]{1,50}/[^()]{1,50})\)$"
+)
+
+
+def _end_credit(flat: str) -> bool:
+    return flat.endswith(")") and bool(_END_CREDIT.search(flat[-140:]))
+
+
 _CONTACT = re.compile(
     r"^(?:(?:media|press|news) (?:contacts?|inquiries|enquiries|office)|for (?:more|further) "
     r"information|contacts?\s*:|editors'? notes?\b|notes to editors"
@@ -487,11 +516,11 @@ def tail_start(
     removed as boilerplate ("Comments", "Share"), given where they stood (``_marks``)."""
     flats = [_flat(t) for t in texts]
     kinds = [_repeated_or(_kind(t, f), t, repeated) for t, f in zip(texts, flats, strict=True)]
-    kinds = _learned(kinds, texts, flats)
-    kinds = _marks(kinds, gone) if gone else kinds
-    words = [0 if i in gone else size(t) for i, t in enumerate(texts)]
     asks = [bool(_QUESTION.search(t)) for t in texts]
     labels = [_speaker(f) for f in flats]
+    kinds = _learned(kinds, texts, flats, _lone_turns(kinds, asks, labels))
+    kinds = _marks(kinds, gone) if gone else kinds
+    words = [0 if i in gone else size(t) for i, t in enumerate(texts)]
     explainer = _qa_explainer(kinds)
     answered = _answered_at_length(kinds, words)
     before, turns, interview = 0, 0, explainer
@@ -526,18 +555,31 @@ def _repeated_or(kind: str, text: str, repeated: frozenset[int]) -> str:
     return "repeated block" if repeats.block_hash(text) in repeated else kind
 
 
-def _learned(kinds: list[str], texts: list[str], flats: list[str]) -> list[str]:
+def _learned(
+    kinds: list[str], texts: list[str], flats: list[str], lone: frozenset[int]
+) -> list[str]:
     """``kinds`` with the learned model's say on the prose at the end, read backwards up to
     the second block it leaves as prose: before that, one prose block may still answer a
-    question, two are the story."""
+    question, two are the story. ``lone``: "Label: ..." blocks that are no exchange
+    (``_lone_turns``), judged like prose."""
     out, prose = list(kinds), 0
     for i in range(len(kinds) - 1, max(0, len(kinds) - LEARNED_BLOCKS), -1):
-        if kinds[i] == "story":
+        if kinds[i] == "story" or i in lone:
             out[i] = _learned_or(kinds[i], texts[i], flats[i])
-            prose += out[i] == "story"
+            prose += out[i] == kinds[i]  # left as it was: prose to the tail rules
             if prose == 2:
                 break
     return out
+
+
+def _lone_turns(kinds: list[str], asks: list[bool], labels: list[str | None]) -> frozenset[int]:
+    """The "Label: ..." blocks that ask nothing and whose label speaks once: no exchange, so
+    ``_all_tail`` reads them as prose. Boxes named in title case ("Also Read: ...", "Key
+    Takeaways: ...", "Audio Credit: ...") read as a speaker to the rules, and are the kind of
+    block the model knows."""
+    if _alternates(labels):
+        return frozenset()
+    return frozenset(i for i, k in enumerate(kinds) if k == "turn" and not asks[i])
 
 
 def _learned_or(kind: str, text: str, flat: str) -> str:
@@ -545,9 +587,7 @@ def _learned_or(kind: str, text: str, flat: str) -> str:
     (``ingest.tail_model``) is sure of it: the kinds above, worded as no rule foresaw.
     Headings stay the rules' call: a list of short lines (a race's results, tour dates)
     ends real stories as often as a list of related headlines does."""
-    if kind != "story" or size(flat) > LEARNED_WORDS or _EMBEDDED.search(flat):
-        return kind
-    if not tail_model.is_appended(text):
+    if size(flat) > LEARNED_WORDS or _EMBEDDED.search(flat) or not tail_model.is_appended(text):
         return kind
     return "appended material"
 
@@ -678,8 +718,8 @@ def block_kind(text: str) -> str:
 
 def _flat(text: str) -> str:
     """The block's text without markdown marks or a leading pictograph ("📚", "▶ ", "• "),
-    its spaces collapsed: what the rules read."""
-    flat = " ".join(_MARKDOWN.sub("", text).split())
+    its spaces collapsed and its apostrophes the typewriter's: what the rules read."""
+    flat = typewriter(" ".join(_MARKDOWN.sub("", text).split()))
     start = 0
     while start < len(flat) and (
         flat[start] in _MARKS
@@ -717,8 +757,10 @@ def _kind(text: str, flat: str) -> str:
     # Only blocks of 60 words or fewer can be notes, credits or prompts: the longer ones
     # (most of a story) skip the searches.
     note = n <= 60 and not _is_reported(flat, n)
-    if note and (_CREDIT.search(flat) or _DISCLAIMER.search(flat)):
+    if note and (_CREDIT.search(flat) or _DISCLAIMER.search(flat) or _end_credit(flat)):
         return "credit or disclaimer"
+    if n <= 80 and ("|" in flat or "·" in flat or "•" in flat) and _LINK_LIST.search(flat):
+        return "pointer"  # "Related: A | B | C", "Share · Email · X": a row of links
     unquoted = _unquoted(flat) if note else flat
     if note and _NOTICE.search(unquoted):
         return "notice"

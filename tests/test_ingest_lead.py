@@ -30,6 +30,9 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
         ["Ministers at the signing in Lima on Tuesday. Photo: Austral Wire / Ana Quispe"],
         ["(Updates with reaction from Bolivia's government)"],
         ["You're reading The Dispatch Letter. Forwarded this? Sign up here."],
+        # The same lines set with the typographic apostrophe.
+        ["You’re reading The Dispatch Letter. Forwarded this? Sign up here."],
+        ["Editor’s note: This story was updated with the Bolivian minister’s remarks."],
         ["February 16, 2025 by Staff Writer"],
         ["This story originally appeared on Austral Wire."],
         ["Ministers arrive for the talks in Lima in a file photo."],

@@ -237,6 +237,16 @@ STORY = [
         ["Opinions expressed are the contributor's and do not reflect the views of the Wire."],
         ["This briefing was produced with funding from a development bank. Its contents are the "
          "sole responsibility of the Lake Wire."],
+        # The typographic apostrophe reads as the typewriter's.
+        ["Editor’s note: An earlier draft gave the wrong sum. It has been corrected."],
+        # A row of links, under a label the rules read as a speaker's name.
+        ["Related Stories: Bolivia names new envoy | Lima water tariffs rise | Puno mayor quits"],
+        ["Written by Rosa Quispe · 2.4K Followers · Covers the Andes for the Lake Wire"],
+        # A picture's caption and credit left after the story.
+        ["Fishermen haul nets near Puno on Monday. (Photo: Lake Wire/Carlos Mamani)"],
+        ["This unofficial translation is provided for convenience; the Spanish text shall "
+         "prevail."],
+        ["Past performance is not a reliable guide to future returns."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -300,6 +310,13 @@ def test_appended_material_goes(tail: list[str]) -> None:
          "— Ana Quispe (@anaquispe) March 3, 2026"],
         [*STORY, "The bottom line", "The fund is small for a lake this size.",
          "But it is the first the two countries have set up together."],
+        # Separators and a slash in prose, a credit-like parenthesis mid-sentence, a
+        # translation in the news: none is a row of links, a caption or a notice.
+        [*STORY, "Tariffs on Bolivian quinoa (the main export/import item) fell in May, the "
+         "ministry said."],
+        [*STORY, "Quinoa trade across the lake fell in May on both routes (export/import)"],
+        [*STORY, "Peru’s foreign ministry said an unofficial translation of the accord had been "
+         "circulated to lawmakers before the vote."],
         # A quantity, not an "About <Org>" paragraph; someone quoted from a social network.
         [*STORY, "About 59 million people live in the basin."],
         [*STORY, "He responded in a video posted on his Facebook page, saying: \"They will "

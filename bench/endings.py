@@ -7,8 +7,9 @@ and after a story, and keep the story?
 feeds (wire services, newspapers, CMS templates and plugins, newsletters, content farms,
 press-release wires), split by outlet family: ``half_a`` may be tuned on, ``half_b`` is
 held out. Both halves are printed side by side; ``--details`` lists the tuning half's
-misses only. Then the blocks battery (``blocks_{a,b,c,d}.json``, single paragraphs from the
-end of pages of 70 kinds of site): a and c tune, b and d are held out.
+misses only. Then the blocks battery (``blocks_{a,...,f}.json``, single paragraphs from the
+end of pages of 107 kinds of site): a, c, e and f tune, b and d are held out; and the lead
+battery (``leads_a.json``, single blocks from the top of pages), which tunes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.endings_support import BLOCK_HALVES, HALVES, blocks_cut, cases, run_case, score  # noqa: E402
+from tests.endings_support import (  # noqa: E402
+    BLOCK_HALVES,
+    HALVES,
+    LEAD_HALVES,
+    blocks_cut,
+    cases,
+    leads_cut,
+    run_case,
+    score,
+)
 
 
 def main() -> None:
@@ -48,6 +58,11 @@ def main() -> None:
     for half, role in BLOCK_HALVES.items():
         appended, story = blocks_cut(half)
         print(f"{'blocks_' + half + ' (' + role + ')':28}{appended:>14.3f}{story:>12.3f}")
+    print("\nlead battery: one block before a story's first paragraph, or that paragraph")
+    print(f"{'':28}{'furniture cut':>14}{'story cut':>12}")
+    for half, role in LEAD_HALVES.items():
+        furniture, story = leads_cut(half)
+        print(f"{'leads_' + half + ' (' + role + ')':28}{furniture:>14.3f}{story:>12.3f}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from ingest import tail
 from ingest.dateline import find_dateline
 from ingest.dates import DATE_LINE
 from ingest.either import Either
@@ -32,7 +33,8 @@ MAX_LEAD_WORDS = 160  # at most this much text stands before a dateline that sta
 
 _SEPARATED = re.compile(r"\s[|›»>/·•]\s|^[|›»>/·•]|\s[|›»>/·•]$")
 _LISTEN = re.compile(
-    r"^(?:listen(?:ing)?\b|audio\b|play\b|hear this|\d+\s*min(?:ute)?s?\s*(?:read|listen)\b"
+    r"^(?:listen(?:ing)?\b(?! to (?!(?:this|the|our|an?)\b))|audio\b|play\b|hear this"
+    r"|\d+\s*min(?:ute)?s?\s*(?:read|listen)\b"
     r"|read(?:ing)? time\b|estimated reading|time to(?: read)?\s*:?\s*\d+\s*min)",
     re.I,
 )
@@ -44,6 +46,7 @@ _AGO = re.compile(
 )
 _BYLINE = re.compile(
     r"^(?:by|words by|story by|reporting by|written by|von|par|por)\s+\S"
+    r"|^(?:reported|edited|written|compiled|produced) by\s*:?\s*\S"  # "Reported by: ..."
     r"|^(?:writer|author|reporter|byline)\s*:\s*\S",  # "WRITER: Reuters"
     re.I,
 )
@@ -71,11 +74,12 @@ _PROVENANCE = re.compile(
     re.I,
 )
 _NOTE = re.compile(
-    r"^(?:\((?:updates?|adds?|recasts?|corrects?|changes?|rewrites?|refiles?|writes through)\b"
+    r"^(?:\((?:attn\s*:\s*)?(?:updates?|adds?|recasts?|corrects?|changes?|rewrites?|refiles?"
+    r"|writes through)\b"
     r"|this (?:story|article|post|report|piece) (?:has been|was|is) (?:updated|corrected|amended)"
     r"|this is a (?:short |brief )?(?:update|follow-up)\b|part (?:one|two|three|\d+) of\b"
     r"|(?:a )?(?:quick|short|brief) (?:follow-up|update|note|one)\b"
-    r"|editor'?s note\b)",
+    r"|(?:editor'?s|programming|housekeeping|scheduling) note\b)",
     re.I,
 )
 _NEWSLETTER = Either(
@@ -118,7 +122,7 @@ def lead_junk(
     """How many of the leading ``texts`` are not story, and a note for each. ``known``: the
     story's paragraphs as its feed gives them in full, when the text is from its page."""
     head = [" ".join(t.split()) for t in texts[:LOOK_AHEAD]]
-    kinds = _with_captions(head, _with_summary_points(head, [lead_kind(t, titles) for t in head]))
+    kinds = _with_captions(head, _with_summary_points(head, _kinds(head, titles)))
     start = _dateline_start(head, kinds)
     if start is None:
         start = _known_start(head, known) or _after_header(head, kinds)
@@ -240,8 +244,26 @@ def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
     return None
 
 
-def lead_kind(text: str, titles: Sequence[str]) -> str | None:
-    """What a leading block is, when it is not story; None for prose."""
+def _kinds(head: list[str], titles: Sequence[str]) -> list[str | None]:
+    """``lead_kind`` of each block. The page's notes are looked for only before the first
+    paragraph of prose and within MAX_LEAD_WORDS: they stand above the story, and the
+    search on every paragraph of every body cost a fifth of all the cleaning rules."""
+    kinds: list[str | None] = []
+    words, prose = 0, False
+    for text in head:
+        kinds.append(lead_kind(text, titles, notes=words < MAX_LEAD_WORDS and not prose))
+        n = size(text)
+        words += n
+        prose = prose or (kinds[-1] is None and n > PROSE_WORDS)
+    return kinds
+
+
+PROSE_WORDS = 25  # a block of prose this long is a paragraph of the story or its standfirst
+
+
+def lead_kind(text: str, titles: Sequence[str], *, notes: bool = True) -> str | None:
+    """What a leading block is, when it is not story; None for prose. ``notes``: look for
+    the page's notes too (``tail.page_note``)."""
     flat = typewriter(_LEADING_MARKS.sub("", text))
     words = size(flat)
     if not flat:
@@ -256,7 +278,7 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
         return "date line"
     if 12 < words <= 24 and _DATE_SEPARATORS.search(flat) and _is_date_line(flat):
         return "date line"  # published and updated, or after the outlet's name
-    if words <= 12 and (_BYLINE.match(flat) or (_STAFF.search(flat) and not _ends(flat))):
+    if words <= 12 and _is_byline(flat):
         return "byline"
     if _NOTE.match(typewriter(text.strip())) and words <= 40:
         return "editor's note"
@@ -268,7 +290,19 @@ def lead_kind(text: str, titles: Sequence[str]) -> str | None:
         return "newsletter line"
     if (words <= 8 and not _ends(flat)) or (words <= 16 and len(_SEPARATED.findall(flat)) >= 2):
         return "section label"
-    return None
+    # What the tail rules know of a page's own notes is as true above a story as below it:
+    # a sponsor's line, a disclaimer, a row of share links, a caption's credit. (Not its
+    # prompts: a first paragraph may open with an imperative, "Get the sun cream out.")
+    return tail.page_note(flat) if notes else None
+
+
+def _is_byline(flat: str) -> bool:
+    """ "By Ana Quispe, Lima", "Reported by: ...", "Staff reporter": not "By most measures,
+    the system has had a terrible decade." (a byline names; it does not run to a full stop
+    after a comma's clause)."""
+    if _BYLINE.match(flat):
+        return not (_ends(flat) and "," in flat and size(flat) > 6)
+    return bool(_STAFF.search(flat)) and not _ends(flat)
 
 
 def _is_title(text: str, titles: Sequence[str]) -> bool:

@@ -57,6 +57,7 @@ _CREDIT = Either(
     r"|\b(?:licensing|syndication|reprints?|republication|permissions?)\b[^.]{0,50}"
     r"\b(?:contact|e-?mail|write to|visit)\b"
     r"|^(?:photo|image|picture|video)s? (?:credits?|courtesy)\b|^credits?\s*:"
+    r"|\bphoto(?:graph)? by [^.]{2,60} on (?:unsplash|pexels|flickr)\b"
     r"|\b(?:figures|prices|data|quotes|rates) (?:are )?(?:as of|as at|at close)\b"
     r"|\b(?:originally|first) (?:appeared|published|ran|reported|posted) (?:on|in|at|by)\b"
     r"|\b(?:image|photo|picture|illustration)s? (?:was |is )?(?:generated|created|made) "
@@ -134,7 +135,8 @@ _DISCLAIMER = Either(
     r"|\b(?:has|have) no say over\b|\beditorially independent\b"
     # Who paid for this issue of a newsletter, episode or post.
     r"|\b(?:this|today'?s|this week'?s|our) (?:issue|edition|episode|newsletter|e-?mail"
-    r"|briefing|dispatch|show|podcast|post)\b[^.]{0,30}\b(?:sponsored|supported|underwritten"
+    r"|briefing|dispatch|show|podcast|post|story|article|report|coverage)\b[^.]{0,30}"
+    r"\b(?:sponsored|supported|underwritten"
     r"|brought to you|made possible|presented) by\b"
     r"|^(?:today'?s |this week'?s |this issue'?s |our )?sponsors?\s*[:|—–-]"
     r"|\b(?:supported|sponsored|underwritten) this (?:week|month|issue|edition|season) by\b"
@@ -421,10 +423,11 @@ _AGENCY_MARK = re.compile(r"^(?:[(\[/]\s?[A-Z][A-Za-z]{1,7}\s?[)\]/]|[=-]{2,}\s?
 # blocks, had two).
 _LINK_LIST = re.compile(r"\s[|·•]\s.*\s[|·•]\s")
 # A picture's credit closing the block: a caption left after the story ("... (Photo:
-# Cuartoscuro)", "(Name/Agency)").
+# Cuartoscuro)", "(Name/Agency)", "(Name for Outlet)").
 _END_CREDIT = re.compile(
     r"\((?:(?i:photo|image|picture|file photo|video|courtesy|credit)\b[^()]{0,80}"
-    r"|[A-Z][^()]{1,50}/[^()]{1,50})\)$"
+    r"|[A-Z][^()]{1,50}/[^()]{1,50}"
+    r"|[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3} for (?:the )?[A-Z][^()]{1,40})\)$"
 )
 
 
@@ -711,6 +714,37 @@ def _all_tail(
     return prose <= max(120, story_words * 0.6)
 
 
+def page_note(text: str) -> str | None:
+    """What the page says of itself in one short block, wherever it stands: a credit or a
+    disclaimer, a standing notice, a row of links; None otherwise. (``ingest.lead`` asks
+    this of the blocks above a story: the rest of ``block_kind`` costs more than it tells
+    there.)"""
+    flat = _flat(text)
+    n = size(flat)
+    if n > PAGE_NOTE_WORDS or not flat or _is_reported(flat, n):
+        return None
+    return _standing(flat)
+
+
+PAGE_NOTE_WORDS = 60  # only blocks this short can be notes, credits or prompts
+
+
+def _standing(flat: str) -> str | None:
+    """The page's standing notes in a block short enough and not reported news."""
+    if _CREDIT.search(flat) or _DISCLAIMER.search(flat) or _end_credit(flat):
+        return "credit or disclaimer"
+    if _is_row(flat):
+        return "pointer"
+    if _NOTICE.search(_unquoted(flat)):
+        return "notice"
+    return None
+
+
+def _is_row(flat: str) -> bool:
+    """ "Related: A | B | C", "Share · Email · X": a row of links."""
+    return ("|" in flat or "·" in flat or "•" in flat) and bool(_LINK_LIST.search(flat))
+
+
 def block_kind(text: str) -> str:
     """What one block is, seen from the end of a story: "story" for prose."""
     return _kind(text, _flat(text))
@@ -756,14 +790,12 @@ def _kind(text: str, flat: str) -> str:
         return "notes heading"  # "Notes", "Further reading", "How to cite this publication"
     # Only blocks of 60 words or fewer can be notes, credits or prompts: the longer ones
     # (most of a story) skip the searches.
-    note = n <= 60 and not _is_reported(flat, n)
-    if note and (_CREDIT.search(flat) or _DISCLAIMER.search(flat) or _end_credit(flat)):
-        return "credit or disclaimer"
-    if n <= 80 and ("|" in flat or "·" in flat or "•" in flat) and _LINK_LIST.search(flat):
-        return "pointer"  # "Related: A | B | C", "Share · Email · X": a row of links
+    note = n <= PAGE_NOTE_WORDS and not _is_reported(flat, n)
+    if note and (standing := _standing(flat)):
+        return standing
+    if n <= 80 and _is_row(flat):
+        return "pointer"
     unquoted = _unquoted(flat) if note else flat
-    if note and _NOTICE.search(unquoted):
-        return "notice"
     if n <= HOUSE_WORDS and _is_house_note(flat):
         return "house note"
     if note and n <= 40 and (_PROMPT.search(unquoted) or ("@" in flat and _EMAIL.search(flat))):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.digest import digest_item
+from ingest.lead import lead_junk
 from ingest.model import RawItem, SourceSpec
 from ingest.tail import tail_start
 
@@ -97,9 +98,10 @@ def score(outcomes: list[Outcome]) -> dict[str, float]:
     }
 
 
-# The blocks battery (``blocks_{a,b,c,d}.json``): single paragraphs of prose from the end of
-# news pages, each appended material or a story's own ending, from 70 kinds of site split
-# between the halves: a and c tune the rules and train the tail model, b and d are held out.
+# The blocks battery (``blocks_{a,...,f}.json``): single paragraphs of prose from the end of
+# news pages, each appended material or a story's own ending, from 107 kinds of site split
+# between the halves: a, c, e and f tune the rules and train the tail model, b and d are
+# held out.
 # Each paragraph is put after the same two paragraphs of a story.
 BLOCK_HALVES = {
     "a": "tuning",
@@ -128,3 +130,29 @@ def blocks_cut(half: str) -> tuple[float, float]:
     for case in block_cases(half):
         cut[case["label"]].append(tail_start([*BEFORE, case["text"]]) is not None)
     return sum(cut["appended"]) / len(cut["appended"]), sum(cut["story"]) / len(cut["story"])
+
+
+# The lead battery (``leads_{half}.json``): single blocks from the top of news pages, each
+# furniture before the story (a label, the headline again, a byline, a date line, a caption)
+# or a story's own first paragraph, with the article's headline. Furniture is put before
+# a first paragraph with no dateline (a dateline would mark the start on its own); a
+# first paragraph is put before a second.
+LEAD_HALVES = {"a": "tuning"}
+LEAD_FIRST = (
+    "Delegations from Armenia and Azerbaijan ended a third day of talks on Tuesday without "
+    "agreeing on the text of a border commission's mandate, officials on both sides said."
+)
+
+
+def lead_cases(half: str) -> list[dict]:
+    return json.loads((ROOT / f"leads_{half}.json").read_text(encoding="utf-8"))["cases"]
+
+
+def leads_cut(half: str) -> tuple[float, float]:
+    """The share of the half's furniture blocks removed, and of its first paragraphs."""
+    cut: dict[str, list[bool]] = {"furniture": [], "story": []}
+    for case in lead_cases(half):
+        after = [LEAD_FIRST, BEFORE[1]] if case["label"] == "furniture" else [BEFORE[1]]
+        count, _ = lead_junk([case["text"], *after], [case["title"]])
+        cut[case["label"]].append(count > 0)
+    return sum(cut["furniture"]) / len(cut["furniture"]), sum(cut["story"]) / len(cut["story"])

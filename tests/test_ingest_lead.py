@@ -51,6 +51,17 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
         ["Andes Daily Inquirer / 10:15 AM March 04, 2025"],
         ["Tuesday, 04 March 2025 10:15 AM [ Last Update: Tuesday, 04 March 2025 11:02 AM ]"],
         ["This article was machine translated from Spanish."],
+        # What the tail rules know of a page's notes, above the story: a sponsor, a
+        # disclaimer, a row of share links, a caption closing with its credit; labelled
+        # bylines; a wire's advisory; a newsletter's programming note.
+        ["This story is brought to you by the Andes Development Fund."],
+        ["The views expressed in this commentary are the author's own and do not "
+         "necessarily reflect those of the Institute."],
+        ["Share · Email · X · WhatsApp"],
+        ["Ministers sign the accord in Lima on Tuesday. (Ana Quispe for The Andes Post)"],
+        ["Reported by: Ana Quispe | Edited by: Luis Mamani"],
+        ["(ATTN: ADDS Bolivian minister's remarks in paras 4-5)"],
+        ["Programming note: no issue next week. Back on the 18th."],
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("first", [LEAD, PROSE])
@@ -74,6 +85,9 @@ def test_the_dateline_marks_the_start_past_unknown_furniture() -> None:
         ["Why does a lake matter to two countries? Because it feeds them.", PROSE],
         # A short first paragraph with two dates reports them: no date line.
         ["Voting began on March 3, 2025 and ended on March 5, 2025.", PROSE],
+        # First paragraphs that open like a byline or a listen line.
+        ["By most measures, the lake has had a terrible decade.", PROSE],
+        ["Listen to any fisherman in Puno and you hear the same word: dying.", PROSE],
     ],
 )
 def test_the_story_itself_stays(texts: list[str]) -> None:

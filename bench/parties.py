@@ -1,13 +1,14 @@
 """The parties battery: the states that are parties to a story, the countries and blocs it
 names, and whether it is diplomacy, on short stories from outlets the rules never saw.
 
-    .venv/bin/python bench/parties.py [--details] [--half a|b]
+    .venv/bin/python bench/parties.py [--details] [--half a|b|c]
 
-``tests/fixtures/parties`` holds 160 labelled stories per half, written from knowledge of
-real news by authors who saw neither the rules nor the other half, split by region and
-outlet: ``half_a`` (Europe, the Americas, East Asia, the Middle East and North Africa) may
-be tuned on, ``half_b`` (Africa south of the Sahara, South and Southeast Asia, Central Asia
-and the Caucasus, Oceania) is held out. Both halves are printed side by side;
+``tests/fixtures/parties`` holds labelled stories written from knowledge of real news by
+authors who saw neither the rules nor the other halves: ``half_a`` (160; Europe, the
+Americas, East Asia, the Middle East and North Africa) may be tuned on, ``half_b`` (160;
+Africa south of the Sahara, South and Southeast Asia, Central Asia and the Caucasus,
+Oceania) is held out, ``half_c`` (200, written in the sixteenth session from 20 outlets of
+every region, b's included) may be tuned on. Both halves are printed side by side;
 ``--details`` lists half a's misses only.
 """
 

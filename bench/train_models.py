@@ -13,8 +13,8 @@ endings battery's half_b) are never read.
   The threshold is the lowest at which, in cross-validation, no more than 0.1 % of
   story-ending paragraphs of outlets a model was not trained on are flagged.
 * ``diplomacy`` (``ingest.diplomacy_model``): the tuning outlets' articles and the parties
-  battery's half a (``tests/fixtures/parties/half_a.json``), headline and opening, against
-  their diplomacy label. The threshold is the lowest at which, in
+  battery's tuning halves (``tests/fixtures/parties/half_{a,c}.json``), headline and
+  opening, against their diplomacy label. The threshold is the lowest at which, in
   cross-validation, what the model calls diplomacy is so at least 99.5 % of the time.
 
 Cross-validation is by outlet (four folds, each outlet in one fold), through the run-time
@@ -43,7 +43,7 @@ TUNING = ROOT / "tests" / "fixtures" / "outlets" / "tuning"
 ENDINGS = ROOT / "tests" / "fixtures" / "endings" / "half_a.json"
 BLOCKS = ROOT / "tests" / "fixtures" / "endings"
 BLOCKS_TUNING = tuple(BLOCKS / f"blocks_{h}.json" for h in "acef")
-PARTIES_TUNING = ROOT / "tests" / "fixtures" / "parties" / "half_a.json"
+PARTIES_TUNING = tuple(ROOT / "tests" / "fixtures" / "parties" / f"half_{h}.json" for h in "ac")
 BLOCKS_HELD_OUT = (BLOCKS / "blocks_b.json", BLOCKS / "blocks_d.json")
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
 MIN_OUTLETS = 3
@@ -100,8 +100,9 @@ def blocks_held_out(m: learned.Model) -> None:
 
 def diplomacy_examples() -> Iterator[Example]:
     stories = [(outlet, a) for outlet, a in _articles()]
-    parties = json.loads(PARTIES_TUNING.read_text(encoding="utf-8"))["cases"]
-    stories += [("parties: " + c["family"], c) for c in parties]
+    for path in PARTIES_TUNING:
+        cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
+        stories += [("parties: " + c["family"], c) for c in cases]
     for group, a in stories:
         title, text = a["title"], "\n\n".join(a["body"])
         yield Example(group, diplomacy_model.features(title, text), bool(a["diplomacy"]),
@@ -198,7 +199,8 @@ TASKS = {
              ["tests/fixtures/outlets/tuning", "tests/fixtures/endings/half_a.json",
               *(f"tests/fixtures/endings/blocks_{h}.json" for h in "acef")]),
     "diplomacy": (diplomacy_examples, diplomacy_threshold,
-                  ["tests/fixtures/outlets/tuning", "tests/fixtures/parties/half_a.json"]),
+                  ["tests/fixtures/outlets/tuning", "tests/fixtures/parties/half_a.json",
+                   "tests/fixtures/parties/half_c.json"]),
 }  # fmt: skip
 
 

@@ -4,7 +4,7 @@ The rule (``Tagger.diplomatic``) needs a diplomatic topic's wording ("held talks
 an agreement") and the parties; a story told in other words ("the two capitals have moved
 closer on a fisheries deal") has none of the wording. This model (``ingest.learned``) reads
 the headline's words and the opening of the body, trained on the tuning halves of
-``tests/fixtures/outlets`` and of the parties battery only (``tests/test_learned.py`` holds
+``tests/fixtures/outlets`` and of the parties battery (a, c) only (``tests/test_learned.py`` holds
 that). It only ever adds
 the topic, and only where the story has parties and names another state or bloc.
 """

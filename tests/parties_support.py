@@ -1,7 +1,7 @@
-"""The parties battery (``tests/fixtures/parties/half_{a,b}.json``): short news stories, each
-labelled with the states that are parties to it, every country it names, the blocs it names
-and whether it is diplomacy. Half a may be tuned on; half b is held out (never read while a
-rule is changed; only its figures are looked at).
+"""The parties battery (``tests/fixtures/parties/half_{a,b,c}.json``): short news stories,
+each labelled with the states that are parties to it, every country it names, the blocs it
+names and whether it is diplomacy. Halves a and c may be tuned on; half b is held out
+(never read while a rule is changed; only its figures are looked at).
 
 Each case goes through the whole pipeline as a feed item carrying its full text, so what is
 scored is what a subscriber's feed would carry. Shared by ``bench/parties.py`` and the
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HALVES = {
     "a": ROOT / "tests" / "fixtures" / "parties" / "half_a.json",
     "b": ROOT / "tests" / "fixtures" / "parties" / "half_b.json",
+    "c": ROOT / "tests" / "fixtures" / "parties" / "half_c.json",
 }
 SPEC = SourceSpec(name="parties", url="http://127.0.0.1/feed.xml", full_text=False, robots=False)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

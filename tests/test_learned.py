@@ -37,7 +37,14 @@ STORY = [
                 "tests/fixtures/endings/blocks_f.json",
             ],
         ),
-        ("diplomacy", ["tests/fixtures/outlets/tuning", "tests/fixtures/parties/half_a.json"]),
+        (
+            "diplomacy",
+            [
+                "tests/fixtures/outlets/tuning",
+                "tests/fixtures/parties/half_a.json",
+                "tests/fixtures/parties/half_c.json",
+            ],
+        ),
     ],
 )
 def test_each_model_was_trained_on_tuning_halves_only(name: str, sources: list[str]) -> None:

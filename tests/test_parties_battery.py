@@ -1,7 +1,7 @@
 """Regression floors on the parties battery (``tests/parties_support.py``).
 
-Half a's floors are where the rules stand after being tuned on it; half b's are where it
-stood when measured (it is never read while rules change). Both only catch a change that
+Half a's and c's floors are where the rules stand after being tuned on them; half b's are
+where it stood when measured (it is never read while rules change). Both only catch a change that
 makes things worse."""
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ from tests.parties_support import HALVES, cases, score
 FLOORS = {
     "a": {"parties F1": 0.93, "diplomacy P": 0.96, "diplomacy R": 0.98, "mentions F1": 0.98},
     "b": {"parties F1": 0.94, "diplomacy P": 0.99, "diplomacy R": 0.95, "mentions F1": 0.99},
+    # Written in the sixteenth session by an author who saw no rules; first measured
+    # parties F1 0.923, diplomacy 0.991 / 0.925, mentions F1 0.969. Tuning since.
+    "c": {"parties F1": 0.92, "diplomacy P": 0.98, "diplomacy R": 0.97, "mentions F1": 0.96},
 }
 
 
@@ -25,4 +28,5 @@ def test_parties_battery_floors(half: str) -> None:
 
 def test_the_halves_share_no_outlet() -> None:
     families = [{c["family"] for c in cases(half)} for half in HALVES]
-    assert all(len(f) == 16 for f in families) and not families[0] & families[1]
+    assert all(len(f) >= 16 for f in families)
+    assert sum(len(f) for f in families) == len(set().union(*families))  # none in two

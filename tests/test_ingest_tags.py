@@ -366,10 +366,16 @@ def test_an_organizations_own_election_is_not_an_election() -> None:
         ("Leaders of the Pacific Islands Forum gathered in Honiara.", "Pacific Islands Forum"),
         ("The CSTO sent peacekeepers.", "CSTO"),
         ("Samoa hosted Commonwealth foreign ministers in Apia.", "Commonwealth"),
+        ("Observers from the AU and ECOWAS were deployed.", "AU"),
+        ("Kenya said the ban violated EAC rules on free movement of goods.", "EAC"),
     ],
 )
 def test_regional_blocs_are_organizations(text: str, bloc: str) -> None:
     assert bloc in {m.code for m in default_tagger().bodies(text)}
+
+
+def test_australian_dollars_are_not_the_african_union() -> None:
+    assert default_tagger().bodies("The deal is worth AU$40 million, AU officials said.") == []
 
 
 def test_the_saudi_fund_is_not_the_pacific_forum() -> None:

@@ -723,19 +723,20 @@ def page_note(text: str) -> str | None:
     n = size(flat)
     if n > PAGE_NOTE_WORDS or not flat or _is_reported(flat, n):
         return None
-    return _standing(flat)
+    return _standing(flat, _unquoted(flat))
 
 
 PAGE_NOTE_WORDS = 60  # only blocks this short can be notes, credits or prompts
 
 
-def _standing(flat: str) -> str | None:
-    """The page's standing notes in a block short enough and not reported news."""
+def _standing(flat: str, unquoted: str) -> str | None:
+    """The page's standing notes in a block short enough and not reported news
+    (``unquoted``: the block without what someone is quoted saying)."""
     if _CREDIT.search(flat) or _DISCLAIMER.search(flat) or _end_credit(flat):
         return "credit or disclaimer"
     if _is_row(flat):
         return "pointer"
-    if _NOTICE.search(_unquoted(flat)):
+    if _NOTICE.search(unquoted):
         return "notice"
     return None
 
@@ -791,11 +792,11 @@ def _kind(text: str, flat: str) -> str:
     # Only blocks of 60 words or fewer can be notes, credits or prompts: the longer ones
     # (most of a story) skip the searches.
     note = n <= PAGE_NOTE_WORDS and not _is_reported(flat, n)
-    if note and (standing := _standing(flat)):
+    unquoted = _unquoted(flat) if note else flat
+    if note and (standing := _standing(flat, unquoted)):
         return standing
     if n <= 80 and _is_row(flat):
         return "pointer"
-    unquoted = _unquoted(flat) if note else flat
     if n <= HOUSE_WORDS and _is_house_note(flat):
         return "house note"
     if note and n <= 40 and (_PROMPT.search(unquoted) or ("@" in flat and _EMAIL.search(flat))):

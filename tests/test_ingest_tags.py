@@ -374,6 +374,14 @@ def test_regional_blocs_are_organizations(text: str, bloc: str) -> None:
     assert bloc in {m.code for m in default_tagger().bodies(text)}
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["The Inter-American Development Bank will match the sum.", "A Pan-American highway."],
+)
+def test_the_americas_as_a_whole_name_no_country(text: str) -> None:
+    assert default_tagger().mentions(text) == []
+
+
 def test_australian_dollars_are_not_the_african_union() -> None:
     assert default_tagger().bodies("The deal is worth AU$40 million, AU officials said.") == []
 

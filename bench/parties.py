@@ -8,7 +8,7 @@ authors who saw neither the rules nor the other halves: ``half_a`` (160; Europe,
 Americas, East Asia, the Middle East and North Africa) may be tuned on, ``half_b`` (160;
 Africa south of the Sahara, South and Southeast Asia, Central Asia and the Caucasus,
 Oceania) is held out, ``half_c`` (200, written in the sixteenth session from 20 outlets of
-every region, b's included) may be tuned on. Both halves are printed side by side;
+every region, b's included) may be tuned on. The halves are printed side by side;
 ``--details`` lists half a's misses only.
 """
 

@@ -795,7 +795,7 @@ def _kind(text: str, flat: str) -> str:
     unquoted = _unquoted(flat) if note else flat
     if note and (standing := _standing(flat, unquoted)):
         return standing
-    if n <= 80 and _is_row(flat):
+    if n <= 80 and not note and _is_row(flat):  # a note's row was looked for just above
         return "pointer"
     if n <= HOUSE_WORDS and _is_house_note(flat):
         return "house note"

@@ -8,6 +8,7 @@ pattern's syntax (``alternatives``, ``group_end``) is also how ``tags`` reads to
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -17,21 +18,125 @@ class Either:
     with ``^`` are tried once at the start, the rest searched behind a lookahead on the
     characters they can start with. (A search for "^a|^b|...|\\bc|\\bd" tries every
     alternative at every position, and these run on every block; the lookahead lets most
-    positions fail in one test.) ``combined`` is the plain pattern: both must agree."""
+    positions fail in one test.) ``combined`` is the plain pattern: both must agree.
+
+    Most alternatives name a word ("\\bsubscribe", "\\bthe views expressed"): a text holds
+    no match of them unless it holds a word that begins as that word does. Those are searched
+    only when one of the text's words does (``_heads``, a set lookup), so a paragraph of
+    prose, which holds none of them, costs one look at its words, not a scan per pattern."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         parts = alternatives(pattern)
         start = [p[1:] for p in parts if p.startswith("^")]
         rest = [p for p in parts if not p.startswith("^")]
+        keys = [None if flags & re.VERBOSE else _word_keys(p) for p in _spread(rest)]
+        gated = [p for p, k in zip(_spread(rest), keys, strict=True) if k is not None]
+        free = [p for p, k in zip(_spread(rest), keys, strict=True) if k is None]
         self.combined = re.compile(pattern, flags)  # what the two together must agree with
         self._start = re.compile("|".join(f"(?:{p})" for p in start), flags) if start else None
-        self._rest = re.compile(_guarded(rest), flags) if rest else None
+        self._free = re.compile(_guarded(free), flags) if free else None
+        self._gated = re.compile(_guarded(gated), flags) if gated else None
+        self._keys = frozenset().union(*(k for k in keys if k is not None))
 
     def search(self, text: str) -> bool:
-        return bool(
-            (self._start is not None and self._start.match(text))
-            or (self._rest is not None and self._rest.search(text))
+        if self._start is not None and self._start.match(text):
+            return True
+        if self._free is not None and self._free.search(text):
+            return True
+        if self._gated is None:
+            return False
+        heads = _heads(text)
+        return (heads is None or not heads.isdisjoint(self._keys)) and bool(
+            self._gated.search(text)
         )
+
+
+KEY = 4  # letters of a word that gate an alternative naming it
+
+
+@functools.lru_cache(maxsize=256)  # a block is searched by many patterns in a row
+def _heads(text: str) -> frozenset[str] | None:
+    """The first ``KEY`` letters, lower-cased, of each word of ``text`` that long; None when
+    one of them is not ASCII, whose case (K for the Kelvin sign, the long s, the dotted I) the
+    engine folds in ways ``str.lower`` does not: such a text is searched."""
+    heads = _HEAD.findall(text)
+    if not text.isascii() and not "".join(heads).isascii():
+        return None
+    return frozenset(map(str.lower, heads))
+
+
+_HEAD = re.compile(rf"\b\w{{{KEY}}}")  # a word's first KEY letters (at a word's end \w fails)
+
+
+def _word_keys(part: str) -> frozenset[str] | None:
+    """The first ``KEY`` letters (lower-cased) of words one of which every match of the
+    alternative ``part`` holds whole from the word's start: "view" for "\\bthe views
+    expressed", "acce" and "assu" for "\\bdo not (?:accept|assume) ...". A word counts when
+    the pattern puts it after ``\\b`` or a plain character that is no letter (so it starts a
+    word of the text too) and nothing before its ``KEY``-th letter is optional. None when no
+    such word or group of them is plain from the source."""
+    i, at_word = 0, False
+    while i < len(part):
+        ch = part[i]
+        if part.startswith("\\b", i):
+            i, at_word = i + 2, True
+        elif part.startswith("(?:", i):
+            end = i + group_end(part[i:])
+            optional = part[end + 1 : end + 2] in ("?", "*", "{")
+            inner_parts = alternatives(part[i + 3 : end])
+            if at_word and not optional:
+                inner = [_word_keys("\\b" + p) for p in inner_parts]
+                if all(k is not None for k in inner):
+                    return frozenset().union(*inner)  # type: ignore[arg-type]
+            # "(?:please\\s+)?" ends in a mark whether it matches or not: a word may follow.
+            ends = all(p.endswith((" ", "\\s", "\\s+")) for p in inner_parts)
+            i, at_word = _after_quantifier(part, end + 1), at_word and optional and ends
+        elif part.startswith(("\\s", "\\W"), i):  # a space or a mark, if it must be there
+            i = _after_quantifier(part, i + 2)
+            at_word = part[i - 1 : i] not in ("?", "*", "}")
+        elif ch == "\\" or ch == ".":
+            i, at_word = _after_quantifier(part, i + (ch == "\\") + 1), False
+        elif ch == "[":
+            close = _class_end(part, i)
+            marks = part[i + 1 : close]  # a class of marks only, as "[- ]", stands for a mark
+            i = _after_quantifier(part, close + 1)
+            at_word = bool(marks) and not _WORDISH.search(marks) and "\\" not in marks
+            at_word = at_word and marks[0] != "^" and part[i - 1 : i] not in ("?", "*", "}")
+        elif ch in _SPECIAL:
+            return None  # another kind of group, an anchor: not plain here
+        elif _WORDISH.match(ch):
+            end = i
+            while end < len(part) and _WORDISH.match(part[end]):
+                end += 1
+            word = part[i : end - 1] if part[end : end + 1] in ("?", "*", "{") else part[i:end]
+            if at_word and len(word) >= KEY and word.isascii():
+                return frozenset([word[:KEY].lower()])
+            i, at_word = _after_quantifier(part, end), False
+        else:  # a space or a mark: a word that follows it starts there, unless it may be absent
+            i, at_word = _after_quantifier(part, i + 1), part[i + 1 : i + 2] not in ("?", "*", "{")
+    return None
+
+
+_WORDISH = re.compile(r"\w")
+
+
+def _class_end(part: str, i: int) -> int:
+    """The index of the ``]`` that closes the character class opening at ``part[i]``."""
+    j = i + 1 + (part[i + 1 : i + 2] == "^")
+    j += part[j : j + 1] == "]"  # a "]" first is a member
+    while j < len(part) and part[j] != "]":
+        j += 2 if part[j] == "\\" else 1
+    return j
+
+
+def _after_quantifier(part: str, i: int) -> int:
+    """The index after the quantifier (if any) at ``part[i]``."""
+    if part[i : i + 1] == "{":
+        close = part.find("}", i)
+        i = close + 1 if close > 0 else i
+    elif part[i : i + 1] in ("?", "*", "+"):
+        i += 1
+    return i + (part[i : i + 1] == "?")  # a lazy quantifier's mark
 
 
 def _guarded(parts: list[str]) -> str:

@@ -9,7 +9,9 @@ press-release wires), split by outlet family: ``half_a`` may be tuned on, ``half
 held out. Both halves are printed side by side; ``--details`` lists the tuning half's
 misses only. Then the blocks battery (``blocks_{a,...,f}.json``, single paragraphs from the
 end of pages of 107 kinds of site): a, c, e and f tune, b and d are held out; and the lead
-battery (``leads_a.json``, single blocks from the top of pages), which tunes.
+battery (``leads_a.json``, single blocks from the top of pages), which tunes; and the
+sections battery (``sections_{a,b}.json``, stories whose own ending looks like an
+appendix): a tunes, b is held out.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from tests.endings_support import (  # noqa: E402
     BLOCK_HALVES,
     HALVES,
     LEAD_HALVES,
+    SECTION_HALVES,
     blocks_cut,
     cases,
     leads_cut,
     run_case,
     score,
+    sections_score,
 )
 
 
@@ -63,6 +67,13 @@ def main() -> None:
     for half, role in LEAD_HALVES.items():
         furniture, story = leads_cut(half)
         print(f"{'leads_' + half + ' (' + role + ')':28}{furniture:>14.3f}{story:>12.3f}")
+    print("\nsections battery: stories whose own ending looks like an appendix")
+    sections = {f"{h} ({role})": sections_score(h) for h, role in SECTION_HALVES.items()}
+    print(f"{'':28}" + "".join(f"{h:>16}" for h in sections))
+    for key in next(iter(sections.values())):
+        row = [sections[h][key] for h in sections]
+        cells = "".join(f"{v:>16}" if isinstance(v, int) else f"{v:>16.3f}" for v in row)
+        print(f"{key:28}{cells}")
 
 
 if __name__ == "__main__":

@@ -156,3 +156,22 @@ def leads_cut(half: str) -> tuple[float, float]:
         count, _ = lead_junk([case["text"], *after], [case["title"]])
         cut[case["label"]].append(count > 0)
     return sum(cut["furniture"]) / len(cut["furniture"]), sum(cut["story"]) / len(cut["story"])
+
+
+# The sections battery (``sections_{a,b}.json``): whole stories whose own ending looks like
+# an appendix (a subheaded last section, a Q&A explainer, a timeline, an interview, a short
+# closing line), most followed by what real pages append, some of it generated. Written by
+# two authors who saw neither the rules nor each other's half, split by kind of site: a
+# tunes, b is held out. Run as the endings battery is, through the normalizer.
+SECTION_HALVES = {"a": "tuning", "b": "held out"}
+
+
+def section_cases(half: str) -> list[dict]:
+    doc = json.loads((ROOT / f"sections_{half}.json").read_text(encoding="utf-8"))
+    return [{**c, "lead": []} for c in doc["cases"]]
+
+
+def sections_score(half: str) -> dict[str, float]:
+    """The endings battery's figures on the half's stories (they carry no lead)."""
+    figures = score([run_case(c) for c in section_cases(half)])
+    return {k: v for k, v in figures.items() if not k.startswith(("lead", "story start"))}

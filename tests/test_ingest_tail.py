@@ -497,3 +497,25 @@ def test_reporting_under_a_subhead_is_the_storys_own_section() -> None:
     asked = ["What does this mean for the lake?", section[1]]
     found = tail_start([*STORY, *asked, *tail])
     assert found is not None and found[0] == len(STORY), found
+
+
+def test_a_last_section_that_reports_new_figures_is_the_storys_own() -> None:
+    # "Where the money goes" and lines of figures the story above never gave, then a wire's
+    # credit: the section is the story's; a box that restates the story is appended.
+    story = [
+        "Donors meeting in Geneva pledged more than the United Nations had asked for to "
+        "rebuild schools and clinics destroyed in the floods, officials said on Thursday.",
+        "The appeal had been launched a month earlier, after water covered a third of the "
+        "country's farmland and forced hundreds of thousands of people from their homes.",
+    ]
+    section = [
+        "Where the money goes",
+        "About 412 school buildings in Sylhet and Sunamganj will be rebuilt by June.",
+        "Another 96 rural health posts are to reopen by March, run by district councils.",
+    ]
+    credit = "(Reporting by Nia Adebayo in Geneva; Editing by Shounak Das)"
+    found = tail_start([*story, *section, credit])
+    assert found is not None and found[0] == len(story) + len(section)
+    recap = ["Key points", "Donors pledged more than was asked.", "The floods hit farmland."]
+    found = tail_start([*story, *recap, credit])
+    assert found is not None and found[0] == len(story)

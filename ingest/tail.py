@@ -396,7 +396,9 @@ def _is_house_note(flat: str) -> bool:
 # A content farm's recap after the story: "Summary: The ministers agreed ...".
 _RECAP = re.compile(r"^(?:summary|tl;? ?dr|recap|in a nutshell)\s*:\s*\S", re.I)
 _COMMENT = re.compile(
-    r"^(?:[\w .'’-]{1,40} (?:says|said|wrote|commented)\s*:?|reply|\d+ (?:comments?|replies)"
+    # "What they said" heads the story's quotes; "Maria K. said:" a comment.
+    r"^(?:(?!what\b)[\w .'’-]{1,40} (?:says|said|wrote|commented)\s*:?|reply"
+    r"|\d+ (?:comments?|replies)"
     r"|(?:what )?readers(?: are)? saying|readers?'?s?'? (?:reactions?|comments?|responses?)"
     r"|(?:comments?|responses?|replies)(?: \(\d+\))?|[\w .'’-]{1,40} \(not verified\))$",
     re.I,
@@ -673,13 +675,18 @@ def _answered_at_length(kinds: list[str], words: list[int]) -> list[int]:
 
 def _qa_explainer(kinds: list[str]) -> bool:
     """A story told as questions and answers ("Where is it burning?" then a paragraph, three
-    times or more) from its first blocks on: its questions are its subheads, not an
-    appendix. Appended Q&A comes after a story told in prose."""
+    times or more) or as an interview (three turns or more) from its first blocks on: its
+    questions are its subheads and its turns its text, not an appendix. Appended Q&A and
+    interviews come after a story told in prose, or after their own heading ("Interview
+    with Dr. ...")."""
     pairs = [
         i for i in range(len(kinds) - 1)
         if kinds[i] == "generated question" and kinds[i + 1] == "story"
     ]  # fmt: skip
-    return len(pairs) >= 3 and pairs[0] <= 2
+    if len(pairs) >= 3 and pairs[0] <= 2:
+        return True
+    turns = [i for i, k in enumerate(kinds) if k == "turn"]
+    return len(turns) >= 3 and turns[0] <= 2 and "appended interview" not in kinds[: turns[0]]
 
 
 # What a removed boilerplate line may still say about the end: appended material runs here.
@@ -736,6 +743,7 @@ def _all_tail(
     blurb = False  # a prompt may be followed by one short line saying what it offers
     section = ""  # the subhead the prose runs under
     seen_mark = False  # a block above that marks the tail as appended
+    appendix = False  # an FAQ's or an interview's own heading above
     for j, (kind, n, flat, ask) in enumerate(zip(kinds, words, flats, asks, strict=True)):
         if kind == "story" and section in _SUBHEADS and _is_reported(flat, n):
             return False  # "What happens next", then who said what: the story's own section
@@ -746,7 +754,10 @@ def _all_tail(
             blurb = False
             continue
         blurb = kind == "prompt"
-        if interview and kind in ("turn", "generated question"):
+        # In a story told as Q&A, questions and turns are its own, unless a heading of the
+        # tail's own ("Frequently asked questions", "Interview with Dr. ...") leads them.
+        appendix = appendix or kind in ("appended FAQ block", "appended interview")
+        if interview and kind in ("turn", "generated question") and not appendix:
             return False
         if kind in _LEADS_PROSE:
             answered, under_heading = True, False

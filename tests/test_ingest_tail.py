@@ -519,3 +519,56 @@ def test_a_last_section_that_reports_new_figures_is_the_storys_own() -> None:
     recap = ["Key points", "Donors pledged more than was asked.", "The floods hit farmland."]
     found = tail_start([*story, *recap, credit])
     assert found is not None and found[0] == len(story)
+
+
+INTERVIEW = [
+    "For nine years Maren Holt ran the honorary consulate of Norway from a room above her "
+    "family bakery on the harbour front, stamping passports, visiting sailors in hospital "
+    "and, twice, arranging the return of a body. She hands over the keys this week, to a "
+    "successor the embassy chose in the spring. We asked her about the job.",
+    "Q: How does someone become an honorary consul?",
+    "Holt: The embassy called my father, and then me.",
+    "Q: What did it mean?",
+    "Holt: Mostly stamps and forms.",
+    "Q: Who replaces you?",
+    "Holt: A teacher. She is forty-one.",
+]
+
+
+def test_an_interview_from_its_first_blocks_is_the_story() -> None:
+    # Turns from the second block on, short answers after a long introduction: the
+    # interview is the story, down to its last answer; only the reporter's contact line
+    # after it goes.
+    contact = "Lena Berg covers the harbour. Reach her at lberg@example.com."
+    found = tail_start([*INTERVIEW, contact])
+    assert found is not None and found[0] == len(INTERVIEW)
+
+
+def test_an_faq_after_a_story_told_as_questions_goes() -> None:
+    # A story told as questions and answers keeps its questions; an FAQ under its own
+    # heading after it is appended all the same.
+    story = [
+        "Talks on the trade deal resumed this week. Here is what is at stake.",
+        "What does the deal do?",
+        "It removes tariffs on most goods traded between the two blocs over ten years, and "
+        "opens public procurement to companies from both sides for the first time.",
+        "Why are farmers opposed?",
+        "They say beef and poultry from the other side are produced under looser rules on "
+        "pesticides and animal welfare, and would undercut them in their own markets.",
+        "When will we know?",
+        "Possibly by the summer, when ministers meet in Lisbon.",
+    ]
+    faq = [
+        "Frequently asked questions",
+        "Q: What is the trade deal?",
+        "A: It is a proposed free trade agreement between the two blocs.",
+        "Q: Why is it controversial?",
+        "A: Some groups believe it could harm certain industries.",
+    ]
+    found = tail_start([*story, *faq])
+    assert found is not None and found[0] == len(story)
+
+
+def test_what_they_said_is_a_subhead_not_a_commenter() -> None:
+    assert block_kind("What they said") != "comment"
+    assert block_kind("Maria K. said:") == "comment"

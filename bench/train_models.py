@@ -6,7 +6,8 @@ Examples come from the tuning halves only; the held-out halves (fresh, blind2, b
 endings battery's half_b) are never read.
 
 * ``tail`` (``ingest.tail_model``): blocks of ``tests/fixtures/outlets/tuning``, of
-  ``tests/fixtures/endings/half_a.json`` and of ``tests/fixtures/endings/blocks_{a,c,e,f}.json``,
+  ``tests/fixtures/endings/half_a.json``, of ``sections_a.json`` and of ``blocks_{a,c,e,f}.json``
+  (all under ``tests/fixtures/endings/``),
   story paragraphs (0) against appended material (1). It also prints what the final model
   flags in ``blocks_b.json`` and ``blocks_d.json``, the blocks battery's held-out kinds of
   site.
@@ -41,6 +42,7 @@ from ingest.tail import block_kind  # noqa: E402
 
 TUNING = ROOT / "tests" / "fixtures" / "outlets" / "tuning"
 ENDINGS = ROOT / "tests" / "fixtures" / "endings" / "half_a.json"
+SECTIONS = ROOT / "tests" / "fixtures" / "endings" / "sections_a.json"
 BLOCKS = ROOT / "tests" / "fixtures" / "endings"
 BLOCKS_TUNING = tuple(BLOCKS / f"blocks_{h}.json" for h in "acef")
 PARTIES_TUNING = tuple(ROOT / "tests" / "fixtures" / "parties" / f"half_{h}.json" for h in "ac")
@@ -70,7 +72,9 @@ def tail_examples() -> Iterator[Example]:
         for i, text in enumerate(story):
             yield block(outlet, text, False, "ending" if i == len(story) - 1 else "")
         yield from (block(outlet, t, True) for t in a.get("junk_tail", []))
-    for case in json.loads(ENDINGS.read_text(encoding="utf-8"))["cases"]:
+    endings = json.loads(ENDINGS.read_text(encoding="utf-8"))["cases"]
+    sections = json.loads(SECTIONS.read_text(encoding="utf-8"))["cases"]
+    for case in [*endings, *sections]:
         family = "endings: " + case["family"]
         for i, text in enumerate(case["story"]):
             yield block(family, text, False, "ending" if i == len(case["story"]) - 1 else "")
@@ -197,6 +201,7 @@ def diplomacy_threshold(data: list[Example], said: dict[float, list[bool]]) -> f
 TASKS = {
     "tail": (tail_examples, tail_threshold,
              ["tests/fixtures/outlets/tuning", "tests/fixtures/endings/half_a.json",
+              "tests/fixtures/endings/sections_a.json",
               *(f"tests/fixtures/endings/blocks_{h}.json" for h in "acef")]),
     "diplomacy": (diplomacy_examples, diplomacy_threshold,
                   ["tests/fixtures/outlets/tuning", "tests/fixtures/parties/half_a.json",

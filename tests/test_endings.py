@@ -59,7 +59,7 @@ BLOCK_FIGURES = {
     "b": (0.78, 0.06),
     "c": (0.90, 0.03),
     "d": (0.79, 0.03),
-    "e": (0.92, 0.02),
+    "e": (0.91, 0.02),  # 0.932 -> 0.916 when the tail model learned the sections battery
     "f": (0.90, 0.02),
 }
 
@@ -97,8 +97,8 @@ def test_lead_battery_floors(half: str) -> None:
 # and 0.542). Far from the outlets' figures: stories whose own ending looks like an appendix
 # are where the tail rules fail most.
 SECTION_FLOORS = {
-    "a": {"tail fully removed": 0.62, "story end kept": 0.72},
-    "b": {"tail fully removed": 0.47, "story end kept": 0.65},
+    "a": {"tail fully removed": 0.67, "story end kept": 0.76},
+    "b": {"tail fully removed": 0.51, "story end kept": 0.68},
 }
 
 

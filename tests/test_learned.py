@@ -31,6 +31,7 @@ STORY = [
             [
                 "tests/fixtures/outlets/tuning",
                 "tests/fixtures/endings/half_a.json",
+                "tests/fixtures/endings/sections_a.json",
                 "tests/fixtures/endings/blocks_a.json",
                 "tests/fixtures/endings/blocks_c.json",
                 "tests/fixtures/endings/blocks_e.json",
@@ -51,7 +52,7 @@ def test_each_model_was_trained_on_tuning_halves_only(name: str, sources: list[s
     path = resources.files("ingest").joinpath(f"data/{name}_model.json")
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["trained_on"] == sources
-    held_out = ("fresh", "blind2", "blind3", "half_b", "blocks_b", "blocks_d")
+    held_out = ("fresh", "blind2", "blind3", "half_b", "blocks_b", "blocks_d", "sections_b")
     assert not any(h in source for source in doc["trained_on"] for h in held_out)
     assert 0.5 < doc["threshold"] < 1
     assert learned.load(name).threshold == doc["threshold"]

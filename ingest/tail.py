@@ -989,7 +989,10 @@ def _is_pointer(flat: str, n: int, ends: bool) -> bool:
     """A heading or line that points elsewhere: "Read more:", "Photo gallery: ... (12
     images)", "Full coverage of the World Cup on ...", "More sports", "Next in this series"."""
     pointer = _POINTER.match(flat) if n <= 20 else None
-    if pointer and (not ends or pointer.group(0).rstrip().endswith((":", "|"))):
+    # "You may also like...": an ellipsis leads on to the links, it ends no sentence.
+    if pointer and (
+        not ends or flat.endswith(("...", "…")) or pointer.group(0).rstrip().endswith((":", "|"))
+    ):
         return True
     if n <= 8 and not ends and _COVERAGE.search(flat):
         return True

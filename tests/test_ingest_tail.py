@@ -572,3 +572,10 @@ def test_an_faq_after_a_story_told_as_questions_goes() -> None:
 def test_what_they_said_is_a_subhead_not_a_commenter() -> None:
     assert block_kind("What they said") != "comment"
     assert block_kind("Maria K. said:") == "comment"
+
+
+def test_a_pointer_that_trails_off_is_a_pointer() -> None:
+    # A real page (../shared corpus) ends "You may also like...": the ellipsis leads on to
+    # the links, it ends no sentence.
+    assert block_kind("You may also like...") == "pointer"
+    assert block_kind("You may also like…") == "pointer"

@@ -708,6 +708,10 @@ def _marks(kinds: list[str], gone: frozenset[int]) -> list[str]:
     return out
 
 
+# What marks no tail as appended on its own: headings and prose, and the model's say-so.
+_UNMARKED = frozenset({"heading", "story", "empty", "appended material"})
+
+
 def _all_tail(
     kinds: list[str],
     words: list[int],
@@ -736,7 +740,7 @@ def _all_tail(
     if turn_words > 2 * max(story_words, MIN_STORY_WORDS):
         return False  # a short introduction, then the interview: the interview is the story
     # The model's say-so is not enough to make short lines after it appended items.
-    marked = any(k not in ("heading", "story", "empty", "appended material") for k in kinds)
+    marked = any(k not in _UNMARKED for k in kinds)
     if not marked and len(kinds) > MAX_BARE_LINES:
         return False  # a list of short lines (features, credits) ends many real pages
     answered, under_heading, prose, counted = False, False, 0, True
@@ -784,7 +788,7 @@ def _all_tail(
             if not (answered or headed):
                 return False
             prose += n if counted else 0
-        seen_mark = seen_mark or kind not in ("heading", "story", "empty", "appended material")
+        seen_mark = seen_mark or kind not in _UNMARKED
     return prose <= max(120, story_words * 0.6)
 
 

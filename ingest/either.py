@@ -29,9 +29,10 @@ class Either:
         parts = alternatives(pattern)
         start = [p[1:] for p in parts if p.startswith("^")]
         rest = [p for p in parts if not p.startswith("^")]
-        keys = [None if flags & re.VERBOSE else _word_keys(p) for p in _spread(rest)]
-        gated = [p for p, k in zip(_spread(rest), keys, strict=True) if k is not None]
-        free = [p for p, k in zip(_spread(rest), keys, strict=True) if k is None]
+        spread = _spread(rest)
+        keys = [None if flags & re.VERBOSE else _word_keys(p) for p in spread]
+        gated = [p for p, k in zip(spread, keys, strict=True) if k is not None]
+        free = [p for p, k in zip(spread, keys, strict=True) if k is None]
         self.combined = re.compile(pattern, flags)  # what the two together must agree with
         self._start = re.compile("|".join(f"(?:{p})" for p in start), flags) if start else None
         self._free = re.compile(_guarded(free), flags) if free else None

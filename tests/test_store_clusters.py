@@ -323,6 +323,29 @@ def test_a_kept_profile_follows_its_story_and_its_cluster(engine):
         assert moved.cluster_id == cluster_of(conn, other) and moved.terms == again.terms
 
 
+def test_a_placed_story_is_kept_as_its_row_reads(engine, monkeypatch):
+    # The writer keeps each story it places (lsh.keep) so that later lookups need not read
+    # and decode it: what it keeps must be what the row gives, field for field.
+    with engine.begin() as conn:
+        ids = [add(conn, a) for a in CORPUS[:40]]
+        read_rows = lsh._read_profiles
+        with monkeypatch.context() as m:
+            unread = lambda conn, ids, params: [] if not ids else pytest.fail(f"read {ids}")  # noqa: E731
+            m.setattr(lsh, "_read_profiles", unread)
+            kept = lsh.profiles(conn, ids, PARAMS)
+        assert len(kept) == len(ids)
+        read = {p.story_id: p for p in read_rows(conn, ids, PARAMS)}
+        for profile in kept:
+            row = read[profile.story_id]
+            assert profile.cluster_id == cluster_of(conn, profile.story_id)
+            for field in dataclasses.fields(profile):
+                mine, theirs = getattr(profile, field.name), getattr(row, field.name)
+                if field.name == "text_sig":
+                    assert mine.dtype == theirs.dtype and (mine == theirs).all()
+                else:
+                    assert mine == theirs, field.name
+
+
 def test_a_copy_of_two_clusters_merges_them_and_the_older_id_survives(engine):
     # A holds the first 2/3 of a text, B the last 2/3 five days later (too far apart for one
     # event, too different for copies of each other); C, the whole text, is a copy of both.

@@ -26,11 +26,15 @@ def now() -> datetime:
 # Statements run for every story, built once: building one cost more than running it.
 _id: sa.BindParameter[int] = sa.bindparam("key")
 
-_NEW_CLUSTER = sa.insert(clusters).values(
-    created_at=sa.bindparam("now"),
-    updated_at=sa.bindparam("now"),
-    size=1,
-    representative_id=sa.bindparam("rep"),
+_NEW_CLUSTER = (
+    sa.insert(clusters)
+    .values(
+        created_at=sa.bindparam("now"),
+        updated_at=sa.bindparam("now"),
+        size=1,
+        representative_id=sa.bindparam("rep"),
+    )
+    .returning(clusters.c.id)
 )
 
 _MEMBERS = sa.select(
@@ -55,7 +59,7 @@ _RECOUNT = (
 def new_cluster(conn: sa.Connection, story_id: int) -> int:
     """A cluster for one story, which is then its only member and its representative (the
     caller moves the story in)."""
-    result = conn.execute(_NEW_CLUSTER.returning(clusters.c.id), {"now": now(), "rep": story_id})
+    result = conn.execute(_NEW_CLUSTER, {"now": now(), "rep": story_id})
     return int(result.scalar_one())
 
 

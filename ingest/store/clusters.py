@@ -86,7 +86,9 @@ def assign_cluster(
     def bridges(a: dedupe.Match, b: dedupe.Match) -> bool:
         return dedupe.corroborates(by_id[a.story_id], by_id[b.story_id], params)
 
-    return _apply(conn, story_id, dedupe.decide(matches, blocked, bridges), blob)
+    placement = _apply(conn, story_id, dedupe.decide(matches, blocked, bridges), blob)
+    lsh.keep(conn, new, params)
+    return placement
 
 
 def _anchored(

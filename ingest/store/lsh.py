@@ -254,6 +254,20 @@ def profiles(conn: sa.Connection, ids: Sequence[int], params: DedupeParams) -> l
     return [found[i] for i in sorted(found)]
 
 
+def keep(conn: sa.Connection, profile: dedupe.Profile, params: DedupeParams) -> None:
+    """Keep the profile of a story just placed, as ``profiles`` would make it from the row:
+    in a cold run every story is a candidate of later ones, and reading and decoding each
+    once more cost the writer as much as placing it. Keyed by the head now stored, so it is
+    used only while the row holds this version (a rolled-back row's id never matches)."""
+    head = _raw_rows(conn, [profile.story_id]).get(profile.story_id)
+    if head is None:
+        return
+    with _KEPT_LOCK:
+        _KEPT[(head[1], params)] = dataclasses.replace(profile, cluster_id=head[0])
+        while len(_KEPT) > KEPT_PROFILES:
+            _KEPT.popitem(last=False)
+
+
 # A profile holds the story's decoded word sets, shared with ``dedupe``'s blob cache (as
 # many entries) while both keep it; see there for what 4,096 cost and saved.
 KEPT_PROFILES = 4096

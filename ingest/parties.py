@@ -49,6 +49,9 @@ _BEFORE_CUE = re.compile(
 # Verbs of a state acting, right after its name ("Peru agreed", "Sudan bans").
 _VERB = re.compile(
     r"^(?:['’]s\s+\w+\s+)?\s*(?:has|have|had|will|would|is|was|on \w+day)?\s*"
+    # An adverb between the state and its act: "Malta, Monaco and Andorra also announced".
+    r"(?:(?:also|jointly|together|formally|officially|later|then|again|both|all|each|now|"
+    r"already|swiftly|quickly|separately|subsequently|finally|previously|recently)\s+)?"
     r"(?:agree[sd]?|sign(?:s|ed)?|impos(?:e|es|ed)|ban(?:s|ned)?|lift(?:s|ed)?|expel(?:s|led)?|"
     r"recall(?:s|ed)?|recogni[sz](?:e|es|ed)|ratif(?:y|ies|ied)|join(?:s|ed)?|announc(?:e|es|ed)|"
     r"accus(?:e|es|ed)|condemn(?:s|ed)?|summon(?:s|ed)?|pledg(?:e|es|ed)|approv(?:e|es|ed)|"
@@ -63,7 +66,12 @@ _VERB = re.compile(
     r"deni(?:es|ed)|den(?:y)|confirm(?:s|ed)?|invit(?:e|es|ed)|receiv(?:e|es|ed)|"
     r"held|hold(?:s)?|met|meet(?:s)?|talk(?:s|ed)?|negotiat(?:e|es|ed)|commit(?:s|ted)?|"
     r"extend(?:s|ed)?|(?:co-)?chair(?:s|ed)?|end(?:s|ed)?|terminat(?:e|es|ed)|scrap(?:s|ped)?|"
-    r"withdr(?:aw|aws|ew)|cancel(?:s|led|ed)?|agreement|deal|pact|accord|treaty)\b",
+    r"withdr(?:aw|aws|ew)|cancel(?:s|led|ed)?|agreement|deal|pact|accord|treaty|"
+    r"g[ai]ve|gives|fail(?:s|ed)?|press(?:es|ed)?|push(?:es|ed)?|boycott(?:s|ed)?|"
+    r"provid(?:e|es|ed)|suppl(?:y|ies|ied)|fund(?:s|ed)|pa(?:y|ys|id)|grant(?:s|ed)?|"
+    r"renew(?:s|ed)?|ask(?:s|ed)?|request(?:s|ed)?|insist(?:s|ed)?|decid(?:e|es|ed)|"
+    r"refus(?:e|es|ed)|declin(?:e|es|ed)|attend(?:s|ed)?|propos(?:e|es|ed)|"
+    r"took|take[sn]?|follow(?:s|ed)|appoint(?:s|ed)?|allow(?:s|ed)?|accept(?:s|ed)?)\b",
     re.I,
 )
 # What is done to a state, right before its name ("visits Paraguay", "sanctions on Syria").

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.normalize import _tags, stored_parties
+from ingest.parties import acting_in_headline
 from ingest.tags import default_tagger
 
 
@@ -58,6 +59,25 @@ def test_demonyms_in_a_sports_headline_are_not_parties() -> None:
 def test_states_listed_together_share_the_evidence(body: str) -> None:
     parties, _, _ = tags("Central Asian ministers prepare a summit", body)
     assert {"KZ", "KG", "TJ", "TM"} <= set(parties)
+
+
+@pytest.mark.parametrize(
+    ("headline", "acting"),
+    [
+        ("Belgium, Luxembourg, Malta and Andorra also announce recognition",
+         {"BE", "LU", "MT", "AD"}),
+        ("Laos, Thailand and Malaysia jointly sign power trade agreement", {"LA", "TH", "MY"}),
+        ("Nigeria and Ghana fail to agree on single currency", {"NG", "GH"}),
+        ("Israel and United States boycott two-state conference", {"IL", "US"}),
+        ("Japan, Korea press for talks", {"JP"}),
+    ],
+)  # fmt: skip
+def test_states_listed_before_their_act_act_whatever_stands_between(
+    headline: str, acting: set[str]
+) -> None:
+    # The act is a verb the list's last state governs, with an adverb or none between.
+    named = default_tagger().mentions(headline)
+    assert acting_in_headline(headline, named) >= acting
 
 
 def test_a_former_leader_does_not_make_a_party() -> None:

@@ -347,7 +347,9 @@ class Tagger:
             return False
         by_name = {t.name: t for t in self.topics}
         context = sum(n for name, n in hits.items() if by_name[name].damping > 0)
-        if context >= 2 and len(strong) < 2:
+        # Markets or weather in a story of one diplomatic topic say it is about them, unless
+        # that topic is the story's subject by far (a sanctions package that moves oil).
+        if context >= 2 and len(strong) < 2 and sum(hits[n] for n in strong) < 2 * context:
             return False
         if len(parties) >= 2:
             return True

@@ -388,3 +388,24 @@ def test_australian_dollars_are_not_the_african_union() -> None:
 
 def test_the_saudi_fund_is_not_the_pacific_forum() -> None:
     assert default_tagger().bodies("PIF, the Saudi sovereign fund, bought a stake.") == []
+
+
+def test_a_measure_that_moves_markets_is_still_diplomacy() -> None:
+    # Oil prices in a sanctions story are context; one price line in a market report with
+    # a passing mention of sanctions is not enough to make the report diplomacy.
+    tagger = default_tagger()
+    sanctions = (
+        "The European Union imposed sanctions on Russia on Friday, its 18th package of "
+        "sanctions since the invasion. The sanctions target banks, and further sanctions hit "
+        "the shadow fleet. Brent crude rose to $70 a barrel. Slovakia lifted its veto on the "
+        "sanctions on Thursday, and Russia said the sanctions were illegal."
+    )
+    market = (
+        "Brent crude rose to $70 a barrel and analysts expected more gains, as traders weighed "
+        "sanctions on Russia. Shares of refiners rose in London, while Brent crude held "
+        "its gains against the euro."
+    )
+    for text, expected in ((sanctions, True), (market, False)):
+        hits = tagger.topic_hits(text)
+        assert hits.get("markets", 0) >= 2, hits
+        assert tagger.diplomatic(hits, ["EU", "RU"], ["EU", "RU", "SK"]) is expected, text

@@ -540,6 +540,8 @@ def tail_start(
         # sign-off appended after the story.
         bare = set(kinds[i:]) <= {"heading", "empty"}
         candidate = candidate and not (bare and kinds[i - 1] in ("heading", "empty"))
+        # Nor does a list of figures end between two of its rows.
+        candidate = candidate and not (reports.row(i) and reports.row(i - 1))
         tail = (kinds[i:], words[i:], asks[i:], labels[i:], flats[i:])
         if candidate and _all_tail(*tail, before, interview, reports.since(i)):
             rest = len(texts) - i - 1
@@ -619,22 +621,50 @@ class _Reports:
         self._text = ""  # the blocks' text, lower-cased, and where each block starts in it
         self._starts: list[int] = []
 
-    def since(self, start: int) -> Callable[[int], bool]:
+    def since(self, start: int) -> Callable[[int], str]:
         return lambda j: self.at(start + j)
 
-    def at(self, head: int) -> bool:
+    def at(self, head: int) -> str:
+        """ "prose" or "rows" when the section under ``head`` reports something new, in
+        paragraphs or in short rows of figures ("Valdés: 55.3%", "700 m of new quay wall");
+        "" when it does not."""
         if head not in self._known:
-            end = head + 1
-            while end < len(self._kinds) and self._kinds[end] == "story":
+            end, rows = head + 1, self.row(head + 1)
+            while end < len(self._kinds) and (self.row(end) if rows else self._prose(end)):
                 end += 1
             above = self._above(head)
             # A name seen above as part of a longer word counts as seen: the test errs on
             # the side of the tail rules as they were.
             new = {n for f in self._flats[head + 1 : end] for n in _specifics(f) if n not in above}
-            self._known[head] = len(new) >= REPORTED_NEW and not any(
-                tail_model.junk_probability(f) >= SECTION_JUNK for f in self._flats[head + 1 : end]
-            )
+            if rows:
+                # The model calls short lines with figures appended: a list's rows are
+                # judged by what they add, and by being a list (one row is a footer's date).
+                reported = len(new) >= REPORTED_NEW and end - head > ROWS_MIN
+            else:
+                reported = len(new) >= REPORTED_NEW and not any(
+                    tail_model.junk_probability(f) >= SECTION_JUNK
+                    for f in self._flats[head + 1 : end]
+                )
+            self._known[head] = ("rows" if rows else "prose") if reported else ""
         return self._known[head]
+
+    def _prose(self, k: int) -> bool:
+        return self._kinds[k] == "story"
+
+    def row(self, k: int) -> bool:
+        """A short line with a figure that the rules call a heading or a labelled line: an
+        item of a list of results, specifications or terms."""
+        if k >= len(self._kinds) or self._kinds[k] not in _ROW_KINDS:
+            return False
+        flat = self._flats[k]
+        words = flat.split()
+        # A headline in title case ("15 Amazing Images of Stars") is a link to another
+        # story; a row with a label says what it lists ("Botswana Congress Party: 15 seats").
+        return (
+            len(words) <= ROW_WORDS
+            and any(c.isdigit() for c in flat)
+            and (":" in flat or not _title_cased(words))
+        )
 
     def _above(self, head: int) -> str:
         if not self._starts:
@@ -644,9 +674,18 @@ class _Reports:
 
 
 REPORTED_NEW = 2  # names, figures or dates a section must add to be the story's own
+ROW_WORDS = 12  # a row of a list of figures is a line this short
+ROWS_MIN = 2  # rows a list has at least
+_ROW_KINDS = frozenset(["heading", "labelled aside", "footnote"])
 SECTION_JUNK = 0.7  # and none of its blocks may be this likely appended (``tail_model``)
 # A name (a capitalised word not opening a sentence) or a figure.
 _SPECIFIC = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'-]+|\b\d[\d.,:%]*")
+
+
+def _title_cased(words: list[str]) -> bool:
+    """Most of three or more words of four letters or more begin with a capital."""
+    long = [w for w in words if len(w) >= 4 and w[0].isalpha()]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
 
 
 def _specifics(flat: str) -> set[str]:
@@ -720,7 +759,7 @@ def _all_tail(
     flats: list[str],
     story_words: int,
     interview: bool,
-    reports: Callable[[int], bool] = lambda _: False,
+    reports: Callable[[int], str] = lambda _: "",
 ) -> bool:
     """Every block is appended material or answers a question, turn or heading before it;
     the tail has at most 40 blocks and a few questions, its answers are shorter than the
@@ -771,6 +810,8 @@ def _all_tail(
             counted = kind in ("generated question", "turn")
         elif kind in ("pointer", "notes heading"):
             under_heading = True
+        elif kind in ("sidebar", "heading") and not seen_mark and reports(j) == "rows":
+            return False  # "The numbers", then rows of figures the story has not given
         elif kind == "sidebar":
             # A box's label ("Timeline", "Key points") leads appended items, unless what
             # runs under it reports what the story has not named ("By the numbers", then

@@ -521,6 +521,37 @@ def test_a_last_section_that_reports_new_figures_is_the_storys_own() -> None:
     assert found is not None and found[0] == len(story)
 
 
+def test_a_list_of_new_figures_under_a_subhead_is_the_storys_own() -> None:
+    # "The numbers", then rows of results the story above never gave: the story's own
+    # list, and the appended links after it still go. Rows in title case with no label are
+    # headlines of other stories; one row alone is a footer's date.
+    story = [
+        "SANTIAGO — Camila Valdés won Chile's presidential runoff on Sunday, the electoral "
+        "service said, defeating the conservative candidate by a wide margin.",
+        "She will take office in March, and promised to send a pensions bill to Congress "
+        "within her first hundred days.",
+    ]
+    rows = [
+        "The numbers",
+        "Valdés: 55.3%",
+        "Fuenzalida: 44.7%",
+        "Blank and spoiled ballots: 3.1% of votes cast",
+        "Regions won by Valdés: 14 of 16",
+    ]
+    related = ["Read more", "5 Things to Know About Chile's Pension System", "Markets rally"]
+    found = tail_start([*story, *rows, *related])
+    assert found is not None and found[0] == len(story) + len(rows), found
+    listicles = [
+        "15 Amazing Images of Chilean Volcanoes",
+        "11 Fascinating Facts About the Atacama Desert",
+        "The 10 Biggest Upsets in Latin American Elections",
+    ]
+    found = tail_start([*story, *listicles, "Originally published on Andes Daily."])
+    assert found is not None and found[0] == len(story), found
+    date = tail_start([*story, "Santiago", "14 December 2025"])
+    assert date is not None and date[0] == len(story), date
+
+
 INTERVIEW = [
     "For nine years Maren Holt ran the honorary consulate of Norway from a room above her "
     "family bakery on the harbour front, stamping passports, visiting sailors in hospital "

@@ -617,7 +617,7 @@ class _Reports:
 
     def __init__(self, flats: list[str], kinds: list[str]) -> None:
         self._flats, self._kinds = flats, kinds
-        self._known: dict[int, bool] = {}
+        self._known: dict[int, str] = {}
         self._text = ""  # the blocks' text, lower-cased, and where each block starts in it
         self._starts: list[int] = []
 

@@ -581,6 +581,25 @@ class Profile:
     acts: frozenset[str] = frozenset()
 
 
+def interned(p: Profile) -> Profile:
+    """The profile with its words interned, as a stored blob's are read: a profile kept for
+    many lookups then shares its strings with every other story's (its own, unpickled from
+    the process pool, are copies)."""
+
+    def words(field: frozenset[str]) -> frozenset[str]:
+        return frozenset(map(sys.intern, field))
+
+    return dataclasses.replace(
+        p,
+        actors=words(p.actors),
+        lead_actors=words(p.lead_actors),
+        terms=words(p.terms),
+        content=words(p.content),
+        principals=words(p.principals),
+        acts=words(p.acts),
+    )
+
+
 def profile_of(
     story_id: int,
     cluster_id: int | None,

@@ -263,7 +263,7 @@ def keep(conn: sa.Connection, profile: dedupe.Profile, params: DedupeParams) -> 
     if head is None:
         return
     with _KEPT_LOCK:
-        _KEPT[(head[1], params)] = dataclasses.replace(profile, cluster_id=head[0])
+        _KEPT[(head[1], params)] = dataclasses.replace(dedupe.interned(profile), cluster_id=head[0])
         while len(_KEPT) > KEPT_PROFILES:
             _KEPT.popitem(last=False)
 

@@ -259,6 +259,30 @@ def _is_organ(text: str, m: Mention) -> bool:
     return bool(cue or _BEFORE_CUE.search(before))
 
 
+# Two states joined by a dash before what passes between them: "the Niger–Benin roadmap",
+# "China-Japan ties", "Colombia–Ecuador tariff war".
+_BETWEEN = (
+    r"(?:talks|deal|roadmap|relations|ties|summit|agreement|accord|pact|treaty|border|"
+    r"dispute|row|rift|war|tensions|trade|dialogue|meeting|mediation|partnership|"
+    r"rapprochement|reconciliation|normali[sz]ation|commission|corridor|pipeline)\b"
+)
+_PAIR_FIRST = re.compile(
+    r"\s*[-–—/]\s*(?-i:[A-Z])[\w'’.]*(?:\s(?-i:[A-Z])[\w'’.]*){0,2}\s+(?:[\w-]+\s+)?" + _BETWEEN,
+    re.I,
+)
+_PAIR_SECOND = re.compile(r"(?-i:[A-Z])[\w'’.]*\s*[-–—/]\s*$")
+_PAIR_NOUN = re.compile(r"\s+(?:[\w-]+\s+)?" + _BETWEEN, re.I)
+
+
+def _paired(text: str, m: Mention) -> bool:
+    """Is the mention one of two states dashed together before what passes between them?"""
+    if _PAIR_FIRST.match(text, m.end):
+        return True
+    return bool(_PAIR_SECOND.search(text[max(0, m.start - 40) : m.start])) and bool(
+        _PAIR_NOUN.match(text, m.end)
+    )
+
+
 def _is_acting(text: str, m: Mention) -> bool:
     if _FORMER.search(text[max(0, m.start - 40) : m.start]):
         return False  # "Cambodia's former leader": history, not the state at work
@@ -269,5 +293,7 @@ def _is_acting(text: str, m: Mention) -> bool:
     if _AFTER_CUE.match(after) or _BEFORE_CUE.search(before):
         return True
     if m.kind in ("names", "capitals") and _VERB.match(after):
+        return True
+    if m.kind in ("names", "capitals", "demonyms") and _paired(text, m):
         return True
     return m.kind == "names" and bool(_OBJECT.search(before))

@@ -70,6 +70,8 @@ def test_states_listed_together_share_the_evidence(body: str) -> None:
         ("Nigeria and Ghana fail to agree on single currency", {"NG", "GH"}),
         ("Israel and United States boycott two-state conference", {"IL", "US"}),
         ("Japan, Korea press for talks", {"JP"}),
+        ("Traders wait on Niger–Benin roadmap", {"NE", "BJ"}),
+        ("Colombia–Ecuador tariff war ends", {"CO", "EC"}),
     ],
 )  # fmt: skip
 def test_states_listed_before_their_act_act_whatever_stands_between(
@@ -78,6 +80,11 @@ def test_states_listed_before_their_act_act_whatever_stands_between(
     # The act is a verb the list's last state governs, with an adverb or none between.
     named = default_tagger().mentions(headline)
     assert acting_in_headline(headline, named) >= acting
+
+
+def test_a_state_dashed_to_another_word_is_not_a_pair() -> None:
+    for headline in ("Kenya-born runner wins Boston", "Peru and Chile-based firms merge"):
+        assert acting_in_headline(headline, default_tagger().mentions(headline)) == set()
 
 
 def test_a_former_leader_does_not_make_a_party() -> None:

@@ -295,7 +295,7 @@ class Tagger:
         does not, as its dateline in a capital ("N'DJAMENA — Chad ended ...")."""
         strong: list[Mention] = []
         weak: list[Mention] = []
-        lenient = frozenset(context) if context and _title_case(text) else frozenset()
+        lenient = frozenset(context) if context and title_case(text) else frozenset()
         for start, alias in self._aliases_in(text):
             code = self.alias_country[alias]
             if not code:
@@ -453,7 +453,7 @@ _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 TITLE_CASE_MAX_WORDS = 30  # longer texts are prose, whatever their capitals
 
 
-def _title_case(text: str) -> bool:
+def title_case(text: str) -> bool:
     """A headline in Title Case: three in four of its longer words capitalised."""
     long = [w for w in _LETTER_WORD.findall(text) if len(w) >= 4]
     if len(long) < 3 or len(long) > TITLE_CASE_MAX_WORDS:

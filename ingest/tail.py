@@ -29,6 +29,7 @@ from ingest import repeats, tail_model
 from ingest.dateline import known_places
 from ingest.either import Either, at_word_start
 from ingest.shown import quote
+from ingest.tags import title_case
 from ingest.wordcount import ENDS_SENTENCE, size, typewriter
 
 END = "at the end:"  # how this module's notes begin, for `communique check`
@@ -630,7 +631,9 @@ class _Reports:
         "" when it does not."""
         if head not in self._known:
             end, rows = head + 1, self.row(head + 1)
-            while end < len(self._kinds) and (self.row(end) if rows else self._prose(end)):
+            while end < len(self._kinds) and (
+                self.row(end) if rows else self._kinds[end] == "story"
+            ):
                 end += 1
             above = self._above(head)
             # A name seen above as part of a longer word counts as seen: the test errs on
@@ -648,9 +651,6 @@ class _Reports:
             self._known[head] = ("rows" if rows else "prose") if reported else ""
         return self._known[head]
 
-    def _prose(self, k: int) -> bool:
-        return self._kinds[k] == "story"
-
     def row(self, k: int) -> bool:
         """A short line with a figure that the rules call a heading or a labelled line: an
         item of a list of results, specifications or terms."""
@@ -663,7 +663,7 @@ class _Reports:
         return (
             len(words) <= ROW_WORDS
             and any(c.isdigit() for c in flat)
-            and (":" in flat or not _title_cased(words))
+            and (":" in flat or not title_case(flat))
         )
 
     def _above(self, head: int) -> str:
@@ -680,12 +680,6 @@ _ROW_KINDS = frozenset(["heading", "labelled aside", "footnote"])
 SECTION_JUNK = 0.7  # and none of its blocks may be this likely appended (``tail_model``)
 # A name (a capitalised word not opening a sentence) or a figure.
 _SPECIFIC = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'-]+|\b\d[\d.,:%]*")
-
-
-def _title_cased(words: list[str]) -> bool:
-    """Most of three or more words of four letters or more begin with a capital."""
-    long = [w for w in words if len(w) >= 4 and w[0].isalpha()]
-    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
 
 
 def _specifics(flat: str) -> set[str]:

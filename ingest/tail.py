@@ -723,20 +723,25 @@ def _qa_explainer(kinds: list[str]) -> bool:
 
 
 # What a removed boilerplate line may still say about the end: appended material runs here.
-# Only a comment section's marks: a removed call to action ("Click here to download the
-# game") follows lists that are the story's own on real pages.
-_MARK_KINDS = frozenset({"comment"})
+# A comment section's marks, and a pointer that leads short lines ("Related stories", then
+# headlines); a removed call to action ("Click here to download the game") follows lists
+# that are the story's own on real pages, and a pointer that leads nothing ("Filed under:
+# ...") closes pages whose last short line is the story's (a source's citation).
+_MARK_KINDS = frozenset({"comment", "pointer"})
+_LEADS_ITEMS = frozenset({"pointer"})
 
 
 def _marks(kinds: list[str], gone: frozenset[int]) -> list[str]:
     """``kinds`` with each removed block blanked unless it marks the end: a comment count
-    that stood among short lines after the story ("Featured video", a
-    headline, "Comments", a tag list) makes them appended material, as it would have had
-    the boilerplate rules left it. Anywhere else a removed line changes nothing."""
+    that stood among short lines after the story ("Featured video", a headline,
+    "Comments", a tag list) or a "Related" pointer leading headlines makes them appended
+    material, as it would have had the boilerplate rules left it. Anywhere else a removed
+    line changes nothing."""
     out = list(kinds)
     for i in gone:
         later = {k for j, k in enumerate(kinds[i + 1 :], i + 1) if j not in gone}
-        if kinds[i] not in _MARK_KINDS or not later <= {"heading", "empty"}:
+        leads = kinds[i] not in _LEADS_ITEMS or "heading" in later
+        if kinds[i] not in _MARK_KINDS or not later <= {"heading", "empty"} or not leads:
             out[i] = "empty"
     return out
 

@@ -434,6 +434,20 @@ def test_a_removed_comment_count_still_marks_the_headlines_after_a_story() -> No
     assert tail_start([*STORY, *tail], gone=frozenset({len(STORY) + 2})) is None
 
 
+def test_a_removed_related_pointer_marks_the_headlines_it_leads() -> None:
+    """A "Related stories" line the boilerplate rules took still leads the headlines after
+    it out; a tag line that leads nothing ("Filed under: ...") leaves the story's last
+    short line (a citation) where it was."""
+    headlines = ["Lima signs the Titicaca pact", "Bolivia names new envoy",
+                 "Quinoa exports fall again", "Andean ministers meet in Quito"]  # fmt: skip
+    assert tail_start([*STORY, *headlines]) is None  # bare short lines: maybe a list
+    found = tail_start([*STORY, "Related stories", *headlines], gone=frozenset({len(STORY)}))
+    assert found is not None and found[0] == len(STORY), found
+    # As a real page ends: a citation, an emptied line, a tag line, the last two removed.
+    cited = [*STORY, "[Andean Water Report, p. 41]", "", "Filed under: Peru |"]
+    assert tail_start(cited, gone=frozenset({len(STORY) + 1, len(STORY) + 2})) is None
+
+
 @pytest.mark.parametrize(
     "aside",
     [

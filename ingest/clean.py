@@ -149,6 +149,9 @@ _BOILERPLATE_TEXT = re.compile(
     r"|\d+ comments?|comments?|no comments(?: yet)?|read more|continue reading.*"
     r"|read the full story"
     r"|share(?: this(?: article| story| post)?)?|share (?:on|via) \w+|tweet|email|print"
+    # A share row's buttons, one to a block.
+    r"|facebook|whatsapp|twitter|x|linkedin|telegram|reddit|pinterest|messenger|bluesky"
+    r"|threads|copy link|copy url|e-mail"
     r"|related(?: posts| stories| articles| news| content| coverage)?|see also|read also"
     r"|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?"
     r"|more (?:from|on) .{1,60}|most (?:read|popular|viewed)|trending(?: now)?"

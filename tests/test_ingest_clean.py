@@ -108,8 +108,10 @@ def test_real_interview_is_kept() -> None:
         ("<p>Your email address will not be published. Required fields are marked *</p>", "email"),
         ("<p>Follow us on Telegram for breaking news</p>", "Telegram"),
         ("<aside><p>Most read: markets slump</p></aside>", "markets slump"),
+        ("<p>Share this story</p><p>Copy link</p><p>WhatsApp</p><p>Facebook</p><p>X</p>",
+         "WhatsApp"),
     ],
-)
+)  # fmt: skip
 def test_boilerplate_block_removed(extra: str, gone: str) -> None:
     text, notes = cleaned(story_html(extra))
     assert gone not in text

@@ -152,6 +152,9 @@ _BOILERPLATE_TEXT = re.compile(
     # A share row's buttons, one to a block.
     r"|facebook|whatsapp|twitter|x|linkedin|telegram|reddit|pinterest|messenger|bluesky"
     r"|threads|copy link|copy url|e-mail"
+    # A newsroom's standing links under every story.
+    r"|report (?:an? )?(?:error|typo|correction)|(?:submit|send us) a (?:news )?tip"
+    r"|corrections? (?:and|&) clarifications?"
     r"|related(?: posts| stories| articles| news| content| coverage)?|see also|read also"
     r"|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?"
     r"|more (?:from|on) .{1,60}|most (?:read|popular|viewed)|trending(?: now)?"

@@ -110,6 +110,8 @@ def test_real_interview_is_kept() -> None:
         ("<aside><p>Most read: markets slump</p></aside>", "markets slump"),
         ("<p>Share this story</p><p>Copy link</p><p>WhatsApp</p><p>Facebook</p><p>X</p>",
          "WhatsApp"),
+        ("<p>Corrections and clarifications</p><p>Submit a news tip</p><p>Report error</p>",
+         "news tip"),
     ],
 )  # fmt: skip
 def test_boilerplate_block_removed(extra: str, gone: str) -> None:

@@ -541,8 +541,8 @@ def tail_start(
         # sign-off appended after the story.
         bare = set(kinds[i:]) <= {"heading", "empty"}
         candidate = candidate and not (bare and kinds[i - 1] in ("heading", "empty"))
-        # Nor does a list of figures end between two of its rows.
-        candidate = candidate and not (reports.row(i) and reports.row(i - 1))
+        # Nor does a list of figures end between two of its rows, or begin after its head.
+        candidate = candidate and not (reports.row(i) and reports.listed(i - 1))
         tail = (kinds[i:], words[i:], asks[i:], labels[i:], flats[i:])
         if candidate and _all_tail(*tail, before, interview, reports.since(i)):
             rest = len(texts) - i - 1
@@ -632,7 +632,7 @@ class _Reports:
         if head not in self._known:
             end, rows = head + 1, self.row(head + 1)
             while end < len(self._kinds) and (
-                self.row(end) if rows else self._kinds[end] == "story"
+                self._continues(end) if rows else self._kinds[end] == "story"
             ):
                 end += 1
             above = self._above(head)
@@ -664,6 +664,21 @@ class _Reports:
             len(words) <= ROW_WORDS
             and any(c.isdigit() for c in flat)
             and (":" in flat or not title_case(flat))
+        )
+
+    def listed(self, k: int) -> bool:
+        """Is block ``k`` a row of a list, or the head of one?"""
+        return self.row(k) or self.at(k) == "rows"
+
+    def _continues(self, k: int) -> bool:
+        """A row, or a short labelled line with a figure the rules call prose
+        ("Shanghai to Los Angeles: $2,480."): the next item of a list begun with a row."""
+        flat = self._flats[k]
+        return self.row(k) or (
+            self._kinds[k] == "story"
+            and ":" in flat
+            and len(flat.split()) <= ROW_WORDS
+            and any(c.isdigit() for c in flat)
         )
 
     def _above(self, head: int) -> str:

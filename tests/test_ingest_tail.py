@@ -564,6 +564,23 @@ def test_a_list_of_new_figures_under_a_subhead_is_the_storys_own() -> None:
     assert found is not None and found[0] == len(story), found
     date = tail_start([*story, "Santiago", "14 December 2025"])
     assert date is not None and date[0] == len(story), date
+    # Rows the rules read as a labelled line, then as prose, are one list all the same.
+    # Nor does the list's first row start the appended material after its head.
+    release = [
+        "NAIROBI, June 2, 2025 -- The East African Development Finance Corporation today "
+        "announced a US$62 million loan for a 90-megawatt solar plant in Garissa County.",
+        "The plant will supply the national grid under a 20-year power purchase agreement "
+        "and is expected to begin commercial operation in the second half of 2026.",
+    ]
+    plant = [
+        "Key figures",
+        "Installed capacity: 90 MW solar PV, 40 MWh battery storage",
+        "Expected annual generation: 190 GWh",
+        "Estimated CO2 emissions avoided: 110,000 tonnes per year",
+    ]
+    contact = ["Media Contact", "Amina Yusuf, Communications Officer", "media@example.org"]
+    found = tail_start([*release, *plant, *contact])
+    assert found is not None and found[0] == len(release) + len(plant), found
 
 
 INTERVIEW = [

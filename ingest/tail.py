@@ -657,14 +657,9 @@ class _Reports:
         if k >= len(self._kinds) or self._kinds[k] not in _ROW_KINDS:
             return False
         flat = self._flats[k]
-        words = flat.split()
         # A headline in title case ("15 Amazing Images of Stars") is a link to another
         # story; a row with a label says what it lists ("Botswana Congress Party: 15 seats").
-        return (
-            len(words) <= ROW_WORDS
-            and any(c.isdigit() for c in flat)
-            and (":" in flat or not title_case(flat))
-        )
+        return _short_figure(flat) and (":" in flat or not title_case(flat))
 
     def listed(self, k: int) -> bool:
         """Is block ``k`` a row of a list, or the head of one?"""
@@ -674,12 +669,7 @@ class _Reports:
         """A row, or a short labelled line with a figure the rules call prose
         ("Shanghai to Los Angeles: $2,480."): the next item of a list begun with a row."""
         flat = self._flats[k]
-        return self.row(k) or (
-            self._kinds[k] == "story"
-            and ":" in flat
-            and len(flat.split()) <= ROW_WORDS
-            and any(c.isdigit() for c in flat)
-        )
+        return self.row(k) or (self._kinds[k] == "story" and ":" in flat and _short_figure(flat))
 
     def _above(self, head: int) -> str:
         if not self._starts:
@@ -695,6 +685,11 @@ _ROW_KINDS = frozenset(["heading", "labelled aside", "footnote"])
 SECTION_JUNK = 0.7  # and none of its blocks may be this likely appended (``tail_model``)
 # A name (a capitalised word not opening a sentence) or a figure.
 _SPECIFIC = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'-]+|\b\d[\d.,:%]*")
+
+
+def _short_figure(flat: str) -> bool:
+    """A line short enough to be a list's row, with a figure in it."""
+    return len(flat.split()) <= ROW_WORDS and any(c.isdigit() for c in flat)
 
 
 def _specifics(flat: str) -> set[str]:

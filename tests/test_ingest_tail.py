@@ -535,52 +535,56 @@ def test_a_last_section_that_reports_new_figures_is_the_storys_own() -> None:
     assert found is not None and found[0] == len(story)
 
 
-def test_a_list_of_new_figures_under_a_subhead_is_the_storys_own() -> None:
-    # "The numbers", then rows of results the story above never gave: the story's own
-    # list, and the appended links after it still go. Rows in title case with no label are
-    # headlines of other stories; one row alone is a footer's date.
-    story = [
-        "SANTIAGO — Camila Valdés won Chile's presidential runoff on Sunday, the electoral "
-        "service said, defeating the conservative candidate by a wide margin.",
-        "She will take office in March, and promised to send a pensions bill to Congress "
-        "within her first hundred days.",
-    ]
-    rows = [
-        "The numbers",
-        "Valdés: 55.3%",
-        "Fuenzalida: 44.7%",
-        "Blank and spoiled ballots: 3.1% of votes cast",
-        "Regions won by Valdés: 14 of 16",
-    ]
-    related = ["Read more", "5 Things to Know About Chile's Pension System", "Markets rally"]
-    found = tail_start([*story, *rows, *related])
+RUNOFF = [
+    "SANTIAGO — Camila Valdés won Chile's presidential runoff on Sunday, the electoral "
+    "service said, defeating the conservative candidate by a wide margin.",
+    "She will take office in March, and promised to send a pensions bill to Congress "
+    "within her first hundred days.",
+]
+LOAN = [
+    "NAIROBI, June 2, 2025 -- The East African Development Finance Corporation today "
+    "announced a US$62 million loan for a 90-megawatt solar plant in Garissa County.",
+    "The plant will supply the national grid under a 20-year power purchase agreement "
+    "and is expected to begin commercial operation in the second half of 2026.",
+]
+
+
+@pytest.mark.parametrize(
+    ("story", "rows", "after"),
+    [
+        # Rows of results the story above never gave, then related links.
+        (RUNOFF,
+         ["The numbers", "Valdés: 55.3%", "Fuenzalida: 44.7%",
+          "Blank and spoiled ballots: 3.1% of votes cast", "Regions won by Valdés: 14 of 16"],
+         ["Read more", "5 Things to Know About Chile's Pension System", "Markets rally"]),
+        # The list's first row does not start the press contact after it either.
+        (LOAN,
+         ["Key figures", "Installed capacity: 90 MW solar PV, 40 MWh battery storage",
+          "Expected annual generation: 190 GWh",
+          "Estimated CO2 emissions avoided: 110,000 tonnes per year"],
+         ["Media Contact", "Amina Yusuf, Communications Officer", "media@example.org"]),
+    ],
+)  # fmt: skip
+def test_a_list_of_new_figures_under_a_subhead_is_the_storys_own(
+    story: list[str], rows: list[str], after: list[str]
+) -> None:
+    # The story's own list stays whole; what is appended after it still goes.
+    found = tail_start([*story, *rows, *after])
     assert found is not None and found[0] == len(story) + len(rows), found
+
+
+def test_title_case_headlines_and_a_lone_date_are_no_list_of_figures() -> None:
+    # Rows in title case with no label are headlines of other stories; one row alone is a
+    # footer's date.
     listicles = [
         "15 Amazing Images of Chilean Volcanoes",
         "11 Fascinating Facts About the Atacama Desert",
         "The 10 Biggest Upsets in Latin American Elections",
     ]
-    found = tail_start([*story, *listicles, "Originally published on Andes Daily."])
-    assert found is not None and found[0] == len(story), found
-    date = tail_start([*story, "Santiago", "14 December 2025"])
-    assert date is not None and date[0] == len(story), date
-    # Rows the rules read as a labelled line, then as prose, are one list all the same.
-    # Nor does the list's first row start the appended material after its head.
-    release = [
-        "NAIROBI, June 2, 2025 -- The East African Development Finance Corporation today "
-        "announced a US$62 million loan for a 90-megawatt solar plant in Garissa County.",
-        "The plant will supply the national grid under a 20-year power purchase agreement "
-        "and is expected to begin commercial operation in the second half of 2026.",
-    ]
-    plant = [
-        "Key figures",
-        "Installed capacity: 90 MW solar PV, 40 MWh battery storage",
-        "Expected annual generation: 190 GWh",
-        "Estimated CO2 emissions avoided: 110,000 tonnes per year",
-    ]
-    contact = ["Media Contact", "Amina Yusuf, Communications Officer", "media@example.org"]
-    found = tail_start([*release, *plant, *contact])
-    assert found is not None and found[0] == len(release) + len(plant), found
+    found = tail_start([*RUNOFF, *listicles, "Originally published on Andes Daily."])
+    assert found is not None and found[0] == len(RUNOFF), found
+    date = tail_start([*RUNOFF, "Santiago", "14 December 2025"])
+    assert date is not None and date[0] == len(RUNOFF), date
 
 
 INTERVIEW = [

@@ -13,6 +13,7 @@ returns codes. The European Union counts as a party like a state (``EU``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -30,7 +31,7 @@ _CUE = (
     r"military|army|navy|naval|air force|armed forces|forces|troops|soldiers|coast ?guard|"
     r"warships?|frigates?|destroyers?|corvettes?|submarines?|fighter jets|bombers|"
     r"embassy|embassies|ambassador|envoys?|diplomats?|delegation|negotiators?|"
-    r"spokes(?:man|woman|person)|leaders?|leadership|regime|junta|state media|"
+    r"spokes(?:man|woman|person)|representatives|leaders?|leadership|regime|junta|state media|"
     r"central bank|customs|regulators?|police|counterparts?|side|presidential palace|"
     r"national [\w ]{0,30}(?:institute|agency|authority|council|service)|disaster agency|"
     r"emergency services|rescue teams?|rescuers|health ministry|"
@@ -40,10 +41,14 @@ _CUE = (
 )
 _AFTER_CUE = re.compile(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?{_CUE}s?\b", re.I)
 # "the foreign minister of Peru", and with the holder's name between: "President Ilham
-# Aliyev of Azerbaijan", "Foreign Minister Aida Nurlanova of Kazakhstan".
+# Aliyev of Azerbaijan", "Foreign Minister Aida Nurlanova of Kazakhstan"; with the office's
+# remit between ("the ministers for Nordic cooperation from Denmark"), or the state's style
+# ("Hicham Bennani of the Kingdom of Morocco").
 _BEFORE_CUE = re.compile(
-    rf"\b{_CUE}s?\s+(?:(?:of|to|from|for|in|at)\s+"
-    r"|(?-i:(?:[A-Z][\w.'’-]+\s+){1,3})(?:of|from)\s+)(?:the\s+)?$",
+    rf"\b{_CUE}s?\s+(?:for\s+(?:[\w-]+\s+){{1,3}}?(?=from\s))?(?:(?:of|to|from|for|in|at)\s+"
+    r"|(?-i:(?:[A-Z][\w.'’-]+\s+){1,3})(?:of|from)\s+)(?:the\s+)?"
+    r"(?:(?:republic|kingdom|state|federation|principality|sultanate|grand duchy)"
+    r" of\s+(?:the\s+)?)?$",
     re.I,
 )
 # Verbs of a state acting, right after its name ("Peru agreed", "Sudan bans").
@@ -71,7 +76,8 @@ _VERB = re.compile(
     r"provid(?:e|es|ed)|suppl(?:y|ies|ied)|fund(?:s|ed)|pa(?:y|ys|id)|grant(?:s|ed)?|"
     r"renew(?:s|ed)?|ask(?:s|ed)?|request(?:s|ed)?|insist(?:s|ed)?|decid(?:e|es|ed)|"
     r"refus(?:e|es|ed)|declin(?:e|es|ed)|attend(?:s|ed)?|propos(?:e|es|ed)|"
-    r"took|take[sn]?|follow(?:s|ed)|appoint(?:s|ed)?|allow(?:s|ed)?|accept(?:s|ed)?)\b",
+    r"took|take[sn]?|follow(?:s|ed)|appoint(?:s|ed)?|allow(?:s|ed)?|accept(?:s|ed)?|"
+    r"made|makes?|buil[dt]s?|contribut(?:e|es|ed)|were supportive|was supportive)\b",
     re.I,
 )
 # What is done to a state, right before its name ("visits Paraguay", "sanctions on Syria").
@@ -129,7 +135,7 @@ def parties(
     for m, strength in _evidence(title, title_mentions):
         gain = 3 if strength else (_title_name(m) if political else 1)
         scores[m.code] = scores.get(m.code, 0) + gain
-    for m, strength in _evidence(body, body_mentions):
+    for m, strength in _evidence(body, body_mentions, joint=political):
         gain = _body_gain(m, strength, m.start < lead_end, political)
         scores[m.code] = scores.get(m.code, 0) + gain
     counts: dict[str, int] = {}
@@ -224,10 +230,13 @@ _JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*|\s*/\s*|-)(?
 NONE, ACT, ORGAN = 0, 1, 2  # how a mention shows its state: not at all, acting, by an organ
 
 
-def _evidence(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, int]]:
+def _evidence(
+    text: str, mentions: Sequence[Mention], *, joint: bool = False
+) -> list[tuple[Mention, int]]:
     """Each mention with how the text shows its state acting or acted on. Names listed
     together ("the foreign ministers of Kazakhstan, Kyrgyzstan and Uzbekistan") share the
-    strongest evidence of any of them."""
+    strongest evidence of any of them. ``joint``: a list of states that act together in
+    the story's present (``_acts_together``) counts as an organ at work, wherever it is."""
     out = [(m, _strength(text, m)) for m in mentions]
     start = 0
     for end in range(1, len(out) + 1):
@@ -236,9 +245,52 @@ def _evidence(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, int
             continue
         best = max((s for _, s in out[start:end]), default=NONE)
         if end - start > 1 and best:
-            out[start:end] = [(m, best) for m, _ in out[start:end]]
+            group = [m for m, _ in out[start:end]]
+            if joint and _acts_together(text, group):
+                best = ORGAN
+            out[start:end] = [(m, best) for m in group]
         start = end
     return out
+
+
+BACKGROUND_AFTER = 40  # characters after a list in which its verb says when
+LIST_STATES = 3  # states that act in one list are the story's parties, from this many
+# The list's sentence tells of the past: "Spain, Ireland and Slovenia recognised Palestine
+# in 2024", "a day after Britain, Canada and Australia took the same step".
+_BACKGROUND = re.compile(
+    r"\b(?:in (?:19|20)\d\d|last (?:week|month|year|spring|summer|autumn|fall|winter|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|earlier|previously|already|"
+    r"when|after|before|since|ago|like|joining|followed|along with|as did|did so)\b",
+    re.I,
+)
+_LISTED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?", re.I)
+
+
+def _acts_together(text: str, group: Sequence[Mention]) -> bool:
+    """Do the listed states act together, now? Many states in one list doing one thing
+    ("Belgium, Luxembourg, Malta, Monaco and Andorra also announced their recognition")
+    are the story's, not its background, unless the sentence says it was before. A dashed
+    list is a name ("the Canada-United States-Mexico Agreement"), not an act."""
+    if len({m.code for m in group}) < LIST_STATES:
+        return False
+    if not all(_LISTED.fullmatch(text[a.end : b.start]) for a, b in itertools.pairwise(group)):
+        return False
+    # The states are the list's subject: they act ("... and Andorra also announced"), or
+    # their ministers do ("the foreign ministers of Malawi, Tanzania and Zambia"). A list
+    # acted on ("the agreement between the U.S., Mexico and Canada", "relations with
+    # Russia, China and the United States") is what the story is set against.
+    subject = _VERB.match(text[group[-1].end : group[-1].end + 60]) or any(
+        _is_organ(text, m) for m in group
+    )
+    return bool(subject) and not _BACKGROUND.search(_when(text, group[0].start, group[-1].end))
+
+
+def _when(text: str, start: int, end: int) -> str:
+    """Where a clause says when a list acted: before it in its sentence, or just after."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left : min([*stops, end + BACKGROUND_AFTER])]
 
 
 def _strength(text: str, m: Mention) -> int:

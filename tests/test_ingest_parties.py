@@ -61,6 +61,46 @@ def test_states_listed_together_share_the_evidence(body: str) -> None:
     assert {"KZ", "KG", "TJ", "TM"} <= set(parties)
 
 
+_LEAD = (
+    "PARIS — President Emmanuel Macron announced France's recognition of a Palestinian state "
+    "on Monday at a United Nations conference in New York, to a standing ovation from the "
+    "delegates gathered for the General Assembly's annual meeting of world leaders, after "
+    "months of talks with partners about how and when to take the step together. "
+)
+
+
+@pytest.mark.parametrize(
+    ("late", "parties"),
+    [
+        # Many states doing one thing now are the story's, however late they come.
+        ("Belgium, Luxembourg, Malta and Andorra also announced their recognition during the "
+         "conference, a day after others took the same step.", {"BE", "LU", "MT", "AD"}),
+        ("Nigeria, Ghana and Senegal had made firm pledges to the fund so far.",
+         {"NG", "GH", "SN"}),
+    ],
+)  # fmt: skip
+def test_states_acting_together_late_in_a_story_are_parties(late: str, parties: set[str]) -> None:
+    found, _, _ = tags("France recognises Palestinian state", _LEAD + late)
+    assert parties <= set(found)
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        # Before, not now: the list's sentence says when.
+        "Spain, Ireland and Slovenia recognised Palestine in 2024.",
+        "The move came a day after Britain, Canada and Australia took the same step.",
+        # Acted on, or a name: what the story is set against.
+        "Trade has grown under the agreement between Spain, Ireland and Slovenia.",
+        "Spain-Ireland-Slovenia talks on fishing rights resume in May.",
+    ],
+)
+def test_states_listed_in_the_background_stay_mentions(late: str) -> None:
+    found, mentions, _ = tags("France recognises Palestinian state", _LEAD + late)
+    listed = {"ES", "IE", "SI"} if "Spain" in late else {"GB", "CA", "AU"}
+    assert listed <= set(mentions) and not listed & set(found)
+
+
 @pytest.mark.parametrize(
     ("headline", "acting"),
     [

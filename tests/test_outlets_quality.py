@@ -35,7 +35,7 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     }
     for name, floor in floors.items():
         assert got[name] >= floor, (name, got[name])
-    assert got["parties P/R/F1"][2] >= 0.90, got["parties P/R/F1"]  # 0.915
+    assert got["parties P/R/F1"][2] >= 0.92, got["parties P/R/F1"]  # 0.929 (nineteenth session)
     assert got["organizations P/R/F1"][2] >= 0.97, got["organizations P/R/F1"]
     precision, recall, _ = got["diplomacy P/R/F1"]
     assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]  # 0.975, 0.941

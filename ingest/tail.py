@@ -398,8 +398,8 @@ def _is_house_note(flat: str) -> bool:
 _RECAP = re.compile(r"^(?:summary|tl;? ?dr|recap|in a nutshell)\s*:\s*\S", re.I)
 _COMMENT = re.compile(
     # "What they said" heads the story's quotes; "Maria K. said:" a comment.
-    r"^(?:(?!what\b)[\w .'’-]{1,40} (?:says|said|wrote|commented)\s*:?|reply"
-    r"|\d+ (?:comments?|replies)"
+    r"^(?:(?!what\b)[\w .'’-]{1,40} (?:says|said|wrote|commented)\s*(?::|\.{3}|…)?|reply"
+    r"|\d+ (?:comments?|replies):?"
     r"|(?:what )?readers(?: are)? saying|readers?'?s?'? (?:reactions?|comments?|responses?)"
     r"|(?:comments?|responses?|replies)(?: \(\d+\))?|[\w .'’-]{1,40} \(not verified\))$",
     re.I,
@@ -544,7 +544,7 @@ def tail_start(
         # Nor does a list of figures end between two of its rows, or begin after its head.
         candidate = candidate and not (reports.row(i) and reports.listed(i - 1))
         tail = (kinds[i:], words[i:], asks[i:], labels[i:], flats[i:])
-        if candidate and _all_tail(*tail, before, interview, reports.since(i)):
+        if candidate and _all_tail(*tail, before, interview, *reports.since(i)):
             rest = len(texts) - i - 1
             after = f" and {rest} block{'s' * (rest != 1)} after it" if rest else ""
             note = f"{END} removed {kinds[i]} {quote(texts[i])}{after}"
@@ -622,8 +622,9 @@ class _Reports:
         self._text = ""  # the blocks' text, lower-cased, and where each block starts in it
         self._starts: list[int] = []
 
-    def since(self, start: int) -> Callable[[int], str]:
-        return lambda j: self.at(start + j)
+    def since(self, start: int) -> tuple[Callable[[int], str], Callable[[int], bool]]:
+        """``at`` and ``calm`` for a candidate tail that starts at block ``start``."""
+        return (lambda j: self.at(start + j)), (lambda j: self.calm(start + j))
 
     def at(self, head: int) -> str:
         """ "prose" or "rows" when the section under ``head`` reports something new, in
@@ -644,12 +645,37 @@ class _Reports:
                 # judged by what they add, and by being a list (one row is a footer's date).
                 reported = len(new) >= REPORTED_NEW and end - head > ROWS_MIN
             else:
-                reported = len(new) >= REPORTED_NEW and not any(
-                    tail_model.junk_probability(f) >= SECTION_JUNK
-                    for f in self._flats[head + 1 : end]
-                )
+                reported = (
+                    len(new) >= REPORTED_NEW
+                    and not any(
+                        tail_model.junk_probability(f) >= SECTION_JUNK
+                        for f in self._flats[head + 1 : end]
+                    )
+                ) or self.calm(head)
             self._known[head] = ("rows" if rows else "prose") if reported else ""
         return self._known[head]
+
+    def calm(self, head: int) -> bool:
+        """Do two or more lines of prose run under the subhead, none a question, that the
+        model finds on average unlike appended material? A story's own last section ("What
+        happens next", then what each side will do and when) reads as the story does; an
+        appended one restates it in a content farm's words or talks to the reader."""
+        if _QUESTION.search(self._flats[head]) or _CLOCK.search(self._flats[head]):
+            return False  # a question's answer, or a comment's time stamp
+        odds = []  # the lines', up to one the model finds likely appended, or a question
+        for k in range(head + 1, len(self._kinds)):
+            flat = self._flats[k]
+            if self._kinds[k] not in _CALM_KINDS or _QUESTION.search(flat):
+                break
+            odds.append(tail_model.junk_probability(flat))
+            if odds[-1] >= SECTION_JUNK:
+                odds.pop()
+                break
+        if len(odds) < CALM_LINES or sum(odds) / len(odds) >= SECTION_CALM:
+            return False
+        # And it tells something: a box that restates the story names nothing new.
+        above, lines = self._above(head), self._flats[head + 1 : head + 1 + len(odds)]
+        return any(n not in above for f in lines for n in _specifics(f))
 
     def row(self, k: int) -> bool:
         """A short line with a figure that the rules call a heading or a labelled line: an
@@ -683,6 +709,11 @@ ROW_WORDS = 12  # a row of a list of figures is a line this short
 ROWS_MIN = 2  # rows a list has at least
 _ROW_KINDS = frozenset(["heading", "labelled aside", "footnote"])
 SECTION_JUNK = 0.7  # and none of its blocks may be this likely appended (``tail_model``)
+# Or the lines under it read as the story's on average: this many, this unlikely appended.
+CALM_LINES = 2
+SECTION_CALM = 0.4
+_CALM_KINDS = frozenset(["story", "labelled aside", "turn"])
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\s?(?:[ap]\.?m\b|$)", re.I)
 # A name (a capitalised word not opening a sentence) or a figure.
 _SPECIFIC = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'-]+|\b\d[\d.,:%]*")
 
@@ -769,13 +800,15 @@ def _all_tail(
     story_words: int,
     interview: bool,
     reports: Callable[[int], str] = lambda _: "",
+    calm: Callable[[int], bool] = lambda _: False,
 ) -> bool:
     """Every block is appended material or answers a question, turn or heading before it;
     the tail has at most 40 blocks and a few questions, its answers are shorter than the
     story (prose after a question near a real article's end is usually its own), and a
     plain heading leads short items only where something else marks the tail as appended.
     In an interview, more turns are more of the story. ``reports(j)``: the section under
-    the subhead at ``j`` reports what the story above has not named (``_Reports``)."""
+    the subhead at ``j`` reports what the story above has not named; ``calm(j)``: it reads
+    as the story does (``_Reports``)."""
     if len(kinds) > MAX_TAIL_BLOCKS:
         return False  # a table, a long list, a real Q&A: content, not an appendix
     if sum(asks) > MAX_TAIL_QUESTIONS:
@@ -811,6 +844,8 @@ def _all_tail(
         appendix = appendix or kind in ("appended FAQ block", "appended interview")
         if interview and kind in ("turn", "generated question") and not appendix:
             return False
+        if kind == "appended analysis" and not seen_mark and calm(j):
+            return False  # "What happens next", then the story's own account of it
         if kind in _LEADS_PROSE:
             answered, under_heading = True, False
             # Prose under a bare question may be a real article's own Q&A, so it must stay

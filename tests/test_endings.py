@@ -30,7 +30,10 @@ FLOORS = {
         "story start kept": 0.98,
     },
     "held-out": {
-        "tail fully removed": 0.83,
+        # 0.839 until the nineteenth session's calm sections (``tail._Reports.calm``) kept
+        # one held-out appended section as the story's: 0.823, traded for the sections
+        # battery's held-out half going from 0.611 / 0.725 to 0.756 / 0.833.
+        "tail fully removed": 0.82,
         "story end kept": 0.91,
         "lead fully removed": 0.94,
         "story start kept": 0.95,
@@ -97,8 +100,8 @@ def test_lead_battery_floors(half: str) -> None:
 # and 0.542). Far from the outlets' figures: stories whose own ending looks like an appendix
 # are where the tail rules fail most.
 SECTION_FLOORS = {
-    "a": {"tail fully removed": 0.78, "story end kept": 0.81},
-    "b": {"tail fully removed": 0.61, "story end kept": 0.72},
+    "a": {"tail fully removed": 0.80, "story end kept": 0.86},
+    "b": {"tail fully removed": 0.74, "story end kept": 0.82},
 }
 
 

@@ -535,6 +535,35 @@ def test_a_last_section_that_reports_new_figures_is_the_storys_own() -> None:
     assert found is not None and found[0] == len(story)
 
 
+@pytest.mark.parametrize("head", ["What happens next", "Why it matters", "Background"])
+def test_a_last_section_told_as_the_story_is_told_is_the_storys_own(head: str) -> None:
+    # Lines that name little new but read as reporting (what each side will do, and when)
+    # under a subhead a content farm also uses.
+    story = [
+        "Britain signed a treaty on Tuesday handing the Maren Islands to Seychelles, ending a "
+        "sovereignty dispute that had outlasted three governments in London.",
+        "The United Kingdom will pay an annual fee for the lease and contribute to a trust "
+        "fund for the islanders' descendants, officials in both capitals said.",
+        "Some of those descendants, about 900 of whom live in Crawley, have criticised the "
+        "treaty for failing to guarantee them a right to resettle on the outer atolls.",
+    ]
+    section = [
+        head,
+        "The treaty must be laid before parliament for 21 sitting days before it can be ratified.",
+        "A first visit by former islanders is planned for next spring.",
+    ]
+    assert tail_start([*story, *section]) is None
+    # A comment's time stamp heads a reader's comment, however calm: still a tail.
+    comment = [
+        "February 21, 2025 at 2:11 AM",
+        "Tomás Rivera said...",
+        "Fair point, the treaty will need 21 sitting days before anyone can visit in spring.",
+        "Reply",
+    ]
+    found = tail_start([*story, *section, *comment])
+    assert found is not None and found[0] == len(story) + len(section), found
+
+
 RUNOFF = [
     "SANTIAGO — Camila Valdés won Chile's presidential runoff on Sunday, the electoral "
     "service said, defeating the conservative candidate by a wide margin.",

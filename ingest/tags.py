@@ -75,8 +75,9 @@ DIPLOMATIC_TOPICS = frozenset(
         "un",
     ]
 )
-# Topics that also describe a state's own affairs (aid, a loan, a statement at the UN).
-WEAK_DIPLOMATIC_TOPICS = frozenset(["diplomacy", "un", "economic-cooperation"])
+# Topics that also describe a state's own affairs (aid, a loan, a statement at the UN, its
+# embassy's word to its own citizens abroad, its diaspora).
+WEAK_DIPLOMATIC_TOPICS = frozenset(["diplomacy", "un", "economic-cooperation", "consular"])
 # Blocs a single state deals with as with another state (accession, agreements, sanctions).
 BLOCS = frozenset(
     ["EU", "NATO", "ASEAN", "AU", "Mercosur", "BRICS", "SCO", "GCC", "Arab League", "OAS",
@@ -344,6 +345,9 @@ class Tagger:
         if not diplomatic or not parties:
             return False
         if "election" in hits and len(parties) < 2:
+            return False
+        # An election told at length, with a word on alliances, is the election's story.
+        if hits.get("election", 0) >= 2 * max(1, sum(hits[n] for n in strong)):
             return False
         by_name = {t.name: t for t in self.topics}
         context = sum(n for name, n in hits.items() if by_name[name].damping > 0)

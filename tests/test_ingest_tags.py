@@ -409,3 +409,31 @@ def test_a_measure_that_moves_markets_is_still_diplomacy() -> None:
         hits = tagger.topic_hits(text)
         assert hits.get("markets", 0) >= 2, hits
         assert tagger.diplomatic(hits, ["EU", "RU"], ["EU", "RU", "SK"]) is expected, text
+
+
+def test_an_election_told_at_length_is_not_diplomacy_for_a_word_on_alliances() -> None:
+    tagger = default_tagger()
+    text = (
+        "Karol Nawrocki won Poland's presidential run-off on Sunday, the electoral commission "
+        "said, after an election that split the country. Turnout in the run-off was the "
+        "highest of any presidential election since 1995, and the losing candidate conceded "
+        "the election on Monday. Nawrocki has promised to keep Poland's alliance with the "
+        "United States."
+    )
+    hits = tagger.topic_hits(text)
+    assert hits.get("election", 0) >= 2 * hits.get("alliance", 1), hits
+    assert not tagger.diplomatic(hits, ["PL", "US"], ["PL", "US"])
+
+
+def test_an_embassys_word_to_its_own_citizens_is_not_relations_between_states() -> None:
+    # Consular work is a state's own service: with no other topic, one state's story stays
+    # its own, however many countries its citizens are in.
+    tagger = default_tagger()
+    text = (
+        "The Indonesian embassy said all Indonesian citizens in Nepal were safe, and the "
+        "consulate general urged its citizens to register with the consular service. The "
+        "diaspora congress in Jakarta heard from participants from 35 countries."
+    )
+    hits = tagger.topic_hits(text)
+    assert "consular" in hits, hits
+    assert not tagger.diplomatic(hits, ["ID"], ["ID", "NP", "AU", "NL"])

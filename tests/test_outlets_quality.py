@@ -38,7 +38,7 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     assert got["parties P/R/F1"][2] >= 0.92, got["parties P/R/F1"]  # 0.929 (nineteenth session)
     assert got["organizations P/R/F1"][2] >= 0.97, got["organizations P/R/F1"]
     precision, recall, _ = got["diplomacy P/R/F1"]
-    assert precision >= 0.96 and recall >= 0.92, got["diplomacy P/R/F1"]  # 0.975, 0.941
+    assert precision >= 0.97 and recall >= 0.98, got["diplomacy P/R/F1"]  # 0.981, 0.994
     # Independent reports and analyses of one event cluster less well than copies. (Eighth
     # session: 0.928/0.846 on 913 articles; with the promoted halves 0.887/0.868; with the
     # pair model adding what the thresholds refuse, 0.887/0.905, fifteenth session.)

@@ -61,7 +61,9 @@ _CREDIT = Either(
     r"|[/|]\s*(?:AFP|Reuters|AP|EPA|Getty Images|Xinhua|Bloomberg)\b"
     r"|\b(?:REUTERS|AFP|AP|EPA|XINHUA|ANADOLU)\s*/\s*\w|\bGetty Images\b|\bShutterstock\b"
     r"|\bin an? (?:undated |)(?:file|handout|archive) (?:photo|picture|image)\b"
-    r"|\((?:file|handout)\)\s*$|^file (?:photo|picture|image)\b"
+    r"|\((?:file|handout)\)\s*$|^file (?:photo|picture|image)\b|/\s*file photo\b"
+    r"|^this (?:file |handout |undated )?(?:photo|picture|image)\b[^.]{0,80}\bshows?\b"
+    r"|\bpurchase licensing rights\b"
     r"|\bfor representation(?:al)? purposes?\b",
     re.I,
 )
@@ -91,10 +93,15 @@ _NEWSLETTER = Either(
     r"|add to (?:your )?(?:saved|reading list)|copy link|stay updated\b)"
     r"|\breading list\b|\bfollow [\w .'’-]{1,40} on (?:x|twitter|facebook|instagram|telegram"
     r"|whatsapp|google news|threads|bluesky)\b"
-    r"|\b(?:subscribe|sign up|newsletter|free edition|paid edition|this edition|edition\b)",
+    r"|\b(?:subscribe|sign up|newsletter|free edition|paid edition|this edition|edition\b)"
+    r"|^download (?:the|our) [\w .'’-]{1,40} app\b",
     re.I,
 )
-_LEADING_MARKS = re.compile(r"^[\W_]+(?=\w)")  # "· 4 min read", "🎧 Listen"
+_LEADING_MARKS = re.compile(r"^[^\w©]+(?=[\w©])")  # "· 4 min read", "🎧 Listen"; not "© AFP"
+# A label's count in brackets is no sentence's end: "Photo gallery (6)", "Download PDF (212 KB)".
+_COUNTED = re.compile(r"\(\s*\d[\d.,]*\s*(?:[KMG]B|pages?|photos?|images?|videos?)?\s*\)$", re.I)
+# A row of share buttons in one block: "Share on Facebook Share on X Share via Email Print".
+_SHARE_ROW = re.compile(r"\bshare (?:on|via|to)\b.*\bshare (?:on|via|to)\b", re.I)
 _SUMMARY = re.compile(
     r"^(?:key (?:points|takeaways|facts)|highlights|story highlights|at a glance|in brief"
     r"|in short|summary|tl;? ?dr|quick read|the big picture|what we know|the gist)\b",
@@ -122,7 +129,8 @@ def lead_junk(
     """How many of the leading ``texts`` are not story, and a note for each. ``known``: the
     story's paragraphs as its feed gives them in full, when the text is from its page."""
     head = [" ".join(t.split()) for t in texts[:LOOK_AHEAD]]
-    kinds = _with_captions(head, _with_summary_points(head, _kinds(head, titles)))
+    kinds = _kinds(head, titles, texts[:LOOK_AHEAD])
+    kinds = _with_captions(head, _with_summary_points(head, kinds))
     start = _dateline_start(head, kinds)
     if start is None:
         start = _known_start(head, known) or _after_header(head, kinds)
@@ -244,14 +252,19 @@ def _dateline_start(head: list[str], kinds: list[str | None]) -> int | None:
     return None
 
 
-def _kinds(head: list[str], titles: Sequence[str]) -> list[str | None]:
-    """``lead_kind`` of each block. The page's notes are looked for only before the first
-    paragraph of prose and within MAX_LEAD_WORDS: they stand above the story, and the
-    search on every paragraph of every body cost a fifth of all the cleaning rules."""
+def _kinds(head: list[str], titles: Sequence[str], raw: Sequence[str]) -> list[str | None]:
+    """``lead_kind`` of each block, or of its lines (``_lines_kind``). The page's notes are
+    looked for only before the first paragraph of prose and within MAX_LEAD_WORDS: they
+    stand above the story, and the search on every paragraph of every body cost a fifth of
+    all the cleaning rules."""
     kinds: list[str | None] = []
     words, prose = 0, False
-    for text in head:
-        kinds.append(lead_kind(text, titles, notes=words < MAX_LEAD_WORDS and not prose))
+    for text, lines in zip(head, raw, strict=True):
+        notes = words < MAX_LEAD_WORDS and not prose
+        kind = lead_kind(text, titles, notes=notes)
+        if kind is None and notes and "\n" in lines.strip():
+            kind = _lines_kind(lines, titles)
+        kinds.append(kind)
         n = size(text)
         words += n
         prose = prose or (kinds[-1] is None and n > PROSE_WORDS)
@@ -259,6 +272,19 @@ def _kinds(head: list[str], titles: Sequence[str]) -> list[str | None]:
 
 
 PROSE_WORDS = 25  # a block of prose this long is a paragraph of the story or its standfirst
+
+
+def _lines_kind(block: str, titles: Sequence[str]) -> str | None:
+    """A block of lines is furniture when each line is ("Author: Dana Whitcomb" over
+    "Published: 5:42 PM CST"), and an image's caption when one line is its credit and the
+    block is a caption's length ("© UNHR/Hamid Osman" over what the picture shows)."""
+    lines = [" ".join(line.split()) for line in block.splitlines() if line.strip()]
+    kinds = [lead_kind(line, titles) for line in lines]
+    if all(kinds):
+        return kinds[0]
+    if "image caption" in kinds and size(block) <= MAX_CAPTION_WORDS:
+        return "image caption"
+    return None
 
 
 def lead_kind(text: str, titles: Sequence[str], *, notes: bool = True) -> str | None:
@@ -288,7 +314,10 @@ def lead_kind(text: str, titles: Sequence[str], *, notes: bool = True) -> str | 
         return "provenance line"
     if words <= 24 and _NEWSLETTER.search(flat):
         return "newsletter line"
-    if (words <= 8 and not _ends(flat)) or (words <= 16 and len(_SEPARATED.findall(flat)) >= 2):
+    if words <= 16 and _SHARE_ROW.search(flat):
+        return "share links"
+    labelled = not _ends(flat) or bool(_COUNTED.search(flat))
+    if (words <= 8 and labelled) or (words <= 16 and len(_SEPARATED.findall(flat)) >= 2):
         return "section label"
     # What the tail rules know of a page's own notes is as true above a story as below it:
     # a sponsor's line, a disclaimer, a row of share links, a caption's credit. (Not its

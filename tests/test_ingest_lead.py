@@ -62,6 +62,17 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
         ["Reported by: Ana Quispe | Edited by: Luis Mamani"],
         ["(ATTN: ADDS Bolivian minister's remarks in paras 4-5)"],
         ["Programming note: no issue next week. Back on the 18th."],
+        # A label's count in brackets, a row of share buttons, an app's prompt, captions
+        # that show a photo or carry a wire's licensing button, a credit led by its ©, and
+        # blocks of lines that are each furniture (a byline over its dates).
+        ["Photo gallery (6)", "Download PDF (212 KB)"],
+        ["Share on Facebook Share on X Share via Email Print"],
+        ["Download the Andes TV News app for breaking news alerts"],
+        ["This file photo shows ministers at the lake in Puno. (Andes Wire)"],
+        ["A minister speaks in Lima, March 1, 2025. AUSTRAL/Ana Quispe/File Photo Purchase "
+         "Licensing Rights"],
+        ["© Austral Wire/Ana Quispe\nReed boats on the lake near Puno."],
+        ["Author: Ana Quispe\nPublished: 5:42 PM PET March 3, 2025\nUpdated: 7:15 PM PET"],
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("first", [LEAD, PROSE])

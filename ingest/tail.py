@@ -673,9 +673,13 @@ class _Reports:
                 break
         if len(odds) < CALM_LINES or sum(odds) / len(odds) >= SECTION_CALM:
             return False
-        # And it tells something: a box that restates the story names nothing new.
+        # And it tells something: a box that restates the story names nothing new, and
+        # says it in the story's words.
         above, lines = self._above(head), self._flats[head + 1 : head + 1 + len(odds)]
-        return any(n not in above for f in lines for n in _specifics(f))
+        if any(n not in above for f in lines for n in _specifics(f)):
+            return True
+        words = {w for f in lines for w in _CONTENT_WORD.findall(f.lower())}
+        return sum(w not in above for w in words) > NEW_WORDS_SHARE * len(words)
 
     def row(self, k: int) -> bool:
         """A short line with a figure that the rules call a heading or a labelled line: an
@@ -713,6 +717,8 @@ SECTION_JUNK = 0.7  # and none of its blocks may be this likely appended (``tail
 CALM_LINES = 2
 SECTION_CALM = 0.4
 _CALM_KINDS = frozenset(["story", "labelled aside", "turn"])
+_CONTENT_WORD = re.compile(r"[a-z][a-z'’-]{4,}")
+NEW_WORDS_SHARE = 0.5  # of its longer words a section that names nothing new must add
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\s?(?:[ap]\.?m\b|$)", re.I)
 # A name (a capitalised word not opening a sentence) or a figure.
 _SPECIFIC = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'-]+|\b\d[\d.,:%]*")

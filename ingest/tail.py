@@ -74,6 +74,7 @@ _CREDIT = Either(
     # Who else worked on it: "AP writers ... contributed to this report", "Some information
     # for this report came from ...", "(FRANCE 24 with AFP)", "Read the original article on".
     r"|\bcontributed (?:(?:additional )?reporting )?(?:to|for) this (?:report|story|article)\b"
+    r"|^(?:additional )?reporting (?:was )?contributed by\b"
     r"|\binformation (?:for|in) this (?:report|story|article) (?:came|comes|was provided) from\b"
     r"|^[(\[]?\s*[\w .'’-]{2,30} with (?:afp|ap|reuters|dpa|efe|ansa|agencies|wires)\s*[)\]]?$"
     r"|^read the original (?:article|story|post|report)\b|\btranslation of an? (?:original )?"
@@ -184,7 +185,8 @@ _PROMPT_WORDS = (
     r"|\b(?:call|phone|whatsapp|text|sms)(?: us)?(?: on| at)? \+?\d[\d -]{5,}\d\b"
     r"|please consider (?:supporting|donating|a donation|subscribing|becoming)"
     r"|\bsupport (?:our|independent|quality) (?:work|journalism|reporting|research)\b"
-    r"|\bmake a (?:donation|contribution|gift)\b|\bbecome a (?:member|supporter|patron)\b"
+    r"|^support [\w-]+ journalism\b|^if you (?:enjoyed|liked|valued|appreciated) (?:this|reading)"
+    r"|\bmak(?:e|ing) a (?:donation|contribution|gift)\b|\bbecome a (?:member|supporter|patron)\b"
     r"|\btax[- ]deductible\b|\bdonate (?:now|today|here|to)\b"
     r"|\bfollow (?:our|the) (?:live )?(?:coverage|updates|blog)\b"
     r"|\bno paywall\b|\bbecome a friend\b|\bunsubscribe\b|\bno spam\b"
@@ -370,6 +372,9 @@ _NOTICE = Either(
         r"|for editorial use\b|may be (?:used|reused|reproduced)\b[^.]{0,50}\bwith (?:credit"
         r"|attribution)|names? (?:of [\w ]{0,30})?(?:have|has) been changed\b"
         r"|^for (?:media|press) (?:inquiries|enquiries|queries)\b"
+        r"|if you or (?:someone|anyone) you know (?:needs?|is|are|has)\b"
+        r"|readers are (?:advised|warned) (?:that )?this (?:article|story|report|programme"
+        r"|program|page) (?:contains|includes)|^report an? (?:editorial )?(?:error|mistake|typo)\b"
     ),
     re.I,
 )
@@ -419,6 +424,11 @@ _AUTHOR = re.compile(r"^(?:about the (?:author|authors|writer|contributor)s?\b|w
 # "About <Org>", not "About 59 million people are eligible to vote."
 _ABOUT = re.compile(
     r"^(?i:about) (?:the |us\b)?(?:[A-Z]|\d(?!\S*\s+[a-z]))[\w&'’ .()-]{0,60}(?::\s|$)"
+)
+_ENDS_ISSUED = re.compile(
+    r"^(?:-\s?)?ends?(?:\s?-)?\s?[.:]\s+(?:issued|released|notes? to editors|for (?:further|more)"
+    r" information|media (?:contact|enquiries))\b",
+    re.I,
 )
 _END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,}|_{3,}|end ?item(?:/\w+)?)$", re.I)
 # An agency's code alone on the last line: "(TNS)", "==TNS", "/AFP/".
@@ -953,6 +963,8 @@ def _kind(text: str, flat: str) -> str:
         return "story"
     if _END_MARK.match(text.strip()) or _AGENCY_MARK.match(text.strip()):
         return "end mark"  # "###" before the markdown marks are dropped below
+    if _ENDS_ISSUED.match(flat) and size(flat) <= 40:
+        return "end mark"  # "ENDS. Issued by the Press Office on behalf of the Minister"
     n = size(flat)
     if not flat:
         return "empty"
@@ -1066,11 +1078,23 @@ _ASIDE_WORDS = frozenset(
 )  # fmt: skip
 
 
+# Boxes named in title case, which read as a speaker's name to the test below.
+_BOX = re.compile(
+    r"(?:forward-looking statements?|contributor(?:'s|’s)? note|a note on me|about (?:me|the"
+    r" authors?|us)|notes? to editors?|before you go|promoted|sponsored(?: content)?|partner"
+    r" content|editor(?:'s|’s) note|disclaimer)",
+    re.I,
+)
+
+
 def _is_aside(flat: str) -> bool:
     match = _ASIDE.match(flat)
     if not match or _NAMES_FIRST.match(match.group("rest")):
         return False
-    words = match.group("label").split()
+    label = match.group("label")
+    if _FAQ.match(label) or _SIDEBAR.match(label) or _BOX.fullmatch(label):
+        return True  # a box by its name: "Frequently Asked Questions: ...", "Key Takeaways: ..."
+    words = label.split()
     if _COUNTED.match(words[0]):
         return False  # the story's own list: "Three things: more storage, faster wind ..."
     if len(words) == 1:

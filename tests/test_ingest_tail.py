@@ -247,6 +247,21 @@ STORY = [
         ["This unofficial translation is provided for convenience; the Spanish text shall "
          "prevail."],
         ["Past performance is not a reliable guide to future returns."],
+        # Boxes named in title case, a release's end mark with its issuer, a helper's
+        # credit, help lines and a content warning, a newsroom's error link, appeals.
+        ["Frequently Asked Questions: Why did the two governments set up the fund? They "
+         "wanted to clean up the lake."],
+        ["Key Takeaways: A fund was agreed. Sewage plants come first. Both sides pay."],
+        ["Forward-Looking Statements: This release contains statements about future events "
+         "that involve risks."],
+        ["Contributor note: Rosa Quispe is a volunteer contributor and a journalism student."],
+        ["ENDS. Issued by the Press Office on behalf of the Minister for the Environment."],
+        ["Reporting was contributed by Carlos Mamani from La Paz and Ana Ruiz from Puno."],
+        ["If you or anyone you know needs help: Lake Lifeline on 0800 555 0199."],
+        ["Readers are advised that this article contains images of people who have died."],
+        ["Report an editorial error. Report a technical issue. Editorial code of conduct."],
+        ["Support independent lake journalism by making a gift to the Lake Wire this month."],
+        ["If you enjoyed this piece, give it a clap and follow me for more on the Andes."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:

@@ -543,6 +543,7 @@ def tail_start(
     answered = _answered_at_length(kinds, words)
     reports = _Reports(flats, kinds)
     before, turns, interview = 0, 0, explainer
+    inside = 0  # the end of a calm section (``_Reports.calm``) the loop is in
     for i in range(len(texts)):
         # A short story may end in appended material too, if none of it is prose.
         enough = before >= MIN_STORY_WORDS or not {"story", "turn"} & set(kinds[i:])
@@ -551,8 +552,10 @@ def tail_start(
         # sign-off appended after the story.
         bare = set(kinds[i:]) <= {"heading", "empty"}
         candidate = candidate and not (bare and kinds[i - 1] in ("heading", "empty"))
-        # Nor does a list of figures end between two of its rows, or begin after its head.
+        # Nor does a list of figures end between two of its rows, or begin after its head;
+        # nor does a section that reads as the story end inside it.
         candidate = candidate and not (reports.row(i) and reports.listed(i - 1))
+        candidate = candidate and i >= inside
         tail = (kinds[i:], words[i:], asks[i:], labels[i:], flats[i:])
         if candidate and _all_tail(*tail, before, interview, *reports.since(i)):
             rest = len(texts) - i - 1
@@ -560,6 +563,8 @@ def tail_start(
             note = f"{END} removed {kinds[i]} {quote(texts[i])}{after}"
             return i, note
         before += words[i]
+        if enough and kinds[i] in _SUBHEADS and reports.calm(i):
+            inside = max(inside, i + 1 + reports.calm_lines(i))
         # Speaker turns within the story make it an interview: its turns are the story.
         turns += i > 0 and kinds[i] == "turn"
         # So do questions it has answered at length: they are its subheads ("Who pays the
@@ -629,6 +634,7 @@ class _Reports:
     def __init__(self, flats: list[str], kinds: list[str]) -> None:
         self._flats, self._kinds = flats, kinds
         self._known: dict[int, str] = {}
+        self._calm: dict[int, int] = {}
         self._text = ""  # the blocks' text, lower-cased, and where each block starts in it
         self._starts: list[int] = []
 
@@ -670,8 +676,17 @@ class _Reports:
         model finds on average unlike appended material? A story's own last section ("What
         happens next", then what each side will do and when) reads as the story does; an
         appended one restates it in a content farm's words or talks to the reader."""
+        return self.calm_lines(head) > 0
+
+    def calm_lines(self, head: int) -> int:
+        """How many lines run in the calm section under ``head`` (``calm``); 0 if none."""
+        if head not in self._calm:
+            self._calm[head] = self._calm_lines(head)
+        return self._calm[head]
+
+    def _calm_lines(self, head: int) -> int:
         if _QUESTION.search(self._flats[head]) or _CLOCK.search(self._flats[head]):
-            return False  # a question's answer, or a comment's time stamp
+            return 0  # a question's answer, or a comment's time stamp
         odds = []  # the lines', up to one the model finds likely appended, or a question
         for k in range(head + 1, len(self._kinds)):
             flat = self._flats[k]
@@ -682,14 +697,14 @@ class _Reports:
                 odds.pop()
                 break
         if len(odds) < CALM_LINES or sum(odds) / len(odds) >= SECTION_CALM:
-            return False
+            return 0
         # And it tells something: a box that restates the story names nothing new, and
         # says it in the story's words.
         above, lines = self._above(head), self._flats[head + 1 : head + 1 + len(odds)]
         if any(n not in above for f in lines for n in _specifics(f)):
-            return True
+            return len(odds)
         words = {w for f in lines for w in _CONTENT_WORD.findall(f.lower())}
-        return sum(w not in above for w in words) > NEW_WORDS_SHARE * len(words)
+        return len(odds) if sum(w not in above for w in words) > NEW_WORDS_SHARE * len(words) else 0
 
     def row(self, k: int) -> bool:
         """A short line with a figure that the rules call a heading or a labelled line: an
@@ -872,6 +887,8 @@ def _all_tail(
             under_heading = True
         elif kind in ("sidebar", "heading") and not seen_mark and reports(j) == "rows":
             return False  # "The numbers", then rows of figures the story has not given
+        elif kind in ("sidebar", "heading") and not seen_mark and calm(j):
+            return False  # "Where they stand", then each side's position: the story's own
         elif kind == "sidebar":
             # A box's label ("Timeline", "Key points") leads appended items, unless what
             # runs under it reports what the story has not named ("By the numbers", then

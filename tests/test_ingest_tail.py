@@ -579,6 +579,28 @@ def test_a_last_section_told_as_the_story_is_told_is_the_storys_own(head: str) -
     assert found is not None and found[0] == len(story) + len(section), found
 
 
+def test_a_calm_section_of_labelled_lines_is_not_cut_inside() -> None:
+    # "Where they stand", then each side's position on a labelled line, then a content
+    # farm's question: the positions are the story's, the question and tags are not.
+    story = [
+        "Two candidates for the 7th District clashed on Tuesday night over tariffs, Taiwan "
+        "and aid to Ukraine in a debate that said more about trade than about local roads.",
+        "Republican Mark Brenner, a former county commissioner, called for higher tariffs on "
+        "imports from Asia and said the district's steel jobs depended on them.",
+        "Democrat Alisha Moore, a nurse and first-time candidate, said tariffs were a tax on "
+        "families and that the district's farmers would pay for any trade war.",
+    ]
+    section = [
+        "Where they stand",
+        "On tariffs: Brenner supports raising them; Moore would keep current levels.",
+        "On Taiwan: Both support continued arms sales. Moore would also back a trade deal.",
+        "On Ukraine aid: Brenner opposes new packages. Moore supports them.",
+    ]
+    tail = ["What does this mean for voters?", "Tags: 2024 election, Congress, debate, trade"]
+    found = tail_start([*story, *section, *tail])
+    assert found is not None and found[0] == len(story) + len(section), found
+
+
 RUNOFF = [
     "SANTIAGO — Camila Valdés won Chile's presidential runoff on Sunday, the electoral "
     "service said, defeating the conservative candidate by a wide margin.",

@@ -709,9 +709,13 @@ class _Reports:
     def row(self, k: int) -> bool:
         """A short line with a figure that the rules call a heading or a labelled line: an
         item of a list of results, specifications or terms."""
-        if k >= len(self._kinds) or self._kinds[k] not in _ROW_KINDS:
+        if k >= len(self._kinds):
             return False
         flat = self._flats[k]
+        if self._kinds[k] in _WHEN_KINDS and _WHEN_ROW.match(flat):
+            return len(flat.split()) <= WHEN_ROW_WORDS  # a timeline's: "Sunday: Teams arrive."
+        if self._kinds[k] not in _ROW_KINDS:
+            return False
         # A headline in title case ("15 Amazing Images of Stars") is a link to another
         # story; a row with a label says what it lists ("Botswana Congress Party: 15 seats").
         return _short_figure(flat) and (":" in flat or not title_case(flat))
@@ -747,6 +751,17 @@ NEW_WORDS_SHARE = 0.5  # of its longer words a section that names nothing new mu
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\s?(?:[ap]\.?m\b|$)", re.I)
 # A name (a capitalised word not opening a sentence) or a figure.
 _SPECIFIC = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'-]+|\b\d[\d.,:%]*")
+
+
+# A timeline's row: a day, a date or a time, a colon, and what happened then.
+_WHEN_ROW = re.compile(
+    rf"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|{_MONTH}\.? \d|\d{{1,2}} {_MONTH}"
+    rf"|(?:early|mid|late)[- ]{_MONTH}|\d{{1,2}}[:.]\d\d|(?:19|20)\d\d\b|today\b|tomorrow\b"
+    r"|next (?:week|month)\b)(?:\d{1,2}:\d\d|[^:]){0,30}:\s+\S",
+    re.I,
+)
+WHEN_ROW_WORDS = 20
+_WHEN_KINDS = frozenset(["heading", "labelled aside", "footnote", "story", "turn"])
 
 
 def _short_figure(flat: str) -> bool:

@@ -601,6 +601,26 @@ def test_a_calm_section_of_labelled_lines_is_not_cut_inside() -> None:
     assert found is not None and found[0] == len(story) + len(section), found
 
 
+def test_a_timeline_of_days_and_times_is_the_storys_own_list() -> None:
+    # Rows a day or a time labels: a list, however few figures it has.
+    story = [
+        "KATHMANDU — Foreign rescue teams arrived in western Nepal on Sunday, two days after "
+        "an earthquake of magnitude 6.8 killed at least 150 people in the hill districts.",
+        "India sent two air force planes carrying tents and medicines, and China a team of "
+        "60 rescuers with sniffer dogs, officials at the home ministry said.",
+    ]
+    timeline = [
+        "Timeline",
+        "Friday, 11:47 p.m.: Earthquake strikes.",
+        "Saturday morning: Army helicopters fly the injured to Nepalgunj.",
+        "Saturday evening: Government appeals for international rescue support.",
+        "Sunday: Foreign teams arrive in Kathmandu and are flown west.",
+    ]
+    tail = ["What does this mean for Nepal?", "Also read: Nepal earthquake: how to donate"]
+    found = tail_start([*story, *timeline, *tail])
+    assert found is not None and found[0] == len(story) + len(timeline), found
+
+
 RUNOFF = [
     "SANTIAGO — Camila Valdés won Chile's presidential runoff on Sunday, the electoral "
     "service said, defeating the conservative candidate by a wide margin.",

@@ -264,9 +264,7 @@ _DURATION = Either(
 # A market ticker's line: "Brent crude $71.40 ▲0.6%".
 _TICKER = re.compile(r"[▲▼△▽↑↓]\s?[+-]?\d+(?:[.,]\d+)?\s?%")
 _NEXT = re.compile(r"^(?:next in (?:the|this|our) series\b|upcoming(?: events?)?$)", re.I)
-_FAQ = re.compile(
-    r"^(?:frequently asked questions|faqs?|people also ask|keywords?|tags?|conclusion)\b", re.I
-)
+_FAQ = re.compile(r"^(?:frequently asked questions|faqs?|people also ask|keywords?|tags?)\b", re.I)
 # Sidebar boxes: a heading over a few short items, not over paragraphs.
 _SIDEBAR = re.compile(
     r"^(?:key (?:takeaways|facts|points)|quick facts|fast facts|at a glance|in brief|summary"
@@ -316,7 +314,7 @@ _DEAR = re.compile(r"^dear (?:readers?|subscribers?|friends?|members?|listeners?
 _ANALYSIS = re.compile(
     r"(?:^|\b)(?:what (?:does )?(?:this|it|that) means? for|here'?s what (?:this|it) means"
     r"|why (?:this|it) matters|our take|what happens next|what'?s next"
-    r"|^in conclusion|^to conclude|^final thoughts|^in summary|^to sum up)\b",
+    r"|^in conclusion|^to conclude|^final thoughts|^in summary|^to sum up|^conclusions?$)\b",
     re.I,
 )
 # A publisher's standing notices, in prose: licensing and reproduction terms, who funds the

@@ -550,7 +550,9 @@ def test_a_last_section_that_reports_new_figures_is_the_storys_own() -> None:
     assert found is not None and found[0] == len(story)
 
 
-@pytest.mark.parametrize("head", ["What happens next", "Why it matters", "Background"])
+@pytest.mark.parametrize(
+    "head", ["What happens next", "Why it matters", "Background", "Conclusion"]
+)
 def test_a_last_section_told_as_the_story_is_told_is_the_storys_own(head: str) -> None:
     # Lines that name little new but read as reporting (what each side will do, and when)
     # under a subhead a content farm also uses.

@@ -659,13 +659,10 @@ class _Reports:
                 # judged by what they add, and by being a list (one row is a footer's date).
                 reported = len(new) >= REPORTED_NEW and end - head > ROWS_MIN
             else:
-                reported = (
-                    len(new) >= REPORTED_NEW
-                    and not any(
-                        tail_model.junk_probability(f) >= SECTION_JUNK
-                        for f in self._flats[head + 1 : end]
-                    )
-                ) or self.calm(head)
+                reported = len(new) >= REPORTED_NEW and not any(
+                    tail_model.junk_probability(f) >= SECTION_JUNK
+                    for f in self._flats[head + 1 : end]
+                )
             self._known[head] = ("rows" if rows else "prose") if reported else ""
         return self._known[head]
 

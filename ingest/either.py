@@ -38,6 +38,14 @@ class Either:
         self._free = re.compile(_guarded(free), flags) if free else None
         self._gated = re.compile(_guarded(gated), flags) if gated else None
         self._keys = frozenset().union(*(k for k in keys if k is not None))
+        # Each gated alternative alone, under each of its keys: a text whose words open
+        # few of the keys is searched for those alternatives only.
+        self._by_key: dict[str, list[re.Pattern[str]]] = {}
+        for part, part_keys in zip(spread, keys, strict=True):
+            if part_keys is not None:
+                alone = re.compile(_guarded([part]), flags)
+                for key in part_keys:
+                    self._by_key.setdefault(key, []).append(alone)
 
     def search(self, text: str) -> bool:
         if self._start is not None and self._start.match(text):
@@ -47,12 +55,18 @@ class Either:
         if self._gated is None:
             return False
         heads = _heads(text)
-        return (heads is None or not heads.isdisjoint(self._keys)) and bool(
-            self._gated.search(text)
-        )
+        if heads is None:
+            return bool(self._gated.search(text))
+        found = heads & self._keys
+        if not found:
+            return False
+        if len(found) > ALONE_KEYS:
+            return bool(self._gated.search(text))
+        return any(p.search(text) for key in found for p in self._by_key[key])
 
 
 KEY = 4  # letters of a word that gate an alternative naming it
+ALONE_KEYS = 3  # a text opening more keys than this is searched for all of them at once
 
 
 @functools.lru_cache(maxsize=256)  # a block is searched by many patterns in a row

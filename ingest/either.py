@@ -23,7 +23,8 @@ class Either:
     Most alternatives name a word ("\\bsubscribe", "\\bthe views expressed"): a text holds
     no match of them unless it holds a word that begins as that word does. Those are searched
     only when one of the text's words does (``_heads``, a set lookup), so a paragraph of
-    prose, which holds none of them, costs one look at its words, not a scan per pattern."""
+    prose, which holds none of them, costs one look at its words, not a scan per pattern;
+    and when its words open a few keys only, only those keys' alternatives are searched."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         parts = alternatives(pattern)

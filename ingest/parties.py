@@ -77,7 +77,8 @@ _VERB = re.compile(
     r"renew(?:s|ed)?|ask(?:s|ed)?|request(?:s|ed)?|insist(?:s|ed)?|decid(?:e|es|ed)|"
     r"refus(?:e|es|ed)|declin(?:e|es|ed)|attend(?:s|ed)?|propos(?:e|es|ed)|"
     r"took|take[sn]?|follow(?:s|ed)|appoint(?:s|ed)?|allow(?:s|ed)?|accept(?:s|ed)?|"
-    r"made|makes?|buil[dt]s?|contribut(?:e|es|ed)|were supportive|was supportive)\b",
+    r"made|makes?|buil[dt]s?|contribut(?:e|es|ed)|were supportive|was supportive|"
+    r"spen[dt]s?|fir(?:e|es|ed)|test(?:s|ed)?)\b",
     re.I,
 )
 # What is done to a state, right before its name ("visits Paraguay", "sanctions on Syria").

@@ -111,6 +111,8 @@ def test_states_listed_in_the_background_stay_mentions(late: str) -> None:
         ("Israel and United States boycott two-state conference", {"IL", "US"}),
         ("Japan, Korea press for talks", {"JP"}),
         ("Traders wait on Niger–Benin roadmap", {"NE", "BJ"}),
+        ("North Korea fires ballistic missile toward East Sea", {"KP"}),
+        ("Peru and Bolivia will spend first lake fund money on sewage plants", {"PE", "BO"}),
         ("Colombia–Ecuador tariff war ends", {"CO", "EC"}),
     ],
 )  # fmt: skip

@@ -608,16 +608,43 @@ def _lone_turns(kinds: list[str], asks: list[bool], labels: list[str | None]) ->
 
 def _learned_or(kind: str, text: str, flat: str) -> str:
     """What the rules call prose is appended material when the learned model
-    (``ingest.tail_model``) is sure of it: the kinds above, worded as no rule foresaw.
+    (``ingest.tail_model``) is sure of it: the kinds above, worded as no rule foresaw; or
+    when the page speaks in its own voice (``_house_voice``) and the model leans that way.
     Headings stay the rules' call: a list of short lines (a race's results, tour dates)
     ends real stories as often as a list of related headlines does."""
-    if size(flat) > LEARNED_WORDS or _EMBEDDED.search(flat) or not tail_model.is_appended(text):
+    if size(flat) > LEARNED_WORDS or _EMBEDDED.search(flat):
         return kind
-    return "appended material"
+    if tail_model.is_appended(text) or _house_voice(flat):
+        return "appended material"
+    return kind
+
+
+def _house_voice(flat: str) -> bool:
+    """Does the block say "we" or "our" outside anyone's quoted words ("We'll be back in
+    January", "We are an independent institute"), and does the model find it more likely
+    appended than not by HOUSE_VOICE_ODDS? Reporting says "we" inside quotes; the outlet,
+    a newsletter's author or an institute says it about itself after the story. Measured
+    on the tuning halves: 39% of appended blocks speak so, 6% of the blocks battery's story
+    endings (essays and newsletters) and 1.8% of the other corpora's last paragraphs; with
+    the model's odds at 0.6 or more, 11 appended blocks the rules missed and no story
+    ending of the blocks battery."""
+    if not _WE.search(flat):
+        return False
+    unquoted = _unquoted(flat)
+    if not _WE.search(unquoted) or _WE_DID.search(unquoted):
+        return False  # "We recently traveled to ...": the reporters' own account of the story
+    return tail_model.junk_probability(flat) >= HOUSE_VOICE_ODDS
 
 
 LEARNED_BLOCKS = 15  # the model judges the last blocks only: where appended material is
 LEARNED_WORDS = 80  # and blocks of this many words or fewer: a pitch, a bio, a note
+HOUSE_VOICE_ODDS = 0.6
+_WE_DID = re.compile(
+    r"\bwe (?:\w+ly |first |also |then |all )?(?:[a-z]+ed|went|saw|spent|met|found|took|got"
+    r"|came|heard|told|asked|visited|tried|wrote|ran|drove|flew|sat|spoke)\b",
+    re.I,
+)
+_WE = re.compile(r"\b(?:we|we'(?:re|ve|ll|d)|we’(?:re|ve|ll|d)|our|ours|us)\b", re.I)
 
 
 class _Reports:

@@ -623,6 +623,26 @@ def test_a_timeline_of_days_and_times_is_the_storys_own_list() -> None:
     assert found is not None and found[0] == len(story) + len(timeline), found
 
 
+@pytest.mark.parametrize(
+    ("last", "appended"),
+    [
+        # The page in its own voice, after the story: its plans, its funding, its schedule.
+        ("We are a small team and we read every message, so write in if you know the lake.",
+         True),
+        ("We are an independent institute. We do not take money from governments for this "
+         "work, which means we depend on readers like you.", True),
+        # The reporters' own account, and a speaker's "we", are the story's.
+        ("We recently traveled to Puno to see the plants for ourselves. We called it an "
+         "overdue start.", False),
+        ('"We will not stop until the lake is clean," said Rosa Quispe, who leads the '
+         "fishermen's union in Puno.", False),
+    ],
+)  # fmt: skip
+def test_a_block_in_the_pages_own_voice_is_appended(last: str, appended: bool) -> None:
+    found = tail_start([*STORY, last])
+    assert (found is not None and found[0] == len(STORY)) is appended, found
+
+
 RUNOFF = [
     "SANTIAGO — Camila Valdés won Chile's presidential runoff on Sunday, the electoral "
     "service said, defeating the conservative candidate by a wide margin.",

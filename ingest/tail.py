@@ -1017,11 +1017,11 @@ def _kind(text: str, flat: str) -> str:
         return "story"
     if _END_MARK.match(text.strip()) or _AGENCY_MARK.match(text.strip()):
         return "end mark"  # "###" before the markdown marks are dropped below
-    if _ENDS_ISSUED.match(flat) and size(flat) <= 40:
-        return "end mark"  # "ENDS. Issued by the Press Office on behalf of the Minister"
     n = size(flat)
     if not flat:
         return "empty"
+    if n <= 40 and _ENDS_ISSUED.match(flat):
+        return "end mark"  # "ENDS. Issued by the Press Office on behalf of the Minister"
     if n <= 5 and _NOTES.match(flat):
         return "notes heading"  # "Notes", "Further reading", "How to cite this publication"
     # Only blocks of 60 words or fewer can be notes, credits or prompts: the longer ones

@@ -42,6 +42,9 @@ MAX_BARE_LINES = 2  # short lines alone at the end (a sign-off, a credit) are ap
 _QUESTION = re.compile(r"\?[\"”’)]?\s*$")
 _LABEL = re.compile(r"^([A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,4})\s*(?::|—|–)\s+(?=\S)")
 _QA_MARK = re.compile(r"^(?:q|a|question|answer)\s*[:.)]\s*", re.I)
+# A one-sentence question and its answer's mark in the same block: "Q: Can ...? A: No. ...".
+# (A briefing's "Q: Media reported ... Can you confirm? A: ..." puts its own case first.)
+_FAQ_ENTRY = re.compile(r"^(?:q|question)\s*[:.)]\s*[^.?!]{5,200}\?\s+(?:a|answer)\s*[:.)]\s", re.I)
 _CREDIT = Either(
     r"^[(\[—–-]?\s*(?:(?:additional |further )?reporting|writing|editing|compiled|translated"
     r"|produced|edited|contributing|research)(?: and \w+)? by\b"
@@ -373,6 +376,15 @@ _NOTICE = Either(
         r"|if you or (?:someone|anyone) you know (?:needs?|is|are|has)\b"
         r"|readers are (?:advised|warned) (?:that )?this (?:article|story|report|programme"
         r"|program|page) (?:contains|includes)|^report an? (?:editorial )?(?:error|mistake|typo)\b"
+        # Reuse terms that forbid rather than license; whose opinion the page does not share;
+        # a typo form's key; a media outlet's registration.
+        r"|(?:reproduction|use|copying|republication|redistribution) of (?:any |the |this |our )?"
+        r"(?:materials?|content|articles?|texts?)\b[^.]{0,80}\b(?:prohibited|forbidden|not "
+        r"permitted|not allowed)|unauthori[sz]ed (?:use|reproduction|copying|republication)\b"
+        r"[^.]{0,80}\bprohibited|(?:opinions?|views?|position) of the authors?\b[^.]{0,30}\b(?:may"
+        r"|does|do) not (?:necessarily )?(?:coincide|reflect|represent)|press ctrl ?\+ ?enter"
+        r"|mass media registration|registered (?:by|with) the (?:ministry|federal service|agency)"
+        r"\b[^.]{0,80}\b(?:certificate|licen[cs]e)"
     ),
     re.I,
 )
@@ -1080,11 +1092,13 @@ def _kind(text: str, flat: str) -> str:
     headline = n <= 25 and not ends  # "Cricket: India A squad named"
     if n <= 80 and _is_aside(flat):
         return "labelled aside"  # before turns: "Disclosure: ..." is nobody speaking
+    if _FAQ_ENTRY.match(flat):
+        return "generated question"  # "Q: ...? A: ...": an FAQ's entry, asked and answered
     if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat) and not headline):
         return "turn"
     if (
         n <= 45
-        and _QUESTION.search(flat)
+        and _QUESTION.search(_unquoted(flat))  # not a question someone is quoted asking
         and not flat.startswith(("“", '"', "‘", "'"))
         and not _STATEMENT_BEFORE.search(flat)
         and not _RHETORICAL.match(flat)

@@ -262,6 +262,13 @@ STORY = [
         ["Report an editorial error. Report a technical issue. Editorial code of conduct."],
         ["Support independent lake journalism by making a gift to the Lake Wire this month."],
         ["If you enjoyed this piece, give it a clap and follow me for more on the Andes."],
+        # An FAQ's entry asked and answered in one block; reuse terms that forbid; whose
+        # opinion the page does not share; a typo form's key.
+        ["Q: Can foreign firms bid for the lake contracts? A: Yes, through a partner in Puno."],
+        ["Reproduction of any material from this site without the permission of the Lake "
+         "Wire is prohibited."],
+        ["The opinion of the author may not coincide with the position of the editorial office."],
+        ["Found an error? Select the text and press Ctrl+Enter."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -311,7 +318,13 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "The fund is underwritten by the development bank, officials said."],
         [*STORY, "PSG's owners have also pledged money for the clean-up, the ministry said."],
         [*STORY, "More talks are planned for June in La Paz."],
-        [*STORY, "The ministers' full statement is available in Spanish only."],
+        pytest.param(
+            [*STORY, "The ministers' full statement is available in Spanish only."],
+            # The tail model retrained with blocks_g (twentieth session) picked 0.90 by its own
+            # rule and gives this line 0.9001: a known trade (held-out blocks h 0.887 -> 0.894,
+            # d 0.825 -> 0.845 against the old 0.93), kept visible rather than tuned away.
+            marks=pytest.mark.xfail(strict=True, reason="the tail model flags it at 0.9001"),
+        ),
         # Real pages' own endings (from the 91 real pages' truth bodies): question subheads
         # the story answers at length, then more of them; an analyst's quoted question; an
         # embedded post and its attribution; a conclusion under "The bottom line".
@@ -370,6 +383,12 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "“Our team of engineers will be on the shore by Monday,” the minister said."],
         [*STORY, "Officials said the fund does not guarantee that every town gets a plant, "
          "only that the first ten will be built."],
+        # A question someone is quoted asking; a briefing's question that states its case
+        # first.
+        [*STORY, "Asked whether Bolivia would pay its share, the minister replied: \"Why would "
+         "we refuse, when the lake is ours too?\""],
+        [*STORY, "Q: Reports say the fund will be doubled next year. Can you confirm? A: I have "
+         "no information to offer on that."],
 
     ],
 )  # fmt: skip

@@ -36,6 +36,7 @@ STORY = [
                 "tests/fixtures/endings/blocks_c.json",
                 "tests/fixtures/endings/blocks_e.json",
                 "tests/fixtures/endings/blocks_f.json",
+                "tests/fixtures/endings/blocks_g.json",
             ],
         ),
         (
@@ -52,7 +53,16 @@ def test_each_model_was_trained_on_tuning_halves_only(name: str, sources: list[s
     path = resources.files("ingest").joinpath(f"data/{name}_model.json")
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["trained_on"] == sources
-    held_out = ("fresh", "blind2", "blind3", "half_b", "blocks_b", "blocks_d", "sections_b")
+    held_out = (
+        "fresh",
+        "blind2",
+        "blind3",
+        "half_b",
+        "blocks_b",
+        "blocks_d",
+        "blocks_h",
+        "sections_b",
+    )
     assert not any(h in source for source in doc["trained_on"] for h in held_out)
     assert 0.5 < doc["threshold"] < 1
     assert learned.load(name).threshold == doc["threshold"]

@@ -98,10 +98,10 @@ def score(outcomes: list[Outcome]) -> dict[str, float]:
     }
 
 
-# The blocks battery (``blocks_{a,...,h}.json``): single paragraphs of prose from the end of
-# news pages, each appended material or a story's own ending, from 139 kinds of site split
-# between the halves: a, c, e, f and g tune the rules and train the tail model, b, d and h
-# are held out.
+# The blocks battery (``blocks_{a,...,j}.json``): single paragraphs of prose from the end of
+# news pages, each appended material or a story's own ending, from 171 kinds of site split
+# between the halves: a, c, e, f, g and i tune the rules and train the tail model; b, d, h
+# and j are held out.
 # Each paragraph is put after the same two paragraphs of a story.
 BLOCK_HALVES = {
     "a": "tuning",
@@ -112,6 +112,8 @@ BLOCK_HALVES = {
     "f": "tuning",
     "g": "tuning",
     "h": "held out",
+    "i": "tuning",
+    "j": "held out",
 }
 BEFORE = [
     "GENEVA (Harbour Wire) — Delegations from Armenia and Azerbaijan ended a third day of "

@@ -44,7 +44,16 @@ _LABEL = re.compile(r"^([A-Z][\w.'’&-]*(?: [A-Z&][\w.'’&-]*){0,4})\s*(?::|�
 _QA_MARK = re.compile(r"^(?:q|a|question|answer)\s*[:.)]\s*", re.I)
 # A one-sentence question and its answer's mark in the same block: "Q: Can ...? A: No. ...".
 # (A briefing's "Q: Media reported ... Can you confirm? A: ..." puts its own case first.)
-_FAQ_ENTRY = re.compile(r"^(?:q|question)\s*[:.)]\s*[^.?!]{5,200}\?\s+(?:a|answer)\s*[:.)]\s", re.I)
+_FAQ_ENTRY = re.compile(
+    r"^(?:[A-Z][\w'’ ]{0,30}\s*[:—–|]\s*)?(?:q|question)\s*[:.)]\s*[^.?!]{5,200}\?\s+"
+    r"(?:a|answer)\s*[:.)]\s",
+    re.I,
+)  # (after a box's label too: "EXPERT OPINION — Q: ...? A: ...")
+# Who reported, wrote and edited: a credit, whatever verbs its names look like ("editing
+# by Omar Said").
+_WHO_REPORTED = re.compile(
+    r"[(\[—–-]?\s*(?:(?:additional |further )?reporting|writing|editing)(?: and \w+)? by\b", re.I
+)
 _CREDIT = Either(
     r"^[(\[—–-]?\s*(?:(?:additional |further )?reporting|writing|editing|compiled|translated"
     r"|produced|edited|contributing|research)(?: and \w+)? by\b"
@@ -119,9 +128,10 @@ _DISCLAIMER = Either(
     r"|\bfor information(?:al)? purposes only\b|^this article is for information only\b"
     r"|\baffiliate links?\b|\bwe may earn a commission\b"
     # The page speaking of itself: updated, developing, moved; who paid for it.
-    r"|\bthis (?:article|story|report|piece|post|page|blog ?post|entry|item|commentary|analysis"
-    r"|essay|column|video|audio|transcript|episode|summary|publication) (?:was|were|has been|"
-    r"is being|will be|had been|is|are) (?:\w+ )?(?:updated|amended|corrected|revised|edited"
+    r"|\bthis (?:news )?(?:article|story|report|piece|post|page|blog ?post|entry|item|commentary"
+    r"|analysis|essay|column|video|audio|transcript|episode|summary|publication) (?:was|were"
+    r"|has been|is being|will be|had been|is|are) (?:\w+ )?(?:updated|amended|corrected|revised"
+    r"|edited"
     r"|imported|moved|migrated|republished|first published|originally published|provided|"
     r"supplied|distributed|syndicated|generated|produced|translated|part of)\b"
     r"|\b(?:subtitles|captions|transcripts?|translations?)\b.{0,60}\b(?:generated|produced|"
@@ -134,6 +144,8 @@ _DISCLAIMER = Either(
     r"|aktualisiert|korrektur|atualiza[cç][aã]o)\b"
     r"|\b(?:cet article a été|este artículo (?:fue|ha sido)|dieser artikel wurde) "
     r"|\b(?:developing|breaking) (?:news )?story\b|\bwill be updated\b"
+    # An update's time stamp: "Updated at 14:32 with ...", "The news was updated at 17:05."
+    r"|^\(?updated (?:at|on) \d|^the (?:news|story|article|report) (?:was|has been) updated\b"
     r"|\bthis (?:article|story|report|piece|post) (?:originated|ran|(?:first |originally )?"
     r"appeared)\b"
     r"|\b(?:coverage|reporting|journalism|series|newsletter|section|desk|podcast|this (?:post|"
@@ -239,7 +251,7 @@ _POINTER = re.compile(
     r"|from (?:our|the) partners|around the web|paid content|see all from|see more"
     r"|lire aussi|à lire aussi|voir aussi|lea también|lee también|leia também|siehe auch"
     r"|lesen sie auch|mehr zum thema|post navigation|previous (?:post|article|story)"
-    r"|next (?:post|article|story)|read|watch|listen)\b\s*[:：|/-]?",
+    r"|next (?:post|article|story)|read|watch|listen)\b\s*[:：|/»›-]?",
     re.I,
 )
 _INTERVIEW = Either(
@@ -385,6 +397,14 @@ _NOTICE = Either(
         r"|does|do) not (?:necessarily )?(?:coincide|reflect|represent)|press ctrl ?\+ ?enter"
         r"|mass media registration|registered (?:by|with) the (?:ministry|federal service|agency)"
         r"\b[^.]{0,80}\b(?:certificate|licen[cs]e)"
+        # Terms of quoting, and a name kept back: "a hyperlink to the source is mandatory",
+        # "republication only with the written consent of the editors"; "name has been
+        # withheld for security reasons".
+        r"|hyperlink to\b[^.]{0,60}\b(?:is )?(?:mandatory|required|obligatory)"
+        r"|(?:republication|reprinting|reproduction)\b[^.]{0,40}\b(?:only|solely) with\b[^.]{0,40}"
+        r"\b(?:consent|permission)|names? (?:of [\w ]{0,30})?(?:have|has) been withheld\b"
+        r"|published on (?:commercial|paid) terms|^(?:partner|sponsored|paid|promotional"
+        r"|commercial) (?:material|content|post)\.\s"
     ),
     re.I,
 )
@@ -1119,6 +1139,11 @@ def _kind(text: str, flat: str) -> str:
 # paragraphs of the tuning corpora, against 354 of 9,136 appended blocks); a clause before
 # a colon ("The message was clear: ...") is the story's, and so is a speaker's name.
 _ASIDE = re.compile(r"^(?P<label>[A-Z][\w'’-]*(?: [\w'’&-]+){0,4}) ?:(?P<rest>(?:\s+\S+){4})")
+# The same boxes set off by a dash, a bar or a chevron ("ADVERTORIAL — ...", "Advertisement |
+# ..."), which a dateline uses too ("LIMA — ..."): only a box named as one counts so.
+_ASIDE_DASHED = re.compile(
+    r"^(?P<label>[A-Z][\w'’-]*(?: [\w'’&-]+){0,3})\s+(?:—|–|\||»)(?P<rest>(?:\s+\S+){4})"
+)
 _COUNTED = re.compile(r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)$", re.I)
 # A list's item names what it holds: "Southern section: Nigeria, Benin, Togo ...".
 _NAMES_FIRST = re.compile(r"\s*[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)?,\s")
@@ -1150,17 +1175,21 @@ _ASIDE_WORDS = frozenset(
 _BOX = re.compile(
     r"(?:forward-looking statements?|contributor(?:'s|’s)? note|a note on me|about (?:me|the"
     r" authors?|us)|notes? to editors?|before you go|promoted|sponsored(?: content)?|partner"
-    r" content|editor(?:'s|’s) note|disclaimer)",
+    r" (?:content|material)|editor(?:'s|’s) note|disclaimer|advertorial|paid (?:content|post"
+    r"|partnership)|expert opinion)",
     re.I,
 )
 
 
 def _is_aside(flat: str) -> bool:
     match = _ASIDE.match(flat)
-    if not match or _NAMES_FIRST.match(match.group("rest")):
+    if not match:
+        dashed = _ASIDE_DASHED.match(flat)
+        return bool(dashed) and _named_box(dashed.group("label"))
+    if _NAMES_FIRST.match(match.group("rest")):
         return False
     label = match.group("label")
-    if _FAQ.match(label) or _SIDEBAR.match(label) or _BOX.fullmatch(label):
+    if _named_box(label):
         return True  # a box by its name: "Frequently Asked Questions: ...", "Key Takeaways: ..."
     words = label.split()
     if _COUNTED.match(words[0]):
@@ -1172,13 +1201,21 @@ def _is_aside(flat: str) -> bool:
     return any(w[0].islower() and w not in _CONNECTIVES for w in words[1:])
 
 
+def _named_box(label: str) -> bool:
+    if _FAQ.match(label) or _SIDEBAR.match(label) or _BOX.fullmatch(label):
+        return True
+    return " " not in label and label.casefold() in _ASIDE_WORDS
+
+
 def _is_pointer(flat: str, n: int, ends: bool) -> bool:
     """A heading or line that points elsewhere: "Read more:", "Photo gallery: ... (12
     images)", "Full coverage of the World Cup on ...", "More sports", "Next in this series"."""
     pointer = _POINTER.match(flat) if n <= 20 else None
     # "You may also like...": an ellipsis leads on to the links, it ends no sentence.
     if pointer and (
-        not ends or flat.endswith(("...", "…")) or pointer.group(0).rstrip().endswith((":", "|"))
+        not ends
+        or flat.endswith(("...", "…"))
+        or pointer.group(0).rstrip().endswith((":", "|", "»", "›"))
     ):
         return True
     if n <= 8 and not ends and _COVERAGE.search(flat):
@@ -1193,7 +1230,7 @@ def _is_reported(flat: str, n: int) -> bool:
     spokesperson declined to comment", "the regulator said", "one farmer asked")? Then its
     "newsletter", "subscribers" or "artificial intelligence" is the story's subject, not
     the page talking to its reader. A labelled note ("Editor's note: ...") is a note still."""
-    if n <= REPORTED_MIN_WORDS or _LABELLED_NOTE.match(flat):
+    if n <= REPORTED_MIN_WORDS or _LABELLED_NOTE.match(flat) or _WHO_REPORTED.match(flat):
         return False
     return bool(_NEWS_REPORT.search(_unquoted(flat)))
 

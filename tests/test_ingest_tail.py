@@ -269,6 +269,20 @@ STORY = [
          "Wire is prohibited."],
         ["The opinion of the author may not coincide with the position of the editorial office."],
         ["Found an error? Select the text and press Ctrl+Enter."],
+        # Boxes named before a dash or a bar; an update's time stamp; terms of quoting.
+        ["ADVERTORIAL — This content was supplied by a Puno hotel group and does not reflect "
+         "the editorial position of the Lake Wire."],
+        ["Advertisement | Titicaca Cruises: three nights on the lake from 900 soles."],
+        ["EXPERT OPINION — Q: Will the fund clean the lake in time? A: Not before 2030, says "
+         "one hydrologist."],
+        ["Updated at 14:32 with a statement from the Ministry of the Environment."],
+        ["This news item was updated with statements from the Bolivian embassy."],
+        ["When using the agency's materials, a hyperlink to the source is mandatory."],
+        ["The reporter's name has been withheld for security reasons."],
+        ["Partner material. Published on commercial terms."],
+        # A credit whose editor's name reads like a verb of reporting.
+        ["Reporting by Lina Haddad in Puno; additional reporting by Karim Fawzi in La Paz; "
+         "editing by Omar Said"],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -320,10 +334,11 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "More talks are planned for June in La Paz."],
         pytest.param(
             [*STORY, "The ministers' full statement is available in Spanish only."],
-            # The tail model retrained with blocks_g (twentieth session) picked 0.90 by its own
-            # rule and gives this line 0.9001: a known trade (held-out blocks h 0.887 -> 0.894,
-            # d 0.825 -> 0.845 against the old 0.93), kept visible rather than tuned away.
-            marks=pytest.mark.xfail(strict=True, reason="the tail model flags it at 0.9001"),
+            # The tail model retrained with blocks_g and blocks_i (twentieth session) picked
+            # 0.90 by its own rule (at most 0.1% of unseen outlets' story endings flagged in
+            # cross-validation; it was 0.93) and gives this line 0.92: a known miss, kept
+            # visible rather than tuned away.
+            marks=pytest.mark.xfail(strict=True, reason="the tail model flags it at 0.92"),
         ),
         # Real pages' own endings (from the 91 real pages' truth bodies): question subheads
         # the story answers at length, then more of them; an analyst's quoted question; an
@@ -389,6 +404,9 @@ def test_appended_material_goes(tail: list[str]) -> None:
          "we refuse, when the lake is ours too?\""],
         [*STORY, "Q: Reports say the fund will be doubled next year. Can you confirm? A: I have "
          "no information to offer on that."],
+        # A dateline's dash is no box's: the next item of a round-up.
+        [*STORY, "LA PAZ — Bolivia's own statement on the fund is expected on Friday, a "
+         "government spokesperson said."],
 
     ],
 )  # fmt: skip

@@ -37,6 +37,7 @@ STORY = [
                 "tests/fixtures/endings/blocks_e.json",
                 "tests/fixtures/endings/blocks_f.json",
                 "tests/fixtures/endings/blocks_g.json",
+                "tests/fixtures/endings/blocks_i.json",
             ],
         ),
         (

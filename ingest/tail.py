@@ -1185,7 +1185,7 @@ def _is_aside(flat: str) -> bool:
     match = _ASIDE.match(flat)
     if not match:
         dashed = _ASIDE_DASHED.match(flat)
-        return bool(dashed) and _named_box(dashed.group("label"))
+        return dashed is not None and _named_box(dashed.group("label"))
     if _NAMES_FIRST.match(match.group("rest")):
         return False
     label = match.group("label")

@@ -7,11 +7,11 @@ and after a story, and keep the story?
 feeds (wire services, newspapers, CMS templates and plugins, newsletters, content farms,
 press-release wires), split by outlet family: ``half_a`` may be tuned on, ``half_b`` is
 held out. Both halves are printed side by side; ``--details`` lists the tuning half's
-misses only. Then the blocks battery (``blocks_{a,...,j}.json``, single paragraphs from the
-end of pages of 171 kinds of site): a, c, e, f, g and i tune, b, d, h and j are held out; and the lead
-battery (``leads_a.json``, single blocks from the top of pages), which tunes; and the
-sections battery (``sections_{a,b}.json``, stories whose own ending looks like an
-appendix): a tunes, b is held out.
+misses only. Then the blocks battery (``blocks_{a,...,j}.json``, single paragraphs from
+the end of pages of 171 kinds of site): a, c, e, f, g and i tune, b, d, h and j are held
+out; the lead battery (``leads_{a,b,c}.json``, single blocks from the top of pages): a and
+c tune, b is held out; and the sections battery (``sections_{a,b}.json``, stories whose own
+ending looks like an appendix): a tunes, b is held out.
 """
 
 from __future__ import annotations

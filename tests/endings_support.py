@@ -141,7 +141,7 @@ def blocks_cut(half: str) -> tuple[float, float]:
 # or a story's own first paragraph, with the article's headline. Furniture is put before
 # a first paragraph with no dateline (a dateline would mark the start on its own); a
 # first paragraph is put before a second.
-LEAD_HALVES = {"a": "tuning"}
+LEAD_HALVES = {"a": "tuning", "b": "held out", "c": "tuning"}
 LEAD_FIRST = (
     "Delegations from Armenia and Azerbaijan ended a third day of talks on Tuesday without "
     "agreeing on the text of a border commission's mandate, officials on both sides said."

@@ -6,8 +6,8 @@ Examples come from the tuning halves only; the held-out halves (fresh, blind2, b
 endings battery's half_b) are never read.
 
 * ``tail`` (``ingest.tail_model``): blocks of ``tests/fixtures/outlets/tuning``, of
-  ``tests/fixtures/endings/half_a.json``, of ``sections_a.json`` and of ``blocks_{a,c,e,f,g,i}.json``
-  (all under ``tests/fixtures/endings/``),
+  ``tests/fixtures/endings/half_a.json``, of ``sections_a.json`` and of
+  ``blocks_{a,c,e,f,g,i}.json`` (all under ``tests/fixtures/endings/``),
   story paragraphs (0) against appended material (1). It also prints what the final model
   flags in ``blocks_{b,d,h,j}.json``, the blocks battery's held-out kinds of
   site.

@@ -33,7 +33,8 @@ MAX_LEAD_WORDS = 160  # at most this much text stands before a dateline that sta
 
 _SEPARATED = re.compile(r"\s[|›»>/·•]\s|^[|›»>/·•]|\s[|›»>/·•]$")
 _LISTEN = re.compile(
-    r"^(?:listen(?:ing)?\b(?! to (?!(?:this|the|our|an?)\b))|audio\b|play\b|hear this"
+    r"^(?:listen(?:ing)?\b(?! to (?!(?:this|the|our|an?)\b))(?! (?:closely|carefully|again|"
+    r"hard|back)\b)|audio\b|play\b|hear this"
     r"|\d+\s*min(?:ute)?s?\s*(?:read|listen)\b"
     r"|read(?:ing)? time\b|estimated reading|time to(?: read)?\s*:?\s*\d+\s*min)",
     re.I,
@@ -64,6 +65,13 @@ _CREDIT = Either(
     r"|\((?:file|handout)\)\s*$|^file (?:photo|picture|image)\b|/\s*file photo\b"
     r"|^this (?:file |handout |undated )?(?:photo|picture|image)\b[^.]{0,80}\bshows?\b"
     r"|\bpurchase licensing rights\b"
+    # A caption's credit after it: "... in Karachi. — ICP/File", "... (BD Photo)", "...
+    # Etnea. (AIN photo)", "... district. File photo", "Ilustrasi - ..."
+    r"|[.)]\s*[—–-]\s*[\w./ ]{0,40}\b(?:photo|file|pic|picture)\b[\w ./]{0,30}$"
+    r"|\((?:[\w./-]+ ){0,3}(?:photo|file|pic)s?\)$|[.]\s*file (?:photo|picture|image)\.?$"
+    r"|^(?:ilustrasi|illustration|ilustración)\s*[-—–:]\s"
+    # A photographer's name in capitals after the caption: "... in Carlet. MÓNICA TORRES"
+    r"|[.)]\s+(?-i:[A-ZÀ-Ý]{2,}(?:\s+[A-ZÀ-Ý]{2,}){1,3})$"
     r"|\bfor representation(?:al)? purposes?\b",
     re.I,
 )
@@ -94,7 +102,11 @@ _NEWSLETTER = Either(
     r"|\breading list\b|\bfollow [\w .'’-]{1,40} on (?:x|twitter|facebook|instagram|telegram"
     r"|whatsapp|google news|threads|bluesky)\b"
     r"|\b(?:subscribe|sign up|newsletter|free edition|paid edition|this edition|edition\b)"
-    r"|^download (?:the|our) [\w .'’-]{1,40} app\b",
+    r"|^download (?:the|our) [\w .'’-]{1,40} app\b"
+    # Channels on messaging apps: "Join our WhatsApp channel ...", "Add X on LINE @x".
+    r"|\b(?:whatsapp|telegram|viber|line) (?:channel|group|community|official account)\b"
+    r"|^add [\w .'’-]{1,40} on (?:line|whatsapp|telegram|viber)\b"
+    r"|^(?:baca juga|lihat juga|read also|also read|lee también|leia também)\s*:",
     re.I,
 )
 _LEADING_MARKS = re.compile(r"^[^\w©]+(?=[\w©])")  # "· 4 min read", "🎧 Listen"; not "© AFP"
@@ -106,6 +118,9 @@ _SUMMARY = re.compile(
     r"^(?:key (?:points|takeaways|facts)|highlights|story highlights|at a glance|in brief"
     r"|in short|summary|tl;? ?dr|quick read|the big picture|what we know|the gist)\b",
     re.I,
+)
+_MEDIA_LABEL = re.compile(
+    r"^(?:watch|listen|video|videos|gallery|photos|in pictures|live|podcast)\s*[|:›»]\s", re.I
 )
 _NOTED_HEADING = re.compile(r"^[^()]{1,30}\([^()]{1,120}\)\s*:?$")  # a heading and its note
 _FULL_STOP = re.compile(r"[.!?…][\"'”’)\]]*\s*$")  # "(new)" ends no sentence
@@ -304,6 +319,10 @@ def lead_kind(text: str, titles: Sequence[str], *, notes: bool = True) -> str | 
         return "date line"
     if 12 < words <= 24 and _DATE_SEPARATORS.search(flat) and _is_date_line(flat):
         return "date line"  # published and updated, or after the outlet's name
+    if 12 < words <= 24 and _UPDATED.match(flat) and _is_date_line(flat) and not _ends(flat):
+        return "date line"  # "Published at : September 8, 2025  Updated at : ..."
+    if words <= 16 and _META_LINE.match(flat) and not _ends(flat):
+        return "date line"  # "On July 21, 2025 9:07 am In News by Adaeze Nwankwo"
     if words <= 12 and _is_byline(flat):
         return "byline"
     if _NOTE.match(typewriter(text.strip())) and words <= 40:
@@ -316,6 +335,8 @@ def lead_kind(text: str, titles: Sequence[str], *, notes: bool = True) -> str | 
         return "newsletter line"
     if words <= 16 and _SHARE_ROW.search(flat):
         return "share links"
+    if words <= 20 and _MEDIA_LABEL.match(flat):
+        return "section label"  # "WATCH | Eskom's grid chief on why ...", "VIDEO: ..."
     labelled = not _ends(flat) or bool(_COUNTED.search(flat))
     if (words <= 8 and labelled) or (words <= 16 and len(_SEPARATED.findall(flat)) >= 2):
         return "section label"
@@ -335,11 +356,19 @@ def _is_byline(flat: str) -> bool:
 
 
 def _is_title(text: str, titles: Sequence[str]) -> bool:
-    """``text`` is one of the headlines again (``_repeats``)."""
+    """``text`` is one of the headlines again (``_repeats``), or one with the outlet's name
+    after it ("SBP keeps policy rate unchanged - The Indus Chronicle")."""
     if not any(titles):
         return False
     words = _words(text)
-    return any(_repeats(words, _title_words(t)) for t in titles if t)
+    if any(_repeats(words, _title_words(t)) for t in titles if t):
+        return True
+    named = _SITE_AFTER.search(text)
+    return named is not None and _is_title(text[: named.start()], titles)
+
+
+# The outlet's name after a headline: a dash or bar, then a few capitalised words.
+_SITE_AFTER = re.compile(r"\s[-—–|]\s+(?:the\s+)?(?:[A-Z][\w.'’&-]*\s*){1,5}$", re.I)
 
 
 @lru_cache(maxsize=64)
@@ -374,6 +403,14 @@ _DATE_SEPARATORS = re.compile(r"[|/·•\[(]")
 _DATE_WORDS = re.compile(
     r"\b(?:last|updated?|published|posted|modified|on|at|and|am|pm|(?-i:[A-Z]{2,4}))\b"
     r"|\b\d{1,2}[:.]\d{2}\b|[\W_]+",
+    re.I,
+)
+
+
+# A blog's meta line: the date first, then its category or author.
+_META_LINE = re.compile(
+    r"^(?:on|posted on|published on)\s+(?:\w+,?\s+)?(?:\w+\s+\d{1,2}|\d{1,2}\s+\w+),?\s+\d{4}"
+    r".{0,60}\b(?:by|in)\s+[A-Z]",
     re.I,
 )
 

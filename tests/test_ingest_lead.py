@@ -73,6 +73,16 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
          "Licensing Rights"],
         ["© Austral Wire/Ana Quispe\nReed boats on the lake near Puno."],
         ["Author: Ana Quispe\nPublished: 5:42 PM PET March 3, 2025\nUpdated: 7:15 PM PET"],
+        # The headline with the outlet's name; captions whose credit follows them; dates
+        # without separators; a blog's meta line; channels on messaging apps; a media label.
+        [TITLE + " - The Andes Post"],
+        ["Reed boats on the lake near Puno. — APW/File"],
+        ["Reed boats on the lake near Puno. (AP Photo)"],
+        ["Reed boats on the lake near Puno. ANA QUISPE"],
+        ["Published at : April 16, 2025  Updated at : April 16, 2025 11:40 PET"],
+        ["On April 16, 2025 9:07 am In News by Ana Quispe"],
+        ["Join our WhatsApp channel for breaking news 👉 Click here"],
+        ["WATCH | Bolivia's environment minister on what the fund will pay for"],
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("first", [LEAD, PROSE])
@@ -99,6 +109,7 @@ def test_the_dateline_marks_the_start_past_unknown_furniture() -> None:
         # First paragraphs that open like a byline or a listen line.
         ["By most measures, the lake has had a terrible decade.", PROSE],
         ["Listen to any fisherman in Puno and you hear the same word: dying.", PROSE],
+        ["Listen closely to the fishermen of Puno and one word comes back: dying.", PROSE],
     ],
 )
 def test_the_story_itself_stays(texts: list[str]) -> None:

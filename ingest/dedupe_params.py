@@ -29,7 +29,7 @@ class DedupeParams:
     actor_coverage: float = 0.3  # share of each story's lead actors the other must name
     # A story that is one event with two clusters merges them when their closest members
     # meet this share of the three event thresholds (see ``corroborates``).
-    bridge_share: float = 0.5
+    bridge_share: float = 0.8
     max_candidates: int = 64  # candidates scored per story, best by shared bands first
     # Reports the three thresholds keep apart are one event all the same when the learned
     # pair model (``ingest.pair_model``) gives them at least ``event_probability``.

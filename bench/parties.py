@@ -1,14 +1,16 @@
 """The parties battery: the states that are parties to a story, the countries and blocs it
 names, and whether it is diplomacy, on short stories from outlets the rules never saw.
 
-    .venv/bin/python bench/parties.py [--details] [--half a|b|c]
+    .venv/bin/python bench/parties.py [--details] [--half a|b|c|d|e]
 
 ``tests/fixtures/parties`` holds labelled stories written from knowledge of real news by
 authors who saw neither the rules nor the other halves: ``half_a`` (160; Europe, the
 Americas, East Asia, the Middle East and North Africa) may be tuned on, ``half_b`` (160;
 Africa south of the Sahara, South and Southeast Asia, Central Asia and the Caucasus,
 Oceania) is held out, ``half_c`` (200, written in the sixteenth session from 20 outlets of
-every region, b's included) may be tuned on. The halves are printed side by side;
+every region, b's included) may be tuned on; ``half_d`` (200, tuning) and ``half_e`` (200,
+held out) were written in the twentieth session from 20 outlets each of regions the others
+cover least. The halves are printed side by side;
 ``--details`` lists half a's misses only.
 """
 

@@ -24,6 +24,8 @@ HALVES = {
     "a": ROOT / "tests" / "fixtures" / "parties" / "half_a.json",
     "b": ROOT / "tests" / "fixtures" / "parties" / "half_b.json",
     "c": ROOT / "tests" / "fixtures" / "parties" / "half_c.json",
+    "d": ROOT / "tests" / "fixtures" / "parties" / "half_d.json",
+    "e": ROOT / "tests" / "fixtures" / "parties" / "half_e.json",
 }
 SPEC = SourceSpec(name="parties", url="http://127.0.0.1/feed.xml", full_text=False, robots=False)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

@@ -16,6 +16,11 @@ FLOORS = {
     # Written in the sixteenth session by an author who saw no rules; first measured
     # parties F1 0.923, diplomacy 0.991 / 0.925, mentions F1 0.969. Tuning since.
     "c": {"parties F1": 0.92, "diplomacy P": 0.98, "diplomacy R": 0.97, "mentions F1": 0.96},
+    # d (tuning) and e (held out) were written in the twentieth session by two authors who
+    # saw no rules and not each other's half; first measured parties F1 0.949 / 0.918,
+    # diplomacy 0.971 / 0.981 and 0.972 / 0.972, mentions F1 0.994 / 0.967.
+    "d": {"parties F1": 0.94, "diplomacy P": 0.96, "diplomacy R": 0.97, "mentions F1": 0.99},
+    "e": {"parties F1": 0.91, "diplomacy P": 0.96, "diplomacy R": 0.96, "mentions F1": 0.96},
 }
 
 

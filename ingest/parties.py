@@ -22,7 +22,7 @@ from ingest.tags import Mention
 # Words for a state's organs and officials, after a country's name or demonym.
 _CUE = (
     r"(?:government|govt|president|presidency|vice[- ]president|prime minister|premier|"
-    r"chancellor|king|queen|emir|crown prince|sultan|monarch|head of state|"
+    r"chancellor|king|queen|emir|crown prince|sultan|monarch|heads? of (?:state|government)|"
     r"(?:foreign|defen[cs]e|trade|interior|finance|economy|energy|environment|health|"
     r"agriculture|justice|mining|commerce|transport) minist(?:er|ers|ry|ries)|"
     r"minist(?:er|ers|ry|ries)|fm|secretary of state|foreign secretary|officials?|authorities|"
@@ -92,7 +92,9 @@ _OBJECT = re.compile(
     # A trade measure's target: "bans imports of Japanese seafood", "... of seafood from Japan"
     r"(?:imports?|exports?|shipments?|purchases?) of(?: [\w-]+){0,3}?(?: from)?|"
     r"recogni[sz](?:e|es|ed|ing)|expel(?:s|led)?|recall(?:s|ed)? (?:its|their) \w+ (?:from|to)|"
-    r"between|against|accession of|admission of|delegation from|delegation of)"
+    r"between|against|accession of|admission of|delegation from|delegation of|"
+    # A bloc's act on a member: "lifted the suspension of Niger", "the readmission of Mali".
+    r"suspension of|readmission of|reinstatement of|expulsion of)"
     r"\s+(?:the\s+)?$",
     re.I,
 )

@@ -314,6 +314,8 @@ class Tagger:
             else:
                 weak.append(mention)
         known = {m.code for m in strong} | set(named)
+        listed = _listed_with(text, strong, [m for m in weak if m.code not in known])
+        known |= {m.code for m in listed}
         return sorted(strong + [m for m in weak if m.code in known], key=lambda m: m.start)
 
     def bodies(self, text: str) -> list[Mention]:
@@ -344,16 +346,17 @@ class Tagger:
         strong = diplomatic - WEAK_DIPLOMATIC_TOPICS
         if not diplomatic or not parties:
             return False
+        strong_hits = sum(hits[n] for n in strong)
         if "election" in hits and len(parties) < 2:
             return False
         # An election told at length, with a word on alliances, is the election's story.
-        if hits.get("election", 0) >= 2 * max(1, sum(hits[n] for n in strong)):
+        if hits.get("election", 0) >= 2 * max(1, strong_hits):
             return False
         by_name = {t.name: t for t in self.topics}
         context = sum(n for name, n in hits.items() if by_name[name].damping > 0)
         # Markets or weather in a story of one diplomatic topic say it is about them, unless
         # that topic is the story's subject by far (a sanctions package that moves oil).
-        if context >= 2 and len(strong) < 2 and sum(hits[n] for n in strong) < 2 * context:
+        if context >= 2 and len(strong) < 2 and strong_hits < 2 * context:
             return False
         if len(parties) >= 2:
             return True
@@ -451,6 +454,34 @@ class Tagger:
         if match.group(1) in self.alias_country:  # "Iran France": two places, not a name
             return False
         return not _SENTENCE_END.search(before[: match.start()])
+
+
+# Names in one list: "Chad, Cameroon and the Central African Republic".
+_LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+and\s+|\s*&\s*)(?:the\s+)?", re.I)
+
+
+def _listed_with(text: str, strong: list[Mention], weak: list[Mention]) -> list[Mention]:
+    """The ambiguous names listed beside a country named for sure: a first name or a US
+    state is not listed with states ("Chad, Cameroon and the Central African Republic
+    signed", "Mauritania, Senegal, Mali and Guinea")."""
+    found: list[Mention] = []
+    anchors = list(strong)
+    while weak:
+        near = [
+            w
+            for w in weak
+            if any(
+                _LIST_JOINER.fullmatch(text[a.end : w.start])
+                or _LIST_JOINER.fullmatch(text[w.end : a.start])
+                for a in anchors
+            )
+        ]
+        if not near:
+            break
+        found += near
+        anchors += near
+        weak = [w for w in weak if w not in near]
+    return found
 
 
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")

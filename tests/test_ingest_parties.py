@@ -261,3 +261,40 @@ def test_a_match_between_national_teams_has_no_parties() -> None:
     assert tags(title, body)[0] == ("IE", "NA")  # both governments speak of it
     assert countries(title, body) == ()
     assert "NA" in tags(title, body)[1]  # still named: a mention
+
+
+def test_heads_of_state_of_listed_states_make_them_parties() -> None:
+    parties, _, _ = tags(
+        "River basin states adopt a water charter",
+        "NOUAKCHOTT — The heads of state of Mauritania, Senegal, Mali and Guinea adopted an "
+        "updated water charter for the Senegal River on Tuesday, at a summit of the basin's "
+        "development organisation. The charter sets rules for sharing water during droughts.",
+    )
+    assert parties == ("GN", "ML", "MR", "SN")
+
+
+def test_an_ambiguous_name_listed_with_states_is_a_state() -> None:
+    parties, mentions, _ = tags(
+        "Three neighbours agree rules for cross-border herders",
+        "MOUNDOU — Chad, Cameroon and the Central African Republic signed a tripartite "
+        "agreement on Thursday regulating the seasonal movement of herders across their "
+        "borders, after deadly clashes between herders and farmers.",
+    )
+    assert "TD" in mentions and "TD" in parties
+    _, mentions, _ = tags(
+        "Jordan and Chad win the regional spelling bee",
+        "Two pupils, Jordan and Chad, won the regional spelling bee on Saturday.",
+    )
+    assert "TD" not in mentions and "JO" not in mentions
+
+
+def test_a_bloc_lifting_a_members_suspension_acts_on_that_state() -> None:
+    tagger = default_tagger()
+    body = (
+        "NIAMEY — The African Union's Peace and Security Council has lifted the suspension of "
+        "Niger from the organisation's activities, the Ministry of Foreign Affairs said."
+    )
+    hits = tagger.topic_hits(f"African Union lifts Niger's suspension\n\n{body}")
+    assert "alliance" in hits
+    assert "NE" in _tags(tagger, "African Union lifts Niger's suspension", body, hits).parties
+    assert "alliance" in tagger.topic_hits("Eritrea announced it was withdrawing from IGAD.")

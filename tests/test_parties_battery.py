@@ -19,8 +19,8 @@ FLOORS = {
     # d (tuning) and e (held out) were written in the twentieth session by two authors who
     # saw no rules and not each other's half; first measured parties F1 0.949 / 0.918,
     # diplomacy 0.971 / 0.981 and 0.972 / 0.972, mentions F1 0.994 / 0.967.
-    "d": {"parties F1": 0.94, "diplomacy P": 0.96, "diplomacy R": 0.97, "mentions F1": 0.99},
-    "e": {"parties F1": 0.91, "diplomacy P": 0.96, "diplomacy R": 0.96, "mentions F1": 0.96},
+    "d": {"parties F1": 0.96, "diplomacy P": 0.96, "diplomacy R": 0.98, "mentions F1": 0.99},
+    "e": {"parties F1": 0.92, "diplomacy P": 0.96, "diplomacy R": 0.96, "mentions F1": 0.97},
 }
 
 

@@ -14,7 +14,7 @@ endings battery's half_b) are never read.
   The threshold is the lowest at which, in cross-validation, no more than 0.1 % of
   story-ending paragraphs of outlets a model was not trained on are flagged.
 * ``diplomacy`` (``ingest.diplomacy_model``): the tuning outlets' articles and the parties
-  battery's tuning halves (``tests/fixtures/parties/half_{a,c}.json``), headline and
+  battery's tuning halves (``tests/fixtures/parties/half_{a,c,d}.json``), headline and
   opening, against their diplomacy label. The threshold is the lowest at which, in
   cross-validation, what the model calls diplomacy is so at least 99.5 % of the time.
 
@@ -45,7 +45,7 @@ ENDINGS = ROOT / "tests" / "fixtures" / "endings" / "half_a.json"
 SECTIONS = ROOT / "tests" / "fixtures" / "endings" / "sections_a.json"
 BLOCKS = ROOT / "tests" / "fixtures" / "endings"
 BLOCKS_TUNING = tuple(BLOCKS / f"blocks_{h}.json" for h in "acefgi")
-PARTIES_TUNING = tuple(ROOT / "tests" / "fixtures" / "parties" / f"half_{h}.json" for h in "ac")
+PARTIES_TUNING = tuple(ROOT / "tests" / "fixtures" / "parties" / f"half_{h}.json" for h in "acd")
 BLOCKS_HELD_OUT = tuple(BLOCKS / f"blocks_{h}.json" for h in "bdhj")
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
 MIN_OUTLETS = 3
@@ -205,7 +205,7 @@ TASKS = {
               *(f"tests/fixtures/endings/blocks_{h}.json" for h in "acefgi")]),
     "diplomacy": (diplomacy_examples, diplomacy_threshold,
                   ["tests/fixtures/outlets/tuning", "tests/fixtures/parties/half_a.json",
-                   "tests/fixtures/parties/half_c.json"]),
+                   "tests/fixtures/parties/half_c.json", "tests/fixtures/parties/half_d.json"]),
 }  # fmt: skip
 
 

@@ -46,6 +46,7 @@ STORY = [
                 "tests/fixtures/outlets/tuning",
                 "tests/fixtures/parties/half_a.json",
                 "tests/fixtures/parties/half_c.json",
+                "tests/fixtures/parties/half_d.json",
             ],
         ),
     ],

@@ -1185,7 +1185,12 @@ def _is_aside(flat: str) -> bool:
     match = _ASIDE.match(flat)
     if not match:
         dashed = _ASIDE_DASHED.match(flat)
-        return dashed is not None and _named_box(dashed.group("label"))
+        # (Not "Related — officials said the delegations would meet again": news reads on.)
+        return (
+            dashed is not None
+            and _named_box(dashed.group("label"))
+            and not _NEWS_REPORT.search(_unquoted(flat[dashed.end("label") :]))
+        )
     if _NAMES_FIRST.match(match.group("rest")):
         return False
     label = match.group("label")

@@ -10,8 +10,8 @@ held out. Both halves are printed side by side; ``--details`` lists the tuning h
 misses only. Then the blocks battery (``blocks_{a,...,j}.json``, single paragraphs from
 the end of pages of 171 kinds of site): a, c, e, f, g and i tune, b, d, h and j are held
 out; the lead battery (``leads_{a,b,c}.json``, single blocks from the top of pages): a and
-c tune, b is held out; and the sections battery (``sections_{a,b}.json``, stories whose own
-ending looks like an appendix): a tunes, b is held out.
+c tune, b is held out; and the sections battery (``sections_{a,b,c}.json``, stories whose
+own ending looks like an appendix): a and c tune, b is held out.
 """
 
 from __future__ import annotations

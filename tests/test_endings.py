@@ -112,6 +112,9 @@ SECTION_FLOORS = {
     # 0.789 / 0.858 before the page's own voice (``tail._house_voice``), which cut two held-out
     # essays' endings and took the blocks battery's held-out b and d up 4 and 1.5 points.
     "b": {"tail fully removed": 0.77, "story end kept": 0.84},
+    # Written in the twentieth session (80 stories, 8 kinds of site) by an author who saw no
+    # rules; first measured 0.793 / 0.863.
+    "c": {"tail fully removed": 0.79, "story end kept": 0.86},
 }
 
 
@@ -125,4 +128,5 @@ def test_sections_battery_floors(half: str) -> None:
 
 def test_the_sections_battery_is_split_by_kind_of_site() -> None:
     families = [{c["family"] for c in section_cases(h)} for h in SECTION_HALVES]
-    assert all(len(f) == 10 for f in families) and not families[0] & families[1]
+    assert all(len(f) >= 8 for f in families)
+    assert sum(len(f) for f in families) == len(set().union(*families))  # no kind in two

@@ -768,11 +768,32 @@ class _Reports:
         flat = self._flats[k]
         if self._kinds[k] in _WHEN_KINDS and _WHEN_ROW.match(flat):
             return len(flat.split()) <= WHEN_ROW_WORDS  # a timeline's: "Sunday: Teams arrive."
+        if self._numbered_run(k) or self._figure_rows(k):
+            return True
         if self._kinds[k] not in _ROW_KINDS:
             return False
         # A headline in title case ("15 Amazing Images of Stars") is a link to another
         # story; a row with a label says what it lists ("Botswana Congress Party: 15 seats").
         return _short_figure(flat) and (":" in flat or not title_case(flat))
+
+    def _numbered_run(self, k: int) -> bool:
+        """An item of a list numbered in order ("2. Retirees may now apply ...", after "1.
+        ..."): a list's row whatever its length. A note's number stands alone after a
+        "Notes" heading; a list's run on from 1."""
+        number = _number(self._flats[k])
+        if number is None or len(self._flats[k].split()) > NUMBERED_ROW_WORDS:
+            return False
+        before = _number(self._flats[k - 1]) if k > 0 else None
+        after = _number(self._flats[k + 1]) if k + 1 < len(self._flats) else None
+        return before == number - 1 or (after == number + 1 and number == 1)
+
+    def _figure_rows(self, k: int) -> bool:
+        """A labelled line of figures beside another ("Tana River: 24,600 people displaced,
+        6 deaths" over "Garissa: 11,200 displaced"): a table's rows, not a speaker's turns."""
+        if not _figure_row(self._flats[k]):
+            return False
+        near = (j for j in (k - 1, k + 1) if 0 <= j < len(self._flats))
+        return any(_figure_row(self._flats[j]) for j in near)
 
     def listed(self, k: int) -> bool:
         """Is block ``k`` a row of a list, or the head of one?"""
@@ -816,6 +837,30 @@ _WHEN_ROW = re.compile(
 )
 WHEN_ROW_WORDS = 20
 _WHEN_KINDS = frozenset(["heading", "labelled aside", "footnote", "story", "turn"])
+
+
+NUMBERED_ROW_WORDS = 40  # a numbered list's item runs at most this long
+_NUMBER = re.compile(r"^(\d{1,2})[.)]\s")
+_FIGURE_ROW = re.compile(r"^[A-Z][\w'’.-]*(?: [\w'’.&-]+){0,3}:\s+[^\"“”]*\d")
+
+
+def _number(flat: str) -> int | None:
+    match = _NUMBER.match(flat)
+    return int(match.group(1)) if match else None
+
+
+def _figure_row(flat: str) -> bool:
+    """ "Label: ... figures ...", short, one statement, with no one quoted and no time stamp
+    (a results box's "Results data: Servel. Last updated 11:58 p.m." is its footer)."""
+    return (
+        len(flat.split()) <= WHEN_ROW_WORDS
+        and bool(_FIGURE_ROW.match(flat))
+        and not _INNER_STOP.search(flat)
+        and not _CLOCK.search(flat)
+    )
+
+
+_INNER_STOP = re.compile(r"[.!?]\s+[A-Z]")
 
 
 def _short_figure(flat: str) -> bool:

@@ -661,6 +661,29 @@ def test_a_timeline_of_days_and_times_is_the_storys_own_list() -> None:
 
 
 @pytest.mark.parametrize(
+    "rows",
+    [
+        # A list numbered in order, whatever its items' length.
+        ["Key changes",
+         "1. The minimum property value falls from BD200,000 to BD130,000.",
+         "2. Retirees may now apply from abroad with a monthly pension of at least BD2,000, "
+         "the interior ministry said.",
+         "3. Holders can sponsor parents as well as spouses and children."],
+        # Labelled lines of figures: a table's rows, not speakers' turns.
+        ["Counties most affected",
+         "Tana River: 24,600 people displaced, 6 deaths, Garsen and Tarasaa areas cut off.",
+         "Garissa: 11,200 displaced, 3 deaths, flooding in Bulla Iftin and Balambala.",
+         "Lamu: 4,300 displaced, 2 deaths, farms in Witu under water."],
+    ],
+)  # fmt: skip
+def test_a_numbered_list_or_a_table_of_figures_is_the_storys_own(rows: list[str]) -> None:
+    found = tail_start([*STORY, *rows])
+    assert found is None, found
+    found = tail_start([*STORY, *rows, "Subscribe to our YouTube channel for the latest videos"])
+    assert found is not None and found[0] == len(STORY) + len(rows), found
+
+
+@pytest.mark.parametrize(
     ("last", "appended"),
     [
         # The page in its own voice, after the story: its plans, its funding, its schedule.

@@ -863,6 +863,19 @@ def _figure_row(flat: str) -> bool:
 _INNER_STOP = re.compile(r"[.!?]\s+[A-Z]")
 
 
+# A tag: a name of one to three capitalised words, no figure ("Energy", "Qatar", "LNG").
+_TAG = re.compile(r"^[A-Z][\w'’&.-]*(?: [A-Z&][\w'’&.-]*){0,2}$")
+
+
+def _tag_run(flats: list[str]) -> bool:
+    """Three or more tags and nothing else: the page's topic links. (No story of the tuning
+    corpora, and none of the 91 real pages' truth bodies, ends in three such lines.)"""
+    lines = [f for f in flats if f]
+    return len(lines) > MAX_BARE_LINES and all(
+        _TAG.match(f) and not any(c.isdigit() for c in f) for f in lines
+    )
+
+
 def _short_figure(flat: str) -> bool:
     """A line short enough to be a list's row, with a figure in it."""
     return len(flat.split()) <= ROW_WORDS and any(c.isdigit() for c in flat)
@@ -967,7 +980,7 @@ def _all_tail(
         return False  # a short introduction, then the interview: the interview is the story
     # The model's say-so is not enough to make short lines after it appended items.
     marked = any(k not in _UNMARKED for k in kinds)
-    if not marked and len(kinds) > MAX_BARE_LINES:
+    if not marked and len(kinds) > MAX_BARE_LINES and not _tag_run(flats):
         return False  # a list of short lines (features, credits) ends many real pages
     answered, under_heading, prose, counted = False, False, 0, True
     blurb = False  # a prompt may be followed by one short line saying what it offers

@@ -813,3 +813,11 @@ def test_a_pointer_that_trails_off_is_a_pointer() -> None:
     # the links, it ends no sentence.
     assert block_kind("You may also like...") == "pointer"
     assert block_kind("You may also like…") == "pointer"
+
+
+def test_a_run_of_topic_tags_after_the_story_goes() -> None:
+    found = tail_start([*STORY, "Environment", "Peru", "Bolivia", "Lake Titicaca"])
+    assert found is not None and found[0] == len(STORY), found
+    # Two short lines may be the story's (a credit, a sign-off is judged apart); a list
+    # with figures is a list.
+    assert tail_start([*STORY, "Puno: 12 plants", "El Alto: 9 plants", "Oruro: 4 plants"]) is None

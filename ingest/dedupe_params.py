@@ -22,7 +22,10 @@ class DedupeParams:
     near_duplicate: float = 0.5  # estimated text Jaccard above which a copy joins a cluster
     event_similarity: float = 0.15  # content-word Jaccard needed for a level-5 event match
     actor_similarity: float = 0.15  # and Jaccard of the names (actors, places, numbers)
-    window_hours: float = 72.0  # stories further apart in time are never one event
+    window_hours: float = 120.0  # stories further apart in time are never one event
+    # The width of the event index's time buckets: the store's layout, not a tuning knob
+    # (stories stored under other widths are not found until the window has passed).
+    bucket_hours: float = 72.0
     duplicate_window_hours: float = 720.0  # a near-verbatim copy may come this much later
     event_perm: int = 128  # permutations of the event signature
     event_bands: int = 64  # its LSH bands (must divide event_perm)
@@ -41,6 +44,8 @@ class DedupeParams:
             raise ConfigError("dedupe.bands", f"must divide num_perm ({self.num_perm})")
         if self.event_bands <= 0 or self.event_perm % self.event_bands:
             raise ConfigError("dedupe.event_bands", f"must divide event_perm ({self.event_perm})")
+        if self.bucket_hours <= 0:
+            raise ConfigError("dedupe.bucket_hours", "must be positive")
         if self.shingle_size < 1:
             raise ConfigError("dedupe.shingle_size", "must be at least 1")
         for key in ("bridge_share", "event_probability"):

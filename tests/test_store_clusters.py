@@ -236,6 +236,23 @@ def test_index_rows_are_keyed_by_time_window(engine):
         assert cluster_of(conn, first) == cluster_of(conn, later)
 
 
+def test_event_lookups_reach_as_many_buckets_as_the_window_spans(engine):
+    # Event bands live in buckets of bucket_hours (the store's layout); a window longer than
+    # a bucket is read over as many neighbours as it spans: 120 h over 72-hour buckets, two
+    # a side. A story 4.5 days on is in a bucket two away from the first.
+    params = DedupeParams()
+    assert (params.bucket_hours, params.window_hours) == (72.0, 120.0)
+    assert lsh.event_reach(params) == 2
+    assert lsh.event_reach(dataclasses.replace(params, window_hours=72.0)) == 1
+    a = article("xi-ishiba-lima", "wire")
+    story = quality.story_of(a)
+    fp = dedupe.fingerprint(story.title, story.body_text, params)
+    later = dataclasses.replace(story, published=story.published + timedelta(hours=108))
+    own = dedupe.time_bucket(story.published, params.bucket_hours)
+    looked = {k[0] for k in lsh._lookup_keys(later, fp, params) if k[1] >= 1000}
+    assert own in looked and len(looked) == 5
+
+
 @pytest.mark.parametrize("blob", [None, b"junk", b"MH3\x00\x01"])
 def test_candidates_with_unreadable_blobs_are_scored_from_their_text(engine, blob):
     # A blob lost or damaged (a store recovered by `store check --recover`) still scores
@@ -347,7 +364,7 @@ def test_a_placed_story_is_kept_as_its_row_reads(engine, monkeypatch):
 
 
 def test_a_copy_of_two_clusters_merges_them_and_the_older_id_survives(engine):
-    # A holds the first 2/3 of a text, B the last 2/3 five days later (too far apart for one
+    # A holds the first 2/3 of a text, B the last 2/3 six days later (too far apart for one
     # event, too different for copies of each other); C, the whole text, is a copy of both.
     full = article("xi-ishiba-lima", "update")
     tokens = full.body.split()
@@ -361,11 +378,11 @@ def test_a_copy_of_two_clusters_merges_them_and_the_older_id_survives(engine):
             body_text=" ".join(tokens[-cut:]),
             key="b",
             url="https://x.example/b",
-            published=start + timedelta(days=5),
+            published=start + timedelta(days=6),
         )
         older, newer = cluster_of(conn, a), cluster_of(conn, b)
         assert older != newer
-        whole = add(conn, full, key="c", published=start + timedelta(days=2, hours=12))
+        whole = add(conn, full, key="c", published=start + timedelta(days=3))
         assert cluster_of(conn, whole) == older == cluster_of(conn, b)
         assert cluster_row(conn, newer).merged_into == older
         assert cluster_row(conn, newer).size == 0 and cluster_row(conn, older).size == 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
@@ -77,8 +78,8 @@ BandKey = tuple[int, int, int]  # (time bucket, band, hash): one lsh_bands row o
 
 def band_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
     """The rows a story is indexed under: text bands in its bucket of
-    ``duplicate_window_hours``, event bands in its bucket of ``window_hours``."""
-    return _keys(story, fp, params, (0,))
+    ``duplicate_window_hours``, event bands in its bucket of ``bucket_hours``."""
+    return _keys(story, fp, params, (0,), (0,))
 
 
 def band_pairs(fp: Fingerprint) -> list[tuple[int, int]]:
@@ -89,20 +90,31 @@ def band_pairs(fp: Fingerprint) -> list[tuple[int, int]]:
 
 
 def _lookup_keys(story: Story, fp: Fingerprint, params: DedupeParams) -> list[BandKey]:
-    """What to look up: each band in the story's bucket and both neighbours, which hold
-    every story close enough in time to match by that band's kind of evidence."""
-    return _keys(story, fp, params, (-1, 0, 1))
+    """What to look up: each band in the story's bucket and as many neighbours as hold
+    every story close enough in time to match by that band's kind of evidence (one each
+    side for text bands; for event bands, as many buckets as ``window_hours`` spans)."""
+    reach = event_reach(params)
+    return _keys(story, fp, params, (-1, 0, 1), range(-reach, reach + 1))
+
+
+def event_reach(params: DedupeParams) -> int:
+    """Event buckets looked up on each side of a story's own: the window in buckets."""
+    return max(1, math.ceil(params.window_hours / params.bucket_hours))
 
 
 def _keys(
-    story: Story, fp: Fingerprint, params: DedupeParams, shifts: Sequence[int]
+    story: Story,
+    fp: Fingerprint,
+    params: DedupeParams,
+    text_shifts: Sequence[int],
+    event_shifts: Sequence[int],
 ) -> list[BandKey]:
-    """Text then event band keys, in the buckets ``shifts`` away from the story's own."""
+    """Text then event band keys, in the buckets the shifts name from the story's own."""
     text = dedupe.time_bucket(story.published, params.duplicate_window_hours)
-    event = dedupe.time_bucket(story.published, params.window_hours)
-    keys = [(text + d, i, h) for d in shifts for i, h in enumerate(fp.text_bands)]
+    event = dedupe.time_bucket(story.published, params.bucket_hours)
+    keys = [(text + d, i, h) for d in text_shifts for i, h in enumerate(fp.text_bands)]
     base = dedupe.EVENT_BAND_BASE
-    keys += [(event + d, base + i, h) for d in shifts for i, h in enumerate(fp.event_bands)]
+    keys += [(event + d, base + i, h) for d in event_shifts for i, h in enumerate(fp.event_bands)]
     return keys
 
 

@@ -841,7 +841,10 @@ _WHEN_KINDS = frozenset(["heading", "labelled aside", "footnote", "story", "turn
 
 NUMBERED_ROW_WORDS = 40  # a numbered list's item runs at most this long
 _NUMBER = re.compile(r"^(\d{1,2})[.)]\s")
-_FIGURE_ROW = re.compile(r"^[A-Z][\w'’.-]*(?: [\w'’.&-]+){0,3}:\s+[^\"“”]*\d")
+# (The label may be the figure: "434c/kg: Top price for yearling steers, up 38c".)
+_FIGURE_ROW = re.compile(
+    r"^(?:[A-Z][\w'’.-]*(?: [\w'’.&-]+){0,3}:\s+[^\"“”]*\d|[$€£¥]?\d[\w$.,/%-]*:\s+[^\"“”]+)"
+)
 
 
 def _number(flat: str) -> int | None:

@@ -674,6 +674,10 @@ def test_a_timeline_of_days_and_times_is_the_storys_own_list() -> None:
          "Tana River: 24,600 people displaced, 6 deaths, Garsen and Tarasaa areas cut off.",
          "Garissa: 11,200 displaced, 3 deaths, flooding in Bulla Iftin and Balambala.",
          "Lamu: 4,300 displaced, 2 deaths, farms in Witu under water."],
+        # Rows whose label is the figure.
+        ["By the numbers", "434c/kg: Top price for yearling steers, up 38c on last week.",
+         "$1,720: Best pen of weaner steers, sold to a Kyogle restocker.",
+         "52mm: Rainfall recorded at Casino airport between Monday and Wednesday."],
     ],
 )  # fmt: skip
 def test_a_numbered_list_or_a_table_of_figures_is_the_storys_own(rows: list[str]) -> None:

@@ -363,10 +363,13 @@ def _is_title(text: str, titles: Sequence[str]) -> bool:
     words = _words(text)
     if any(_repeats(words, _title_words(t)) for t in titles if t):
         return True
+    if len(words) > SITE_TITLE_WORDS:
+        return False  # (the test below searches a headline's length, not a paragraph's)
     named = _SITE_AFTER.search(text)
     return named is not None and _is_title(text[: named.start()], titles)
 
 
+SITE_TITLE_WORDS = 30  # a headline with the outlet's name after it is at most this long
 # The outlet's name after a headline: a dash or bar, then a few capitalised words.
 _SITE_AFTER = re.compile(r"\s[-—–|]\s+(?:the\s+)?(?:[A-Z][\w.'’&-]*\s*){1,5}$", re.I)
 

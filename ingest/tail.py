@@ -1173,16 +1173,17 @@ def _kind(text: str, flat: str) -> str:
     headline = n <= 25 and not ends  # "Cricket: India A squad named"
     if n <= 80 and _is_aside(flat):
         return "labelled aside"  # before turns: "Disclosure: ..." is nobody speaking
-    if _FAQ_ENTRY.match(flat):
+    if "?" in flat and _FAQ_ENTRY.match(flat):
         return "generated question"  # "Q: ...? A: ...": an FAQ's entry, asked and answered
     if _QA_MARK.match(flat) or (n <= 120 and _is_turn(flat) and not headline):
         return "turn"
     if (
         n <= 45
-        and _QUESTION.search(_unquoted(flat))  # not a question someone is quoted asking
+        and _QUESTION.search(flat)
         and not flat.startswith(("“", '"', "‘", "'"))
         and not _STATEMENT_BEFORE.search(flat)
         and not _RHETORICAL.match(flat)
+        and _QUESTION.search(_unquoted(flat))  # not a question someone is quoted asking
     ):
         return "generated question"
     if _is_pointer(flat, n, ends):
@@ -1202,6 +1203,7 @@ def _kind(text: str, flat: str) -> str:
 _ASIDE = re.compile(r"^(?P<label>[A-Z][\w'’-]*(?: [\w'’&-]+){0,4}) ?:(?P<rest>(?:\s+\S+){4})")
 # The same boxes set off by a dash, a bar or a chevron ("ADVERTORIAL — ...", "Advertisement |
 # ..."), which a dateline uses too ("LIMA — ..."): only a box named as one counts so.
+_DASHES = re.compile(r"[—–|»]")
 _ASIDE_DASHED = re.compile(
     r"^(?P<label>[A-Z][\w'’-]*(?: [\w'’&-]+){0,3})\s+(?:—|–|\||»)(?P<rest>(?:\s+\S+){4})"
 )
@@ -1245,7 +1247,7 @@ _BOX = re.compile(
 def _is_aside(flat: str) -> bool:
     match = _ASIDE.match(flat)
     if not match:
-        dashed = _ASIDE_DASHED.match(flat)
+        dashed = _ASIDE_DASHED.match(flat) if _DASHES.search(flat, 0, 60) else None
         # (Not "Related — officials said the delegations would meet again": news reads on.)
         return (
             dashed is not None

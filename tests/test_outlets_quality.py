@@ -41,9 +41,10 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     assert precision >= 0.97 and recall >= 0.98, got["diplomacy P/R/F1"]  # 0.981, 0.994
     # Independent reports and analyses of one event cluster less well than copies. (Eighth
     # session: 0.928/0.846 on 913 articles; with the promoted halves 0.887/0.868; with the
-    # pair model adding what the thresholds refuse, 0.887/0.905, fifteenth session.)
+    # pair model adding what the thresholds refuse, 0.887/0.905, fifteenth session; with
+    # bridge_share 0.8 and a 120-hour window, 0.934/0.919, twentieth.)
     precision, recall, _ = got["cluster pairs P/R/F1"]
-    assert precision >= 0.87 and recall >= 0.89, got["cluster pairs P/R/F1"]  # 0.887, 0.905
+    assert precision >= 0.92 and recall >= 0.91, got["cluster pairs P/R/F1"]  # 0.934, 0.919
 
 
 def test_check_shows_parties_mentions_organizations_and_cuts(

@@ -572,6 +572,7 @@ def tail_start(
     explainer = _qa_explainer(kinds)
     answered = _answered_at_length(kinds, words)
     reports = _Reports(flats, kinds)
+    reported_qa: bool | None = None  # asked where a question could start the tail
     before, turns, interview = 0, 0, explainer
     inside = 0  # the end of a calm section (``_Reports.calm``) the loop is in
     for i in range(len(texts)):
@@ -586,6 +587,10 @@ def tail_start(
         # nor does a section that reads as the story end inside it.
         candidate = candidate and not (reports.row(i) and reports.listed(i - 1))
         candidate = candidate and i >= inside
+        if candidate and kinds[i] == "generated question" and not interview:
+            if reported_qa is None:
+                reported_qa = _reported_qa(kinds, reports)
+            explainer = interview = reported_qa
         tail = (kinds[i:], words[i:], asks[i:], labels[i:], flats[i:])
         if candidate and _all_tail(*tail, before, interview, *reports.since(i)):
             rest = len(texts) - i - 1
@@ -889,6 +894,7 @@ def _specifics(flat: str) -> set[str]:
 
 
 ANSWER_WORDS = 40  # prose under a question from which it is the story's own subhead
+QA_REPORTED = 3  # questions answered with something new that make a story told as Q&A
 
 
 def _answered_at_length(kinds: list[str], words: list[int]) -> list[int]:
@@ -906,6 +912,16 @@ def _answered_at_length(kinds: list[str], words: list[int]) -> list[int]:
         if run >= ANSWER_WORDS:
             out.append(q)
     return out
+
+
+def _reported_qa(kinds: list[str], reports: _Reports) -> bool:
+    """A story told as questions and answers after an introduction ("Here's what you need
+    to know."): QA_REPORTED or more questions whose answers give names and figures the
+    story has not (``_Reports.at``). An appended FAQ restates."""
+    questions = [q for q, k in enumerate(kinds) if k == "generated question"]
+    return (
+        len(questions) >= QA_REPORTED and sum(bool(reports.at(q)) for q in questions) >= QA_REPORTED
+    )
 
 
 def _qa_explainer(kinds: list[str]) -> bool:

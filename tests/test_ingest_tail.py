@@ -825,3 +825,27 @@ def test_a_run_of_topic_tags_after_the_story_goes() -> None:
     # Two short lines may be the story's (a credit, a sign-off is judged apart); a list
     # with figures is a list.
     assert tail_start([*STORY, "Puno: 12 plants", "El Alto: 9 plants", "Oruro: 4 plants"]) is None
+
+
+def test_questions_answered_with_new_facts_after_an_introduction_are_the_story() -> None:
+    explainer = [
+        "Here's what you need to know.",
+        "Who pays for the plants?",
+        "Peru puts in 60% and Bolivia 40%, through the Binational Autonomous Authority.",
+        "When do the works start?",
+        "In March 2027, with the Copacabana plant first; Chile has offered engineers.",
+        "What happens to the fishermen?",
+        "About 400 of them will be retrained as plant operators by Juliaca's cooperative.",
+    ]
+    assert tail_start([*STORY, *explainer]) is None
+    # An appended FAQ restates what the story said: it goes.
+    faq = [
+        "What did Peru and Bolivia agree?",
+        "Peru and Bolivia agreed to set up a joint fund to clean up Lake Titicaca.",
+        "Why does the fund matter?",
+        "The fund matters because it will help clean up the lake for both countries.",
+        "What comes next?",
+        "The fund will start with sewage plants, officials said.",
+    ]
+    found = tail_start([*STORY, *faq])
+    assert found is not None and found[0] == len(STORY), found

@@ -1279,7 +1279,7 @@ def _is_aside(flat: str) -> bool:
     if _COUNTED.match(words[0]):
         return False  # the story's own list: "Three things: more storage, faster wind ..."
     if len(words) == 1:
-        return words[0].casefold() in _ASIDE_WORDS
+        return False  # a one-word box is named in _ASIDE_WORDS (``_named_box``)
     if _CLAUSE.search(match.group("label")):
         return False
     return any(w[0].islower() and w not in _CONNECTIVES for w in words[1:])

@@ -156,13 +156,21 @@ def cluster_corpus(
     articles: Sequence[Labeled], url: str, params: DedupeParams, mode: str = "clean"
 ) -> list[int]:
     """Each article's cluster id after loading them all, in publication order."""
+    return cluster_stories(articles, [story_of(a, mode) for a in articles], url, params)
+
+
+def cluster_stories(
+    articles: Sequence[Labeled], made: Sequence[Story], url: str, params: DedupeParams
+) -> list[int]:
+    """Each article's cluster id after storing its story (``made``, in the same order) and
+    clustering them all in publication order."""
     engine = open_store(url)
     story_ids: dict[int, int] = {}
     try:
         with engine.begin() as conn:
             order = sorted(range(len(articles)), key=lambda i: articles[i].published)
             for i in order:
-                story_ids[i] = _insert(conn, articles[i], params, mode)
+                story_ids[i] = _insert(conn, articles[i].outlet, made[i], params)
         with engine.connect() as conn:
             rows = dict(conn.execute(sa.select(stories.c.id, stories.c.cluster_id)).all())
     finally:
@@ -170,14 +178,13 @@ def cluster_corpus(
     return [int(rows[story_ids[i]]) for i in range(len(articles))]
 
 
-def _insert(conn: sa.Connection, article: Labeled, params: DedupeParams, mode: str) -> int:
+def _insert(conn: sa.Connection, outlet: str, story: Story, params: DedupeParams) -> int:
     source_id = conn.execute(
-        sa.select(sources.c.id).where(sources.c.name == article.outlet)
+        sa.select(sources.c.id).where(sources.c.name == outlet)
     ).scalar_one_or_none()
     if source_id is None:
-        values = {"name": article.outlet, "url": f"https://{article.outlet.replace(' ', '')}/feed"}
+        values = {"name": outlet, "url": f"https://{outlet.replace(' ', '')}/feed"}
         source_id = conn.execute(sa.insert(sources).values(**values)).inserted_primary_key[0]
-    story = story_of(article, mode)
     story_id = insert_story(
         conn, source_id, story, raw_hash=story.content_hash, article_key=story.url
     )
@@ -275,6 +282,7 @@ class Quality:
     events: int
     false_merges: list[tuple[Item, Item]]
     misses: list[tuple[Item, Item]]
+    joined: int = 0  # pairs of one event that share a cluster
 
 
 Item = Labeled | DemoStory
@@ -299,6 +307,7 @@ def evaluate(articles: Sequence[Item], assigned: Sequence[int]) -> Quality:
         events=len({a.event for a in articles}),
         false_merges=fm,
         misses=miss,
+        joined=tp,
     )
 
 

@@ -4,11 +4,13 @@
 
 Runs ``communique ingest`` on the tuning half of ``tests/fixtures/outlets`` (served on
 127.0.0.1, as ``bench/quality.py`` does), reads every stored story's profile back from the
-store, and pairs them. The pairs the model is for are those ``dedupe.score_pair`` would
-judge on the event evidence: not the same text or a copy, within ``window_hours``, sharing a
-named country when both name one, neither missing the other's principals, no act answered
-in kind, and some overlap at all. Each is labelled by whether the two articles tell one
-story. The held-out halves (fresh, blind2, blind3) are never read.
+store, and pairs them; so too the clusters corpus, the demo web and the events battery's
+tuning halves (``tests/fixtures/events`` a and c, through the real normalizer). The pairs
+the model is for are those ``dedupe.score_pair`` would judge on the event evidence: not the
+same text or a copy, within ``window_hours``, sharing a named country when both name one,
+neither missing the other's principals, no act answered in kind, and some overlap at all.
+Each is labelled by whether the two articles tell one story. The held-out halves (fresh,
+blind2, blind3; events b and d) are never read.
 
 Cross-validation folds by story (every pair of one story in one fold), four folds, three
 shuffles; it prints the rule's pair precision and recall beside those of the run-time
@@ -39,6 +41,7 @@ from ingest.dedupe_params import DedupeParams  # noqa: E402
 TUNING = ROOT / "tests" / "fixtures" / "outlets" / "tuning"
 PROBABILITIES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
 MIN_OVERLAP = 0.03  # pairs sharing less than this of words and of names are never one event
+EVENT_HALVES = ("a", "c")  # the events battery's tuning halves (b and d are held out)
 C = 1.0  # inverse regularization; 0.1-10 scored alike in cross-validation
 
 
@@ -92,6 +95,23 @@ def fixture_profiles() -> list[tuple[str, dedupe.Profile]]:
         feats = fp.features
         p = dedupe.profile_of(i, None, s.published, s.content_hash, s.mentions, fp.text_sig, feats)
         out.append(("clusters: " + article.event, p))
+    return out
+
+
+def events_profiles(half: str) -> list[tuple[str, dedupe.Profile]]:
+    """A tuning half of the events battery (``tests/events_support.py``), each article
+    through the real normalizer, profiled as the writer profiles a story it places."""
+    from tests.events_support import HALVES, articles, normalized
+
+    assert HALVES[half] == "tuning", f"events half {half} is held out"
+    params, out = DedupeParams(), []
+    for i, article in enumerate(articles(half)):
+        s = normalized(article)
+        fp = dedupe.fingerprint(s.title, s.body_text, params)
+        p = dedupe.profile_of(
+            i, None, s.published, s.content_hash, s.mentions, fp.text_sig, fp.features
+        )
+        out.append((f"events {half}: {article.event}", p))
     return out
 
 
@@ -178,6 +198,7 @@ def main() -> None:
     argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpora = [tuning_profiles(Path(tmp)), fixture_profiles(), demo_profiles(Path(tmp))]
+        corpora += [events_profiles(half) for half in EVENT_HALVES]
     data = [p for found in corpora for p in pairs(found)]
     print(f"{len(data)} pairs judged on the event evidence, {sum(p.same for p in data)} one story")
     cross_validate(data)
@@ -188,6 +209,7 @@ def main() -> None:
             "tests/fixtures/outlets/tuning",
             "tests/fixtures/clusters",
             "tests/fixtures/clusters_demo.json",
+            *(f"tests/fixtures/events/{half}" for half in EVENT_HALVES),
         ],
         "bias": m.bias,
         "weights": dict(m.weights),

@@ -704,6 +704,8 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
     """The evidence ``ingest.pair_model`` weighs, symmetric in ``a`` and ``b``."""
     covers = (_coverage(a.lead_actors, b.actors), _coverage(b.lead_actors, a.actors))
     hours = abs((a.published - b.published).total_seconds()) / 3600
+    named = a.actors & b.actors
+    numbers = sum(1 for w in named if w[:1].isdigit())
     return {
         "words": _set_jaccard(a.content, b.content),
         "names": _set_jaccard(a.terms, b.terms),
@@ -712,7 +714,18 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
         "countries": _set_jaccard(a.countries, b.countries),
         "acts": _set_jaccard(a.acts, b.acts),
         "log_hours": math.log1p(hours),
+        "shared_numbers": math.log1p(numbers),
+        "shared_names": math.log1p(len(named) - numbers),
+        "shared_words": math.log1p(len(a.content & b.content)),
+        "title": _title_overlap(a.terms, b.terms),
+        "principals": float(bool(a.principals & b.principals)),
     }
+
+
+def _title_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    ta = {t for t in a if t.startswith("t:")}
+    tb = {t for t in b if t.startswith("t:")}
+    return len(ta & tb) / min(len(ta), len(tb)) if ta and tb else 0.0
 
 
 def event_probability(a: Profile, b: Profile) -> float:

@@ -11,9 +11,10 @@ words but name each other's lead actors and the same countries are one event all
 (``event_probability``): on its own, at any probability, it merged the hand-labelled hard
 negatives of ``tests/fixtures/clusters`` (two stories from one NATO summit).
 
-Trained by ``bench/train_pair_model.py`` on pairs of the tuning half, the clusters corpus
-and the demo web only (the held-out halves are never read); its weights are
-``ingest/data/pair_model.json``. Pure.
+Trained by ``bench/train_pair_model.py`` on pairs of the tuning half, the clusters corpus,
+the demo web and the events battery's tuning halves (``tests/fixtures/events`` a and c:
+analyses, reactions and independent reports beside the wire copy) only; the held-out halves
+are never read. Its weights are ``ingest/data/pair_model.json``. Pure.
 """
 
 from __future__ import annotations
@@ -26,7 +27,23 @@ from dataclasses import dataclass
 from importlib import resources
 
 # What ``ingest.dedupe.pair_features`` measures, in the order the weights file lists them.
-FEATURES = ("words", "names", "cover", "cover_max", "countries", "acts", "log_hours")
+FEATURES = (
+    "words",
+    "names",
+    "cover",
+    "cover_max",
+    "countries",
+    "acts",
+    "log_hours",
+    # How many specifics two reports share, not what share of each: an analysis and the
+    # wire copy it reads share few of their words, but the figures ("7,200", "6.2") and
+    # the names the event is made of. Counts, on a log scale.
+    "shared_numbers",
+    "shared_names",
+    "shared_words",
+    "title",  # the share of the shorter headline's words the other's holds
+    "principals",  # both headlines are about someone, and one person in common
+)
 
 
 @dataclass(frozen=True, slots=True)

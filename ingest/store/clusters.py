@@ -77,9 +77,9 @@ def assign_cluster(
     )
     cands = lsh.candidates(conn, story_id, story, fp, params)
     by_id = {c.story_id: c for c in cands}
-    matches = [m for c in cands if (m := dedupe.score_pair(new, c, params))]
-    matches = dedupe.without_answers(new, matches, cands)
-    matches = _anchored(conn, new, matches, by_id, params)
+    scored = {c.story_id: dedupe.score_pair(new, c, params) for c in cands}
+    matches = dedupe.without_answers(new, [m for m in scored.values() if m], cands)
+    matches = _anchored(conn, new, matches, by_id, scored, params)
     # Without a match the decision is a new cluster whatever the overrides say.
     blocked = overrides.blocked_for(conn, story_id) if matches else frozenset()
 
@@ -96,10 +96,12 @@ def _anchored(
     new: dedupe.Profile,
     matches: list[dedupe.Match],
     by_id: dict[int, dedupe.Profile],
+    scored: dict[int, dedupe.Match | None],
     params: DedupeParams,
 ) -> list[dedupe.Match]:
     """``matches`` without the event-level (5) ones whose cluster's representative the new
-    story does not corroborate (see ``dedupe.anchored``)."""
+    story does not corroborate (see ``dedupe.anchored``). ``scored``: the new story against
+    each candidate, so a representative among them is not scored again."""
     event = {m.cluster_id for m in matches if m.level == 5}
     if not event:
         return matches
@@ -107,11 +109,14 @@ def _anchored(
     reps = {int(c): r for c, r in conn.execute(query.where(clusters.c.id.in_(event)))}
     missing = [r for r in reps.values() if r is not None and r not in by_id]
     known = by_id | {p.story_id: p for p in lsh.profiles(conn, missing, params)}
-    return [
-        m
-        for m in matches
-        if dedupe.anchored(m, new, known.get(reps.get(m.cluster_id) or -1), params)
-    ]
+
+    def anchored(m: dedupe.Match) -> bool:
+        rep = reps.get(m.cluster_id)
+        if m.level == 5 and rep is not None and rep != m.story_id and rep in scored:
+            return scored[rep] is not None  # what dedupe.anchored would score again
+        return dedupe.anchored(m, new, known.get(rep or -1), params)
+
+    return [m for m in matches if anchored(m)]
 
 
 def _state(conn: sa.Connection, story_id: int) -> tuple[int | None, bool]:

@@ -704,37 +704,17 @@ def pair_features(a: Profile, b: Profile) -> dict[str, float]:
     """The evidence ``ingest.pair_model`` weighs, symmetric in ``a`` and ``b``."""
     covers = (_coverage(a.lead_actors, b.actors), _coverage(b.lead_actors, a.actors))
     hours = abs((a.published - b.published).total_seconds()) / 3600
-    # Each intersection once: this runs for most candidates the thresholds refuse.
-    words = _common(a.content, b.content)
-    terms = _common(a.terms, b.terms)
     named = a.actors & b.actors if len(a.actors) <= len(b.actors) else b.actors & a.actors
-    numbers = sum(1 for w in named if w[:1].isdigit())
-    # A story's terms are its names and its headline's words ("t:..."), apart; so are the
-    # terms two stories share.
-    headline = min(len(a.terms) - len(a.actors), len(b.terms) - len(b.actors))
     return {
-        "words": _jaccard_of(words, a.content, b.content),
-        "names": _jaccard_of(terms, a.terms, b.terms),
+        "words": _set_jaccard(a.content, b.content),
+        "names": _set_jaccard(a.terms, b.terms),
         "cover": min(covers),
         "cover_max": max(covers),
         "countries": _set_jaccard(a.countries, b.countries),
         "acts": _set_jaccard(a.acts, b.acts),
         "log_hours": math.log1p(hours),
-        "shared_numbers": math.log1p(numbers),
-        "shared_names": math.log1p(len(named) - numbers),
-        "shared_words": math.log1p(words),
-        "title": (terms - len(named)) / headline if headline > 0 else 0.0,
-        "principals": float(not a.principals.isdisjoint(b.principals)),
+        "shared_numbers": math.log1p(sum(1 for w in named if w[:1].isdigit())),
     }
-
-
-def _common(a: frozenset[str], b: frozenset[str]) -> int:
-    return len(a & b) if len(a) <= len(b) else len(b & a)
-
-
-def _jaccard_of(common: int, a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a) + len(b) - common
-    return common / union if union else 0.0
 
 
 def event_probability(a: Profile, b: Profile) -> float:

@@ -14,14 +14,14 @@ from tests.events_support import HALVES, ROOT, articles, measure
 
 # (pair precision, pair recall). First measured, before any rule saw the battery: a
 # 0.860 / 0.624, c 0.892 / 0.529, b 0.770 / 0.670, d 0.747 / 0.658. The pair model
-# retrained with a and c and five counts of shared specifics (twenty-first session) moved
-# the held-out halves to b 0.751 / 0.710 and d 0.719 / 0.797: recall up, precision down,
-# kept as the procedure's result (decided on a, c and the tuning outlets).
+# retrained with a and c and one more feature (figures shared; twenty-first session) moved
+# the held-out halves to b 0.754 / 0.675 and d 0.789 / 0.777 (b's precision down, kept as
+# the procedure's result: decided on a, c and the tuning outlets).
 FLOORS = {
-    "a": (0.887, 0.716),
-    "c": (0.910, 0.652),
-    "b": (0.751, 0.710),
-    "d": (0.719, 0.797),
+    "a": (0.886, 0.629),
+    "c": (0.913, 0.620),
+    "b": (0.754, 0.675),
+    "d": (0.789, 0.777),
 }
 
 

@@ -150,6 +150,8 @@ def test_score_low_for_unrelated_text() -> None:
         ("Turkey prices at US supermarkets fell.", {"US"}),
         ("Georgia Bulldogs beat Alabama in Athens.", set()),
         ("Wildfire forces evacuations in New Mexico.", set()),
+        ("Wildfire forces 7,200 from Merritt, British Columbia.", set()),  # a province
+        ("Gales closed ports on the Irish Sea; Chinese ships sailed the Philippine Sea.", {"CN"}),
         ("Snow is expected in Inner Mongolia and Heilongjiang.", set()),
         ("Real Madrid signed a defender.", set()),
         ("Michael Jordan lost the case. Jordan said he would appeal.", set()),

@@ -78,7 +78,14 @@ _VERB = re.compile(
     r"refus(?:e|es|ed)|declin(?:e|es|ed)|attend(?:s|ed)?|propos(?:e|es|ed)|"
     r"took|take[sn]?|follow(?:s|ed)|appoint(?:s|ed)?|allow(?:s|ed)?|accept(?:s|ed)?|"
     r"made|makes?|buil[dt]s?|contribut(?:e|es|ed)|were supportive|was supportive|"
-    r"spen[dt]s?|fir(?:e|es|ed)|test(?:s|ed)?)\b",
+    r"spen[dt]s?|fir(?:e|es|ed)|test(?:s|ed)?|"
+    # Headline verbs of deals and measures: "UK seals deal with Iraq", "Manila frees 23".
+    r"seal(?:s|ed)?|ink(?:s|ed)?|clinch(?:es|ed)?|forg(?:e|es|ed)|fre(?:e|es|ed)|"
+    r"releas(?:e|es|ed)|swap(?:s|ped)?|exchang(?:e|es|ed)|return(?:s|ed)?|"
+    r"hand(?:s|ed)? (?:back|over)|deport(?:s|ed)?|extradit(?:e|es|ed)|reopen(?:s|ed)?|"
+    r"mediat(?:e|es|ed)|broker(?:s|ed)?|normali[sz](?:e|es|ed)|upgrad(?:e|es|ed)|"
+    r"downgrad(?:e|es|ed)|sever(?:s|ed)?|slam(?:s|med)?|criticis(?:e|es|ed)|"
+    r"criticiz(?:e|es|ed))\b",
     re.I,
 )
 # What is done to a state, right before its name ("visits Paraguay", "sanctions on Syria").

@@ -154,7 +154,11 @@ def parties(
     for code, n in counts.items():
         if n >= 4 and political:
             scores[code] = scores.get(code, 0) + 1
-    if dateline_home and political and _home_office(body[:lead_end], body_mentions):
+    if (
+        dateline_home
+        and political
+        and (_home_office(body[:lead_end], body_mentions) or _home_organ(title, title_mentions))
+    ):
         scores[dateline_home] = scores.get(dateline_home, 0) + PARTY_SCORE
     home = _home(title_mentions, counts)
     state_words = _BARE_STATE if political else _BARE_GOVERNMENT
@@ -206,6 +210,26 @@ def _home_office(lead: str, mentions: Sequence[Mention]) -> bool:
         if not attached and not _OF_STATE.match(lead[match.end() :]):
             return True
     return False
+
+
+# A headline that opens on a state's organ without naming the state: "Government signs
+# deal to send workers to Israel", "His Majesty receives credentials of new envoys".
+_ORGAN_FIRST = re.compile(
+    r"^(?:the\s+)?(?:government|govt|cabinet|parliament|lawmakers|mps|senate|congress|"
+    r"(?:his|her) majesty|president|prime minister|pm|foreign minister|minister|ministry|"
+    r"state|palace)\b",
+    re.I,
+)
+
+
+def _home_organ(title: str, title_mentions: Sequence[Mention]) -> bool:
+    """Does the headline open on an organ of the state, unnamed? In a story datelined in a
+    capital, that is the home government's, as local and state media write. Not when a
+    state or its leader is named right after it ("President Lula arrives ...")."""
+    match = _ORGAN_FIRST.match(title)
+    if match is None:
+        return False
+    return not any(match.end() <= m.start <= match.end() + 2 for m in title_mentions)
 
 
 def _home(title_mentions: Sequence[Mention], counts: dict[str, int]) -> str | None:

@@ -226,6 +226,29 @@ def test_a_capitals_dateline_makes_its_unnamed_officials_the_home_state(
     assert tagger.capital_of("Brussels") is None  # where others meet: no home by default
 
 
+@pytest.mark.parametrize(
+    ("title", "home_is_party"),
+    [
+        ("Government signs deal to send 5,000 workers to Israel", True),
+        ("His Majesty receives credentials of new envoys from Israel", True),
+        # The organ is named as another state's: not the home government's.
+        ("President Herzog signs deal to take 5,000 workers", False),
+        ("Israel signs deal to take 5,000 workers", False),
+    ],
+)
+def test_a_headline_opening_on_an_unnamed_organ_is_the_home_states(
+    title: str, home_is_party: bool
+) -> None:
+    tagger = default_tagger()
+    body = (
+        "The labour agreement under which 5,000 workers will be recruited for jobs in Israeli "
+        "agriculture was signed in Jerusalem on Monday by the labour minister."
+    )
+    hits = tagger.topic_hits(f"{title}\n\n{body}")
+    found = _tags(tagger, title, body, hits, tagger.capital_of("LILONGWE")).parties
+    assert ("MW" in found) == home_is_party, found
+
+
 def test_a_capitals_dateline_names_its_country_where_the_name_alone_is_ambiguous() -> None:
     # "Chad" is also a first name: alone it names no country, but "N'DJAMENA —" did.
     tagger = default_tagger()

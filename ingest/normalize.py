@@ -261,7 +261,10 @@ def _tags(
         political=tagger.political(hits),
         dateline_home=dateline_home,
     )
-    mentions = tuple(sorted({m.code for m in title_countries + body_countries}))
+    # A party is a country the story names, if only by its capital's dateline ("LILONGWE —
+    # The government signed ...").
+    named_parties = {code for code in parties if code != "EU"}
+    mentions = tuple(sorted({m.code for m in title_countries + body_countries} | named_parties))
     organizations = tuple(sorted({m.code for m in title_bodies + body_bodies}))
     others = (*mentions, *organizations)
     diplomacy = tagger.diplomatic(hits, parties, others)

@@ -26,15 +26,16 @@ from tests.events_support import ROOT as EVENTS  # noqa: E402
 
 
 def _params(pairs: list[str]) -> DedupeParams:
-    fields = {f.name: f.type for f in dataclasses.fields(DedupeParams)}
+    kinds = {f.name: f.type for f in dataclasses.fields(DedupeParams)}  # "int", "float", ...
     values: dict[str, object] = {}
     for pair in pairs:
         key, _, raw = pair.partition("=")
-        if key not in fields:
+        kind = kinds.get(key)
+        if kind is None:
             raise SystemExit(f"--params: no [dedupe] key {key!r}")
-        values[key] = raw.lower() == "true" if fields[key] == "bool" else float(raw)
-        if fields[key] == "int":
-            values[key] = int(raw)
+        values[key] = (
+            raw.lower() == "true" if kind == "bool" else int(raw) if kind == "int" else float(raw)
+        )
     return DedupeParams(**values)  # type: ignore[arg-type]
 
 

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from ingest import dedupe, pair_model  # noqa: E402
 from ingest.dedupe_params import DedupeParams  # noqa: E402
+from ingest.model import Story  # noqa: E402
 
 TUNING = ROOT / "tests" / "fixtures" / "outlets" / "tuning"
 PROBABILITIES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
@@ -88,14 +89,7 @@ def fixture_profiles() -> list[tuple[str, dedupe.Profile]]:
     profiled as ``bench/dedupe_quality.py`` stores it."""
     from dedupe_quality import load_corpus, story_of
 
-    params, out = DedupeParams(), []
-    for i, article in enumerate(load_corpus()):
-        s = story_of(article)
-        fp = dedupe.fingerprint(s.title, s.body_text, params)
-        feats = fp.features
-        p = dedupe.profile_of(i, None, s.published, s.content_hash, s.mentions, fp.text_sig, feats)
-        out.append(("clusters: " + article.event, p))
-    return out
+    return [("clusters: " + a.event, _profile(i, story_of(a))) for i, a in enumerate(load_corpus())]
 
 
 def events_profiles(half: str) -> list[tuple[str, dedupe.Profile]]:
@@ -104,15 +98,17 @@ def events_profiles(half: str) -> list[tuple[str, dedupe.Profile]]:
     from tests.events_support import HALVES, articles, normalized
 
     assert HALVES[half] == "tuning", f"events half {half} is held out"
-    params, out = DedupeParams(), []
-    for i, article in enumerate(articles(half)):
-        s = normalized(article)
-        fp = dedupe.fingerprint(s.title, s.body_text, params)
-        p = dedupe.profile_of(
-            i, None, s.published, s.content_hash, s.mentions, fp.text_sig, fp.features
-        )
-        out.append((f"events {half}: {article.event}", p))
-    return out
+    return [
+        (f"events {half}: {a.event}", _profile(i, normalized(a)))
+        for i, a in enumerate(articles(half))
+    ]
+
+
+def _profile(story_id: int, s: Story) -> dedupe.Profile:
+    fp = dedupe.fingerprint(s.title, s.body_text, DedupeParams())
+    return dedupe.profile_of(
+        story_id, None, s.published, s.content_hash, s.mentions, fp.text_sig, fp.features
+    )
 
 
 def demo_profiles(workdir: Path) -> list[tuple[str, dedupe.Profile]]:

@@ -32,7 +32,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from ingest import pair_model
+from ingest import headline, pair_model
 from ingest.acts import answers, directed_acts
 from ingest.dedupe_params import DedupeParams
 
@@ -316,6 +316,10 @@ class Features:
     content: frozenset[str]
     principals: frozenset[str] = frozenset()
     acts: frozenset[str] = frozenset()  # the headline's directed acts (``ingest.acts``)
+    # The states and bodies the headline names outright, and by a capital or demonym only
+    # (``ingest.headline``).
+    named: frozenset[str] = frozenset()
+    alluded: frozenset[str] = frozenset()
 
 
 def features(title: str, body_text: str, body_words: Sequence[str] | None = None) -> Features:
@@ -325,6 +329,7 @@ def features(title: str, body_text: str, body_words: Sequence[str] | None = None
     title_words = words(title)
     body_words = words(body_text) if body_words is None else body_words
     lead = _actors_of(_lead(split))
+    named, alluded = headline.named(title, body_text)
     return Features(
         actors=names,
         lead_actors=lead | {w for w in title_words if w in names},
@@ -334,6 +339,8 @@ def features(title: str, body_text: str, body_words: Sequence[str] | None = None
         content=_content_of([*title_words, *body_words]),
         principals=_principals_of(title_words, split),
         acts=directed_acts(title, body_text),
+        named=named,
+        alluded=alluded,
     )
 
 
@@ -499,12 +506,16 @@ def fingerprint(title: str, body_text: str, params: DedupeParams) -> Fingerprint
 
 def pack_signatures(fp: Fingerprint) -> bytes:
     """The ``stories.minhash`` blob: a small header, both signatures (little-endian), then
-    the features as UTF-8 text: six fields (names, lead names, title terms, content words,
-    principals, acts), each a sorted list of strings. Blobs written before acts were kept
-    have five fields: read, they have no acts."""
+    the features as UTF-8 text: eight fields (names, lead names, title terms, content words,
+    principals, acts, the headline's states named outright and alluded to), each a sorted
+    list of strings. Blobs written before acts were kept have five fields, before the
+    headline's states six: read, they have none."""
     head = _MAGIC + struct.pack("<HH", fp.text_sig.size, fp.event_sig.size)
     f = fp.features
-    fields = (f.actors, f.lead_actors, f.terms - f.actors, f.content, f.principals, f.acts)
+    fields = (
+        *(f.actors, f.lead_actors, f.terms - f.actors, f.content, f.principals, f.acts),
+        *(f.named, f.alluded),
+    )
     text = _FIELD.join(_ITEM.join(sorted(field)) for field in fields)
     sigs = fp.text_sig.astype("<u4").tobytes() + fp.event_sig.astype("<u4").tobytes()
     return head + sigs + text.encode()
@@ -548,18 +559,21 @@ def _unpack_features(data: bytes) -> Features | None:
         fields = data.decode().split(_FIELD)
     except UnicodeDecodeError:
         return None
-    if len(fields) not in (5, 6):
+    if len(fields) not in (5, 6, 8):
         return None
-    names, lead, title, content, heads, *acts = (
+    names, lead, title, content, heads, *rest = (
         frozenset(map(sys.intern, f.split(_ITEM))) if f else frozenset() for f in fields
     )
+    acts, named, alluded = (*rest, frozenset(), frozenset(), frozenset())[:3]
     return Features(
         actors=names,
         lead_actors=lead,
         terms=names | title,
         content=content,
         principals=heads,
-        acts=acts[0] if acts else frozenset(),
+        acts=acts,
+        named=named,
+        alluded=alluded,
     )
 
 
@@ -579,6 +593,8 @@ class Profile:
     content: frozenset[str]
     principals: frozenset[str] = frozenset()
     acts: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()  # the headline's states and bodies (``Features``)
+    alluded: frozenset[str] = frozenset()
 
 
 def interned(p: Profile) -> Profile:
@@ -597,6 +613,8 @@ def interned(p: Profile) -> Profile:
         content=words(p.content),
         principals=words(p.principals),
         acts=words(p.acts),
+        named=words(p.named),
+        alluded=words(p.alluded),
     )
 
 
@@ -623,6 +641,8 @@ def profile_of(
         content=feats.content,
         principals=feats.principals,
         acts=feats.acts,
+        named=feats.named,
+        alluded=feats.alluded,
     )
 
 
@@ -684,6 +704,11 @@ def conflict(a: Profile, b: Profile) -> bool:
     return bool(_unnamed_principals(a, b))
 
 
+def headlines_apart(a: Profile, b: Profile) -> bool:
+    """Does each headline name a party the other's never names (``ingest.headline``)?"""
+    return headline.apart((a.named, a.alluded), (b.named, b.alluded))
+
+
 def _mentions(p: Profile, name: Sequence[str]) -> bool:
     # Names that only start sentences are not actors, but they are still content words
     # (plural "s" folded) or title words.
@@ -732,6 +757,8 @@ def corroborates(a: Profile, b: Profile, params: DedupeParams) -> bool:
     hours = abs((a.published - b.published).total_seconds()) / 3600
     if hours > params.window_hours or conflict(a, b) or conflict(b, a):
         return False
+    if headlines_apart(a, b):
+        return False
     if answers(a.acts, b.acts):
         return False
     if a.countries and b.countries and not a.countries & b.countries:
@@ -761,6 +788,8 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
         return None
     if conflict(new, cand) or conflict(cand, new):
         return None
+    if headlines_apart(new, cand):
+        return None  # a follow-up or a parallel event: another party in the headline
     if answers(new.acts, cand.acts):
         return None  # a measure answered in kind: two events, however alike
     rule = _rule_scores(new, cand, params)
@@ -847,6 +876,9 @@ def explain(a: Profile, b: Profile, params: DedupeParams) -> tuple[list[Check], 
     )  # fmt: skip
     if missing:
         return checks, None
+    checks.append(_headlines_check(a, b))
+    if not checks[-1].passed:
+        return checks, None
     answered = answers(a.acts, b.acts)
     acts = f"{', '.join(sorted(a.acts)) or '-'} / {', '.join(sorted(b.acts)) or '-'}"
     checks.append(
@@ -858,6 +890,16 @@ def explain(a: Profile, b: Profile, params: DedupeParams) -> tuple[list[Check], 
         return checks, None
     checks.append(_event_check(a, b, params))
     return checks, 5 if checks[-1].passed else None
+
+
+def _headlines_check(a: Profile, b: Profile) -> Check:
+    def shown(p: Profile) -> str:
+        return ", ".join([*sorted(p.named), *(f"({c})" for c in sorted(p.alluded))]) or "-"
+
+    apart = headlines_apart(a, b)
+    detail = f"{shown(a)} / {shown(b)}"
+    return Check("headlines", detail + (": each names a party the other's does not" if apart
+                                        else ""), not apart)  # fmt: skip
 
 
 def _event_check(a: Profile, b: Profile, params: DedupeParams) -> Check:

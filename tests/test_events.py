@@ -16,12 +16,15 @@ from tests.events_support import HALVES, ROOT, articles, measure
 # 0.860 / 0.624, c 0.892 / 0.529, b 0.770 / 0.670, d 0.747 / 0.658. The pair model
 # retrained with a and c and one more feature (figures shared; twenty-first session) moved
 # the held-out halves to b 0.754 / 0.675 and d 0.789 / 0.777 (b's precision down, kept as
-# the procedure's result: decided on a, c and the tuning outlets).
+# the procedure's result: decided on a, c and the tuning outlets). Headlines whose subjects
+# name different parties kept apart (``ingest.headline``; twenty-second session): a 0.886 /
+# 0.629 -> 0.925 / 0.629, c 0.913 / 0.620 -> 0.974 / 0.610; held out, b -> 0.807 / 0.670,
+# d -> 0.835 / 0.777.
 FLOORS = {
-    "a": (0.886, 0.629),
-    "c": (0.913, 0.620),
-    "b": (0.754, 0.675),
-    "d": (0.789, 0.777),
+    "a": (0.925, 0.629),
+    "c": (0.974, 0.610),
+    "b": (0.807, 0.670),
+    "d": (0.835, 0.777),
 }
 
 

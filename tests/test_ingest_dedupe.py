@@ -329,15 +329,21 @@ def test_an_answer_does_not_join_through_a_report_without_an_act():
     assert kept == [copy, elsewhere]
 
 
-def test_blob_without_acts_reads_as_none():
-    # Blobs written before acts were kept hold five feature fields.
-    fp = dedupe.fingerprint(*EXPELS, PARAMS)
+def test_blobs_of_older_layouts_read_without_the_newer_fields():
+    # Blobs written before acts were kept hold five feature fields; before the headline's
+    # states (``ingest.headline``), six.
+    fp = dedupe.fingerprint(EXPELS[0].replace("Lisbon", "Portugal"), EXPELS[1], PARAMS)
     blob = dedupe.pack_signatures(fp)
     assert dedupe.unpack(blob, PARAMS).features == fp.features
-    five = blob.rsplit(b"\x1e", 1)[0]
+    assert fp.features.named == {"PT"} and fp.features.alluded == {"MA"} and fp.features.acts
+    six = blob.rsplit(b"\x1e", 2)[0]
+    older = dedupe.unpack(six, PARAMS).features
+    assert older == dataclasses.replace(fp.features, named=frozenset(), alluded=frozenset())
+    five = blob.rsplit(b"\x1e", 3)[0]
     old = dedupe.unpack(five, PARAMS).features
-    assert old is not None and old.acts == frozenset()
-    assert old == dataclasses.replace(fp.features, acts=frozenset())
+    assert old == dataclasses.replace(
+        fp.features, acts=frozenset(), named=frozenset(), alluded=frozenset()
+    )
 
 
 # --- decisions -------------------------------------------------------------------------------

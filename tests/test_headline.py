@@ -1,0 +1,78 @@
+"""Whom a headline is about (``ingest.headline``), and how clustering uses it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from ingest import dedupe, headline
+from ingest.dedupe_params import DedupeParams
+
+
+def test_the_subject_names_parties_outright_and_the_rest_is_alluded_to() -> None:
+    outright, alluded = headline.named("Egypt, Sudan agree to coordinate positions on GERD")
+    assert (outright, alluded) == ({"EG", "SD"}, set())
+    outright, alluded = headline.named("Nigeria's cabinet approves Morocco gas pipeline pact")
+    assert (outright, alluded) == ({"NG"}, {"MA"})
+    # A body is a party like a state; a capital names a place as often as a state.
+    assert headline.named("African Union readmits Guinea")[0] == {"AU"}
+    assert headline.named("The Abu Dhabi GERD committee: a process, not a settlement") == (
+        frozenset(),
+        {"AE"},
+    )
+
+
+def test_a_title_case_headline_is_all_subject() -> None:
+    outright, _ = headline.named("Big Handshake In Riyadh: Iraq And Syria Will Reopen Crossing")
+    assert outright == {"IQ", "SY"}
+
+
+def test_headlines_are_apart_when_each_subject_names_a_party_the_other_never_names() -> None:
+    def apart(a: str, b: str) -> bool:
+        return headline.apart(headline.named(a), headline.named(b))
+
+    assert apart(
+        "Finland reopens one border crossing with Russia",
+        "Latvia reopens Terehova border crossing with Russia to freight",
+    )
+    assert apart("ECOWAS lifts Guinea's suspension", "African Union readmits Guinea")
+    # One report of the event names a party of the other's, or none at all: one event.
+    assert not apart(
+        "Egypt goes into GERD committee with red lines",
+        "Egypt, Ethiopia agree on technical committee for Nile dam",
+    )
+    assert not apart(
+        "Ukraine backs U.S. proposal for 30-day ceasefire",
+        "Zelensky: Ukraine ready for peace, now Russia must show it is too",
+    )
+    assert not apart("158 nations back U.N. call for Gaza ceasefire", "Israel rejects UN vote")
+
+
+def _profile(story_id: int, title: str, body: str) -> dedupe.Profile:
+    fp = dedupe.fingerprint(title, body, DedupeParams())
+    when = datetime(2026, 3, 2, 9, tzinfo=UTC) + timedelta(hours=story_id)
+    return dedupe.profile_of(story_id, story_id, when, str(story_id), (), None, fp.features)
+
+
+BODY = (
+    "{a} and {b} agreed on Tuesday to reopen their shared border crossing to freight and"
+    " passenger traffic after two years of closure, officials in both capitals said. Trade"
+    " ministers from the two states signed a protocol on customs checks, joint patrols and"
+    " a fund for traders hurt by the closure. Regional leaders welcomed the step as a sign"
+    " of easing tension along the frontier. The crossing will open on Monday, ministers said."
+)
+
+
+def test_a_parallel_event_with_another_party_is_kept_apart_and_explained() -> None:
+    params = DedupeParams()
+    one = _profile(
+        1, "Nigeria, Niger agree to reopen border crossing", BODY.format(a="Nigeria", b="Niger")
+    )
+    other = _profile(
+        2, "Benin, Niger agree to reopen border crossing", BODY.format(a="Benin", b="Niger")
+    )
+    assert dedupe.score_pair(one, other, params) is None
+    checks, level = dedupe.explain(one, other, params)
+    assert level is None and checks[-1].name == "headlines" and not checks[-1].passed
+    assert "NE, NG / BJ, NE" in checks[-1].detail
+    again = _profile(3, "Niger, Nigeria sign border deal", BODY.format(a="Nigeria", b="Niger"))
+    assert dedupe.score_pair(again, one, params) is not None

@@ -781,6 +781,8 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
         return Match(cand.story_id, cand.cluster_id, 3, 2.0)
     text = jaccard(new.text_sig, cand.text_sig)
     if text >= params.near_duplicate and hours <= params.duplicate_window_hours:
+        if headlines_apart(new, cand):
+            return None  # one template filled in for other parties: a ceremony, a readout
         return Match(cand.story_id, cand.cluster_id, 4, 1.0 + text)
     if hours > params.window_hours:
         return None
@@ -857,7 +859,8 @@ def explain(a: Profile, b: Profile, params: DedupeParams) -> tuple[list[Check], 
         )
     ]
     if copy:
-        return checks, 4
+        checks.append(_headlines_check(a, b))
+        return checks, 4 if checks[-1].passed else None
     checks.append(
         Check("time", f"{hours:.1f} h apart (one event within {params.window_hours:g} h)", True)
     )

@@ -22,6 +22,10 @@ subject ("Italy hails Brenner ruling" after "EU court rules ...", "Trump hosts C
 leaders" beside "President of Uzbekistan takes part in the C5+1 summit"). The whole
 headline, instead of its subject, set 30 false pairs apart and 17 true ones.
 
+It applies to near-verbatim copies too (``ingest.dedupe.score_pair``): an official readout
+or a ceremony's report reuses one text with the names changed, and a copy keeps the
+parties of its original. None of the 82 true copies in the same tuning data is set apart.
+
 Pure: the headline in, the codes out (``ingest.dedupe`` keeps them with a story's features).
 """
 

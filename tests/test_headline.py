@@ -76,3 +76,24 @@ def test_a_parallel_event_with_another_party_is_kept_apart_and_explained() -> No
     assert "NE, NG / BJ, NE" in checks[-1].detail
     again = _profile(3, "Niger, Nigeria sign border deal", BODY.format(a="Nigeria", b="Niger"))
     assert dedupe.score_pair(again, one, params) is not None
+
+
+def test_one_template_filled_in_for_other_parties_is_not_a_copy() -> None:
+    # Official readouts and ceremonies reuse one text with the names changed: a copy by its
+    # words, another event by its parties. A real copy keeps its parties.
+    params = DedupeParams()
+
+    def made(n: int, title: str, a: str, b: str) -> dedupe.Profile:
+        fp = dedupe.fingerprint(title, BODY.format(a=a, b=b), params)
+        when = datetime(2026, 3, 2, 9, tzinfo=UTC) + timedelta(hours=n)
+        return dedupe.profile_of(n, n, when, str(n), (), fp.text_sig, fp.features)
+
+    one = made(1, "Nigeria, Niger agree to reopen border crossing", "Nigeria", "Niger")
+    other = made(2, "Benin, Niger agree to reopen border crossing", "Benin", "Niger")
+    copy = made(3, "Niger, Nigeria agree to reopen crossing", "Niger", "Nigeria")
+    assert dedupe.jaccard(one.text_sig, other.text_sig) >= params.near_duplicate
+    assert dedupe.score_pair(other, one, params) is None
+    checks, level = dedupe.explain(other, one, params)
+    assert [c.name for c in checks] == ["copy", "headlines"] and level is None
+    match = dedupe.score_pair(copy, one, params)
+    assert match is not None and match.level == 4

@@ -56,9 +56,9 @@ def test_each_model_was_trained_on_tuning_halves_only(name: str, sources: list[s
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["trained_on"] == sources
     held_out = (
-        "fresh",
         "blind2",
         "blind3",
+        "blind4",
         "half_b",
         "blocks_b",
         "blocks_d",

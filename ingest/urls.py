@@ -251,11 +251,12 @@ def _remove_dot_segments(path: str) -> str:
 
 
 def _strip_amp_path(path: str) -> str:
+    # "/amp/world/story-1", "/world/amp/story-1", "/world/story-1/amp": an "amp" segment
+    # anywhere names the page's AMP version, never another article.
     segments = path.split("/")
-    if len(segments) > 2 and segments[1] == "amp":
-        segments.pop(1)
-    if len(segments) > 2 and segments[-1] == "amp":
-        segments.pop()
+    kept = [s for s in segments if s != "amp"]
+    if any(kept):  # "/amp" alone is a page of its own
+        segments = kept
     last = segments[-1]
     if last.endswith(".amp"):
         segments[-1] = last[: -len(".amp")]

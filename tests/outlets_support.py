@@ -10,21 +10,25 @@ store, and the stored stories are compared with the labels. Used by ``bench/qual
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from itertools import combinations
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import sqlalchemy as sa
 
+from communique import wiring
 from communique.cli import main as cli
 from feeds.query import event_topics
+from ingest import pipeline
 from ingest.store.engine import open_store
 from ingest.store.schema import clusters, sources, stories
 from ingest.urls import article_identity
@@ -169,13 +173,24 @@ def config_text(half: Path, base: str, store: Path) -> str:
     return head + "\n".join(blocks) + '\n[[feeds]]\nslug = "all"\ntitle = "All"\n'
 
 
+# The ingest runs at this moment, after every article of every half: a date is judged
+# against "now" (one in the future is the fetch time), and the figures must not depend on
+# the day the bench runs. blind4's events are set in 2027.
+NOW = datetime(2027, 12, 31, tzinfo=UTC)
+
+
 def ingest_half(half: Path, workdir: Path, base: str) -> dict[str, Stored]:
-    """Run ``communique ingest`` on the half's config; the stored stories by article identity
-    (an AMP page is stored under the canonical article it names)."""
+    """Run ``communique ingest`` on the half's config, its clock at ``NOW``; the stored
+    stories by article identity (an AMP page is stored under the canonical article it
+    names)."""
     store = workdir / "store.db"
     config = workdir / "communique.toml"
     config.write_text(config_text(half, base, store), encoding="utf-8")
-    with open(workdir / "ingest.out", "w") as out, contextlib.redirect_stdout(out):
+    with (
+        open(workdir / "ingest.out", "w") as out,
+        contextlib.redirect_stdout(out),
+        mock.patch.object(wiring, "pipeline_context", _at_now(wiring.pipeline_context)),
+    ):
         cli(["--config", str(config), "ingest"])
     engine = open_store(f"sqlite:///{store}")
     try:
@@ -183,6 +198,13 @@ def ingest_half(half: Path, workdir: Path, base: str) -> dict[str, Stored]:
             return _stored(conn)
     finally:
         engine.dispose()
+
+
+def _at_now(make: Callable[..., pipeline.Context]) -> Callable[..., pipeline.Context]:
+    def made(*args: Any, **kwargs: Any) -> pipeline.Context:
+        return dataclasses.replace(make(*args, **kwargs), clock=lambda: NOW)
+
+    return made
 
 
 def _stored(conn: sa.Connection) -> dict[str, Stored]:

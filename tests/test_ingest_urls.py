@@ -103,6 +103,7 @@ def test_canonical_url_on_arbitrary_text_raises_or_is_idempotent(text: str) -> N
         "https://mobile.example.com/world/story-1?utm_source=twitter",
         "https://amp.example.com/world/story-1",
         "https://www.example.com/amp/world/story-1",
+        "https://www.example.com/world/amp/story-1",
         "https://www.example.com/world/story-1/amp/",
         "https://www.example.com/world/story-1.amp",
         "https://www.example.com/world/story-1?amp=1",

@@ -303,6 +303,15 @@ def has_time(raw: str | None) -> bool:
     return any(not _MIDNIGHT.match(m.group(0)) for m in _CLOCK.finditer(text))
 
 
+def has_day(raw: str | None) -> bool:
+    """Whether a printed date names its day at all: "Updated 3:10 p.m. EDT" does not."""
+    if not raw:
+        return False
+    return bool(_YEAR.search(raw) or _DAY_MONTH.search(raw) or _NUMERIC.search(raw))
+
+
+# A month's name beside a day's number, either way round ("Jun 25", "25 juin").
+_DAY_MONTH = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH}", re.I)
 _MIDNIGHT = re.compile(r"^0?0[:h.]00$")
 _OFFSET = re.compile(r"[+\-−]\d{2}:?\d{2}\b")
 

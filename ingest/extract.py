@@ -18,7 +18,7 @@ import lxml.html
 
 from ingest.charset import decode_html
 from ingest.clean import clean_body, select_body, soup_of
-from ingest.dates import SAME_DAY, find_date_line, has_time, parse_date
+from ingest.dates import SAME_DAY, find_date_line, has_day, has_time, parse_date
 from ingest.errors import ExtractError
 from ingest.html_tree import html_to_text
 from ingest.jsonld import ld_name, ld_objects, ld_text
@@ -265,10 +265,20 @@ def _rules_meta(html: str, rules: ArticleRules, meta: PageMeta) -> PageMeta:
     )
 
 
+# What an update stamp opens with: "Updated 3:10 p.m. EDT", "Last modified: ...".
+_UPDATE_STAMP = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|edited|revised)\b", re.I)
+
+
 def _precise(chosen: str | None, declared: str | None) -> str | None:
     """The operator's date selector, unless it shows only the day and the page declares
-    (meta, JSON-LD, <time>) a time on that day: the most precise date wins."""
-    if not chosen or has_time(chosen) or not declared or not has_time(declared):
+    (meta, JSON-LD, <time>) a time on that day: the most precise date wins. A selector that
+    finds an update stamp or a bare time ("Updated 3:10 p.m. EDT") gives no publication
+    day: then the page's declared time wins, whatever its day."""
+    if not chosen or not declared or not has_time(declared):
+        return chosen
+    if _UPDATE_STAMP.match(chosen) or not has_day(chosen):
+        return declared
+    if has_time(chosen):
         return chosen
     day, precise = parse_date(chosen), parse_date(declared)
     if day is None or precise is None or abs(precise - day) > SAME_DAY:

@@ -143,7 +143,7 @@ def parties(
     lead_end = _lead_end(body)
     scores: dict[str, int] = {}
     for m, strength in _evidence(title, title_mentions):
-        gain = 3 if strength else (_title_name(m) if political else 1)
+        gain = 3 if strength else (_title_name(title, m) if political else 1)
         scores[m.code] = scores.get(m.code, 0) + gain
     for m, strength in _evidence(body, body_mentions, joint=political):
         gain = _body_gain(m, strength, m.start < lead_end, political)
@@ -244,10 +244,16 @@ def _home(title_mentions: Sequence[Mention], counts: dict[str, int]) -> str | No
     return None
 
 
-def _title_name(m: Mention) -> int:
-    # A country named in a headline by its name is likely what the story is about; a
-    # demonym there ("Ethiopian runners") says less. (A venue, "meet in Montevideo", says
-    # less too, but weighing it so cost blind3 a host that was a party: not kept.)
+_VENUE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
+
+
+def _title_name(title: str, m: Mention) -> int:
+    """A country named in a headline by its name is likely what the story is about; a
+    demonym there ("Ethiopian runners") says less, and so does a venue ("talks in Kuala
+    Lumpur end without deal"): the host is a party when the story shows its government at
+    work, not for lending a city."""
+    if _VENUE.search(title[max(0, m.start - 12) : m.start]):
+        return 1
     return 2 if m.kind in ("names", "capitals") else 1
 
 

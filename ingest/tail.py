@@ -460,7 +460,11 @@ _ENDS_ISSUED = re.compile(
     r" information|media (?:contact|enquiries))\b",
     re.I,
 )
-_END_MARK = re.compile(r"^(?:#{3,}|-\s?30\s?-|ends|end|\*{3,}|_{3,}|end ?item(?:/\w+)?)$", re.I)
+_END_MARK = re.compile(
+    r"^(?:#{3,}|-\s?30\s?-|(?:[—–-]{1,2}\s?)?ends?(?:\s?[—–-]{1,2})?|\*{3,}|_{3,}"
+    r"|end ?item(?:/\w+)?)$",
+    re.I,
+)  # "###", "-30-", "ENDS", "— ENDS —"
 # An agency's code alone on the last line: "(TNS)", "==TNS", "/AFP/".
 _AGENCY_MARK = re.compile(r"^(?:[(\[/]\s?[A-Z][A-Za-z]{1,7}\s?[)\]/]|[=-]{2,}\s?[A-Z]{2,8})$")
 # Items set in a row by separators: related headlines, share buttons, a writer's profile
@@ -512,7 +516,18 @@ _UI_WORDS = (
     r"|bookmark|donate|register|scan|turn on|listen (?:to|on|now|again|live)"
     r"|watch (?:the|our|now|live|again|on))\b(?!-)"
 )
-_UI_VERB = Either(rf"^{_UI_WORDS}|[.!?\]]\s+{_UI_WORDS}", re.I)
+# (At a block's start after a player's or a list's mark too: "▶ Listen live: ...".)
+_UI_VERB = Either(rf"^[▶►▷→•·\s]*{_UI_WORDS}|[.!?\]]\s+{_UI_WORDS}", re.I)
+# A station's programme and when it is on: "Catch The World Tonight, weekdays at 9 pm on
+# ...", "Extra Cover, our sport podcast, has full reaction from 7 am". A story's own times
+# name no programme ("The warning will be reviewed at 4 pm."): in the tuning corpora 32
+# appended blocks and no story paragraph of 40 words or fewer have both.
+_BROADCAST = re.compile(
+    r"^(?=.*\b(?:at|from|until|after|before) \d{1,2}(?:[:.]\d{2})?\s?[ap]\.?m\b)"
+    r"(?=.*\b(?:podcasts?|radio|programme|program|show|bulletin|FM|on air|episodes?|tonight"
+    r"|weeknights|weekdays|listen|tune in|channel|TV|television)\b)",
+    re.I,
+)
 _CALL_WORDS = (
     r"(?:please\s+)?(?:follow|listen|watch|join|share|send|write|tell|e-?mail"
     r"|visit|check out|find|explore|support|contact|like|comment|enable|save|catch up|don'?t miss"
@@ -544,7 +559,8 @@ _FOOTNOTE = Either(r"^(?:\[\d{1,2}\]|\d{1,2}[.)]\s|[¹²³⁴⁵⁶⁷⁸⁹]|\*
 _NUMBERED_QUESTION = re.compile(r"^\d{1,2}[.)]\s+[^?]{5,200}\?[\"”’)]?$")
 _NOTE_MARK = re.compile(r"^(?:\[?\d{1,2}\]?|[¹²³⁴⁵⁶⁷⁸⁹]|\*{1,3})$")
 _NOTES = re.compile(
-    r"^(?:notes?|foot ?notes|end ?notes|references|sources|bibliography|further reading"
+    r"^(?:notes?|foot ?notes|end ?notes|notes? (?:to|for) (?:the )?editors?|editor'?s'? notes?"
+    r"|references|sources|bibliography|further reading"
     r"|reading list|suggested reading|how to cite(?: this [a-z]+)?|suggested citation|cite this"
     r"(?: [a-z]+)?)$",
     re.I,
@@ -566,7 +582,7 @@ def tail_start(
     kinds = [_repeated_or(_kind(t, f), t, repeated) for t, f in zip(texts, flats, strict=True)]
     asks = [bool(_QUESTION.search(t)) for t in texts]
     labels = [_speaker(f) for f in flats]
-    kinds = _learned(kinds, texts, flats, _lone_turns(kinds, asks, labels))
+    kinds = _introductions(_learned(kinds, texts, flats, _lone_turns(kinds, asks, labels)), flats)
     kinds = _marks(kinds, gone) if gone else kinds
     words = [0 if i in gone else size(t) for i, t in enumerate(texts)]
     explainer = _qa_explainer(kinds)
@@ -630,6 +646,34 @@ def _learned(
             prose += out[i] == kinds[i]  # left as it was: prose to the tail rules
             if prose == 2:
                 break
+    return out
+
+
+# Who the questions below were put to: "We asked Dr. Pieter van Dijk, a trade economist, what
+# the vote means." Right before questions it is the interview's first line; before the
+# story's next paragraph, the reporter's account ("We asked participants whether ...").
+_INTRODUCES = re.compile(
+    r"^(?:we|i) (?:asked|put (?:\w+ )?(?:\w+ )?questions? to|reached out to|turned to"
+    r"|caught up with|spoke (?:to|with)|talked (?:to|with)|sat down with)\b",
+    re.I,
+)
+_ASKING = frozenset(["turn", "generated question", "appended interview", "appended FAQ block"])
+INTRODUCTION_WORDS = 30
+
+
+def _introductions(kinds: list[str], flats: list[str]) -> list[str]:
+    """``kinds`` with the line that introduces an appended interview read as part of it."""
+    out = list(kinds)
+    for i in range(len(kinds) - 1):
+        after = next((k for k in kinds[i + 1 :] if k != "empty"), None)
+        if (
+            after in _ASKING
+            and kinds[i] in ("story", "heading")
+            and size(flats[i]) <= INTRODUCTION_WORDS
+            and _INTRODUCES.match(flats[i])
+            and not _QUOTED.search(flats[i])
+        ):
+            out[i] = "appended interview"
     return out
 
 
@@ -795,10 +839,15 @@ class _Reports:
     def _figure_rows(self, k: int) -> bool:
         """A labelled line of figures beside another ("Tana River: 24,600 people displaced,
         6 deaths" over "Garissa: 11,200 displaced"): a table's rows, not a speaker's turns."""
-        if not _figure_row(self._flats[k]):
+        if not self._figure_row(k):
             return False
         near = (j for j in (k - 1, k + 1) if 0 <= j < len(self._flats))
-        return any(_figure_row(self._flats[j]) for j in near)
+        return any(self._figure_row(j) for j in near)
+
+    def _figure_row(self, k: int) -> bool:
+        # A pointer or a prompt with a figure ("ALSO READ: ... 1960 treaty", "Listen live:
+        # Metro Radio 102.6 FM") is no row of the story's table.
+        return self._kinds[k] not in _NOT_ROWS and _figure_row(self._flats[k])
 
     def listed(self, k: int) -> bool:
         """Is block ``k`` a row of a list, or the head of one?"""
@@ -821,6 +870,9 @@ REPORTED_NEW = 2  # names, figures or dates a section must add to be the story's
 ROW_WORDS = 12  # a row of a list of figures is a line this short
 ROWS_MIN = 2  # rows a list has at least
 _ROW_KINDS = frozenset(["heading", "labelled aside", "footnote"])
+_NOT_ROWS = frozenset(
+    ["pointer", "prompt", "comment", "contact", "end mark", "credit or disclaimer"]
+)
 SECTION_JUNK = 0.7  # and none of its blocks may be this likely appended (``tail_model``)
 # Or the lines under it read as the story's on average: this many, this unlikely appended.
 CALM_LINES = 2
@@ -1145,6 +1197,8 @@ def _kind(text: str, flat: str) -> str:
         return "house note"
     if note and n <= 40 and (_PROMPT.search(unquoted) or ("@" in flat and _EMAIL.search(flat))):
         return "comment" if _COMMENT_FORM.search(flat) else "prompt"
+    if note and n <= 40 and _BROADCAST.match(unquoted):
+        return "prompt"
     if (n <= 12 and _ANALYSIS.search(flat)) or (n <= 80 and _RECAP.match(flat)):
         return "appended analysis"
     if n <= 120 and _DEAR.match(flat):

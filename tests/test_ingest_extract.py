@@ -198,3 +198,21 @@ def test_a_story_told_in_bare_divs_beside_paragraphs_is_kept_whole() -> None:
     text = html_to_text(extract_article(fetched(body), None).body_html)
     for paragraph in label["body"][1:]:
         assert paragraph in text
+
+
+def test_a_date_selector_that_finds_an_update_stamp_yields_to_the_declared_time() -> None:
+    # An Arc-like page: the operator's selector finds the "Updated" stamp, which names no
+    # day; the page declares when it was published.
+    html = (
+        '<html><head><meta property="article:published_time"'
+        ' content="2026-06-25T13:48:00-04:00"></head><body><div class="timestamps">'
+        '<time datetime="2026-06-25T15:10:00-04:00">Updated 3:10 p.m. EDT</time></div>'
+        f'<div class="article-body">{STORY}</div></body></html>'
+    )
+    rules = ArticleRules(body="div.article-body", date="div.timestamps time")
+    article = extract_article(fetched(html.encode()), rules)
+    assert article.published_raw == "2026-06-25T13:48:00-04:00"
+    # Without it, the stamp's own <time datetime> is the best date the page gives.
+    bare = html.replace('<meta property="article:published_time"', "<meta")
+    got = extract_article(fetched(bare.encode()), rules).published_raw
+    assert got == "2026-06-25T15:10:00-04:00"

@@ -283,6 +283,16 @@ STORY = [
         # A credit whose editor's name reads like a verb of reporting.
         ["Reporting by Lina Haddad in Puno; additional reporting by Karim Fawzi in La Paz; "
          "editing by Omar Said"],
+        # A station's programmes and when they are on; its live stream behind a player's mark.
+        ["Extra Cover, Metro Radio’s sport podcast, has full reaction from 7 am."],
+        ["Meera Nair speaks to the minister on The World Tonight at 9 pm."],
+        ["ALSO READ: Indus Waters talks resume in Vienna; India seeks changes to 1960 treaty",
+         "▶ Listen live: Metro Radio 102.6 FM"],
+        ["— ENDS —"],
+        ["Notes to editors", "The fund was first proposed at a 2019 summit in Cusco."],
+        # The line that introduces an invented interview goes with it.
+        ["We asked Dr. Pieter van Dijk, a trade economist, what the deal means.",
+         "Q: Is this a good deal for Peru?", "A: Yes. The lake matters to both economies."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:
@@ -407,6 +417,10 @@ def test_appended_material_goes(tail: list[str]) -> None:
         # A dateline's dash is no box's: the next item of a round-up.
         [*STORY, "LA PAZ — Bolivia's own statement on the fund is expected on Friday, a "
          "government spokesperson said."],
+        # The reporter asking, then the story's answer: no interview follows.
+        [*STORY, "We asked the ministry whether the fund would be audited.",
+         "It said an independent auditor would report to both parliaments every year."],
+        [*STORY, "The first plant is due to be inaugurated at 9 am on Monday."],
 
     ],
 )  # fmt: skip

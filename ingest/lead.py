@@ -151,8 +151,40 @@ def lead_junk(
         start = _known_start(head, known) or _after_header(head, kinds)
         while start < len(head) and kinds[start] is not None:
             start += 1
+        start += _restated(head, kinds, start)
     notes = [f"{START} removed {kinds[i] or 'standfirst'} {quote(head[i])}" for i in range(start)]
     return start, notes
+
+
+MAX_STANDFIRST_WORDS = 35
+RESTATED_SHARE = 0.4
+# Words that say nothing of what a sentence is about, for ``_restated``.
+_FUNCTION_WORDS = frozenset(
+    ["the", "a", "an", "of", "to", "in", "on", "and", "or", "for", "with", "by", "at", "from",
+     "as", "is", "was", "are", "were", "be", "been", "has", "have", "had", "its", "it", "that",
+     "this", "which", "will", "would", "after", "over", "into", "their", "his", "her", "they",
+     "said", "says", "not", "but", "than", "more", "most", "new"]
+)  # fmt: skip
+
+
+def _restated(head: list[str], kinds: list[str | None], start: int) -> int:
+    """1 when the block at ``start`` is a standfirst that the story's first paragraph, right
+    after it, tells again at length ("Volumes fell, but revenue rose by a third in the first
+    quarter." over "Vietnam's coffee export earnings rose by a third ..."); else 0. Measured on
+    the tuning outlets: 36% of standfirsts share 40% or more of their words with the first
+    paragraph; one first paragraph in 1,387 shares as much with the second."""
+    if start + 1 >= len(head) or kinds[start] is not None or kinds[start + 1] is not None:
+        return 0
+    dek, lede = head[start], head[start + 1]
+    if size(dek) > MAX_STANDFIRST_WORDS or size(lede) <= size(dek) or find_dateline(dek):
+        return 0
+    if dek.endswith(":") or lede.startswith(("“", '"', "‘", "'")):
+        return 0  # "... issued the following statement:", then the statement
+    said = {w for w in _words(dek) if len(w) > 2 and w not in _FUNCTION_WORDS}
+    if len(said) < 3:
+        return 0
+    again = said & set(_words(lede))
+    return int(len(again) / len(said) >= RESTATED_SHARE)
 
 
 OPENING_WORDS = 8  # a paragraph is recognised by its first words

@@ -206,3 +206,20 @@ def test_a_first_paragraph_beside_a_credit_stays() -> None:
     """Only a line that does not end as a sentence is taken for a caption."""
     first = "Peru and Bolivia agreed on Tuesday to set up a joint fund to clean up the lake."
     assert lead_junk(["Getty Images", first, first], [TITLE])[0] == 1
+
+
+def test_a_standfirst_the_first_paragraph_tells_again_goes() -> None:
+    lede = (
+        "Vietnam's coffee export earnings rose by a third in the first quarter to a record, "
+        "as robusta prices stayed high even though shipped volumes fell, the customs office said."
+    )
+    count, notes = lead_junk(
+        ["Volumes fell, but revenue rose by a third in the first quarter.", lede, "More."],
+        ["Coffee export earnings hit record"],
+    )
+    assert count == 1 and "standfirst" in notes[0]
+    # An introduction to a statement, and a short first paragraph the next does not retell.
+    said = "The President of the Parliament issued the following statement on the typhoon:"
+    assert lead_junk([said, "“Our thoughts are with the people of the typhoon.”"], [])[0] == 0
+    first = "Peru and Bolivia agreed on Tuesday to clean up Lake Titicaca."
+    assert lead_junk([first, "The fund will start with sewage plants in Puno."], [])[0] == 0

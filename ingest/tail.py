@@ -516,8 +516,7 @@ _UI_WORDS = (
     r"|bookmark|donate|register|scan|turn on|listen (?:to|on|now|again|live)"
     r"|watch (?:the|our|now|live|again|on))\b(?!-)"
 )
-# (At a block's start after a player's or a list's mark too: "▶ Listen live: ...".)
-_UI_VERB = Either(rf"^[▶►▷→•·\s]*{_UI_WORDS}|[.!?\]]\s+{_UI_WORDS}", re.I)
+_UI_VERB = Either(rf"^{_UI_WORDS}|[.!?\]]\s+{_UI_WORDS}", re.I)
 # A station's programme and when it is on: "Catch The World Tonight, weekdays at 9 pm on
 # ...", "Extra Cover, our sport podcast, has full reaction from 7 am". A story's own times
 # name no programme ("The warning will be reviewed at 4 pm."): in the tuning corpora 32
@@ -665,12 +664,12 @@ def _introductions(kinds: list[str], flats: list[str]) -> list[str]:
     """``kinds`` with the line that introduces an appended interview read as part of it."""
     out = list(kinds)
     for i in range(len(kinds) - 1):
+        if kinds[i] not in ("story", "heading") or not _INTRODUCES.match(flats[i]):
+            continue
         after = next((k for k in kinds[i + 1 :] if k != "empty"), None)
         if (
             after in _ASKING
-            and kinds[i] in ("story", "heading")
             and size(flats[i]) <= INTRODUCTION_WORDS
-            and _INTRODUCES.match(flats[i])
             and not _QUOTED.search(flats[i])
         ):
             out[i] = "appended interview"

@@ -439,3 +439,13 @@ def test_an_embassys_word_to_its_own_citizens_is_not_relations_between_states() 
     hits = tagger.topic_hits(text)
     assert "consular" in hits, hits
     assert not tagger.diplomatic(hits, ["ID"], ["ID", "NP", "AU", "NL"])
+
+
+def test_mediation_between_states_is_a_diplomatic_topic() -> None:
+    tagger = default_tagger()
+    for text in (
+        "The talks were mediated by Qatar and Egypt.",
+        "A Saudi-brokered ceasefire held overnight.",
+        "The exchange was brokered by the United Arab Emirates.",
+    ):
+        assert "diplomacy" in tagger.topic_hits(text), text

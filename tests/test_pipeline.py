@@ -72,6 +72,31 @@ def test_demo_site_ingests_once_on_both_stores(store_url: str, demo: DemoSite) -
             assert next_fetch is not None and next_fetch.tzinfo is not None
 
 
+def test_unchanged_sources_are_recorded_together_when_the_run_ends(
+    tmp_path, demo: DemoSite
+) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    specs = demo_specs(demo)
+    run(engine, specs)
+    with engine.connect() as conn:
+        before = dict(conn.execute(sa.select(sources.c.name, sources.c.last_fetch_at)).all())
+    writes: list[int] = []
+
+    def counted(conn: sa.Connection) -> None:
+        if conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE") == "BEGIN IMMEDIATE":
+            writes.append(1)
+
+    sa.event.listen(engine, "begin", counted)
+    again = run(engine, specs)
+    sa.event.remove(engine, "begin", counted)
+    assert {r.outcome for r in again} <= {"not-modified", "unchanged"}
+    # One write for every source's record (and the sync before the run), not one each.
+    assert len(writes) <= 2, len(writes)
+    with engine.connect() as conn:
+        after = dict(conn.execute(sa.select(sources.c.name, sources.c.last_fetch_at)).all())
+    assert all(after[name] > before[name] for name in before)
+
+
 RSS_ITEM = """<item><title>{title}</title><link>{link}</link>{guid}
 <pubDate>Mon, 18 Nov 2024 09:00:00 GMT</pubDate>
 <description><![CDATA[<p>{body}</p>]]></description></item>"""

@@ -38,7 +38,7 @@ from ingest.tags import default_tagger, title_case
 ALLUDING = frozenset(["capitals", "demonyms"])  # gazetteer kinds that may name a place
 # A sentence-case headline's subject ends at its first lowercase word, mostly its verb:
 # "Egypt, Sudan agree ...", "Nigeria's cabinet approves ...", "U.N. General Assembly demands
-# ...". Words that join names ("and", "of", "'s") do not end it.
+# ...". Words that join names ("and", "of", "'s", "y", "et") do not end it.
 _PREDICATE = re.compile(
     r"\b(?!(?:and|of|the|de|du|del|des|al|el|la|le|y|e|et|und|von|van|bin|s)\b)[a-z][a-z'’-]*"
 )

@@ -336,7 +336,18 @@ def _when(text: str, start: int, end: int) -> str:
 def _strength(text: str, m: Mention) -> int:
     if not _is_acting(text, m):
         return NONE
-    return ORGAN if _is_organ(text, m) else ACT
+    if _is_organ(text, m) or _MEDIATOR.search(text[max(0, m.start - 40) : m.start]):
+        return ORGAN
+    return ACT
+
+
+# A state that mediates or brokers what others negotiate acts as its government
+# does, wherever the story says so: "talks in Jeddah, mediated by Saudi Arabia and the
+# United States".
+_MEDIATOR = re.compile(
+    r"\b(?:mediated|brokered|facilitated) by\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 def _is_organ(text: str, m: Mention) -> bool:

@@ -322,3 +322,13 @@ def test_a_bloc_lifting_a_members_suspension_acts_on_that_state() -> None:
     assert "alliance" in hits
     assert "NE" in _tags(tagger, "African Union lifts Niger's suspension", body, hits).parties
     assert "alliance" in tagger.topic_hits("Eritrea announced it was withdrawing from IGAD.")
+
+
+def test_the_states_that_mediate_talks_are_parties() -> None:
+    parties, _, _ = tags(
+        "Sudan's warring sides begin talks in Jeddah",
+        "Sudan’s army and the paramilitary Rapid Support Forces have begun talks in the Saudi "
+        "city of Jeddah, mediated by Saudi Arabia and the United States. The mediators say the "
+        "first goal is a humanitarian ceasefire. The war has displaced 12 million people.",
+    )
+    assert parties == ("SA", "SD", "US")

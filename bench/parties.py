@@ -1,7 +1,7 @@
 """The parties battery: the states that are parties to a story, the countries and blocs it
 names, and whether it is diplomacy, on short stories from outlets the rules never saw.
 
-    .venv/bin/python bench/parties.py [--details] [--half a|b|c|d|e]
+    .venv/bin/python bench/parties.py [--details] [--half a|b|c|d|e|f|g]
 
 ``tests/fixtures/parties`` holds labelled stories written from knowledge of real news by
 authors who saw neither the rules nor the other halves: ``half_a`` (160; Europe, the
@@ -10,7 +10,9 @@ Africa south of the Sahara, South and Southeast Asia, Central Asia and the Cauca
 Oceania) is held out, ``half_c`` (200, written in the sixteenth session from 20 outlets of
 every region, b's included) may be tuned on; ``half_d`` (200, tuning) and ``half_e`` (200,
 held out) were written in the twentieth session from 20 outlets each of regions the others
-cover least. The halves are printed side by side;
+cover least; ``half_f`` (120, tuning) and ``half_g`` (120, held out), written in the
+twenty-second session from 12 outlets each, hold longer stories (300 to 600 words) with
+reacting, mediating, aid-giving and background states. The halves are printed side by side;
 ``--details`` lists half a's misses only.
 """
 

@@ -1,7 +1,8 @@
-"""The parties battery (``tests/fixtures/parties/half_{a,b,c}.json``): short news stories,
-each labelled with the states that are parties to it, every country it names, the blocs it
-names and whether it is diplomacy. Halves a and c may be tuned on; half b is held out
-(never read while a rule is changed; only its figures are looked at).
+"""The parties battery (``tests/fixtures/parties/half_{a,...,g}.json``): news stories, each
+labelled with the states that are parties to it, every country it names, the blocs it names
+and whether it is diplomacy. Halves a, c, d and f may be tuned on; b, e and g are held out
+(never read while a rule is changed; only their figures are looked at). f and g hold longer
+stories (300 to 600 words) with reacting, mediating, aid-giving and background states.
 
 Each case goes through the whole pipeline as a feed item carrying its full text, so what is
 scored is what a subscriber's feed would carry. Shared by ``bench/parties.py`` and the
@@ -26,6 +27,8 @@ HALVES = {
     "c": ROOT / "tests" / "fixtures" / "parties" / "half_c.json",
     "d": ROOT / "tests" / "fixtures" / "parties" / "half_d.json",
     "e": ROOT / "tests" / "fixtures" / "parties" / "half_e.json",
+    "f": ROOT / "tests" / "fixtures" / "parties" / "half_f.json",
+    "g": ROOT / "tests" / "fixtures" / "parties" / "half_g.json",
 }
 SPEC = SourceSpec(name="parties", url="http://127.0.0.1/feed.xml", full_text=False, robots=False)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

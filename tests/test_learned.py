@@ -63,7 +63,10 @@ def test_each_model_was_trained_on_tuning_halves_only(name: str, sources: list[s
         "blocks_b",
         "blocks_d",
         "blocks_h",
+        "blocks_j",
         "sections_b",
+        "half_e",
+        "half_g",
     )
     assert not any(h in source for source in doc["trained_on"] for h in held_out)
     assert 0.5 < doc["threshold"] < 1

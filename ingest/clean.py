@@ -490,7 +490,8 @@ def drop_lead(root: Element, titles: Sequence[str], known: Sequence[str] = ()) -
     _split_lead_lines(root, titles)
     blocks = leaf_blocks(root)
     texts = [_plain(_block_text(b)) for b in blocks[:LOOK_AHEAD]]
-    count, notes = lead_junk(texts, titles, known)
+    listed = [b.tag == "li" for b in blocks[:LOOK_AHEAD]]
+    count, notes = lead_junk(texts, titles, known, listed)
     if count >= len(blocks):
         return []  # never the whole body: what is left would be nothing
     place = _dateline_line(texts, count)

@@ -89,7 +89,12 @@ _NOTE = re.compile(
     r"|this (?:story|article|post|report|piece) (?:has been|was|is) (?:updated|corrected|amended)"
     r"|this is a (?:short |brief )?(?:update|follow-up)\b|part (?:one|two|three|\d+) of\b"
     r"|(?:a )?(?:quick|short|brief) (?:follow-up|update|note|one)\b"
-    r"|(?:editor'?s|programming|housekeeping|scheduling) note\b)",
+    r"|(?:editor'?s|programming|housekeeping|scheduling) note\b"
+    # A newsletter writer's word about the issue itself: "Writing this on very little sleep
+    # from Yerevan.", "A longer issue than usual today, for obvious reasons."
+    r"|writing this\b"
+    r"|(?:an? )?(?:longer|shorter|short|quick|brief) (?:issue|edition|letter|newsletter)"
+    r" (?:than usual|today|this week)\b)",
     re.I,
 )
 _NEWSLETTER = Either(
@@ -139,13 +144,18 @@ MAX_CELL_WORDS = 8  # a short line without a sentence's end: a caption, a table'
 
 
 def lead_junk(
-    texts: list[str], titles: Sequence[str], known: Sequence[str] = ()
+    texts: list[str],
+    titles: Sequence[str],
+    known: Sequence[str] = (),
+    listed: Sequence[bool] = (),
 ) -> tuple[int, list[str]]:
     """How many of the leading ``texts`` are not story, and a note for each. ``known``: the
-    story's paragraphs as its feed gives them in full, when the text is from its page."""
+    story's paragraphs as its feed gives them in full, when the text is from its page;
+    ``listed``: which texts are items of a list (``<li>``)."""
     head = [" ".join(t.split()) for t in texts[:LOOK_AHEAD]]
     kinds = _kinds(head, titles, texts[:LOOK_AHEAD])
-    kinds = _with_captions(head, _with_summary_points(head, kinds))
+    kinds = _with_highlights(head, _with_summary_points(head, kinds), listed)
+    kinds = _with_captions(head, kinds)
     start = _dateline_start(head, kinds)
     if start is None:
         start = _known_start(head, known) or _after_header(head, kinds)
@@ -245,11 +255,42 @@ def _with_summary_points(head: list[str], kinds: list[str | None]) -> list[str |
             inside = False
         if inside and style is None:
             style = _ends(text)
-        if inside and kinds[i] is None and size(text) <= 30 and not find_dateline(text):
+        if (
+            inside
+            and kinds[i] is None
+            and size(text) <= MAX_POINT_WORDS
+            and not find_dateline(text)
+        ):
             out[i] = "summary point"
         elif kinds[i] is None:
             inside = False
     return out
+
+
+def _with_highlights(
+    head: list[str], kinds: list[str | None], listed: Sequence[bool]
+) -> list[str | None]:
+    """A list of short items above the story's first paragraph, before any prose, is the
+    page's highlights ("20 % recycled plastic in new cars", "Crackdown on ..."), its key
+    points or its links: a story opens with a paragraph, and lists come within it."""
+    out = list(kinds)
+    run: list[int] = []
+    for i, text in enumerate(head):
+        item = i < len(listed) and listed[i]
+        if kinds[i] is not None:
+            continue  # furniture already, in the list or not
+        if item and size(text) <= MAX_POINT_WORDS:
+            run.append(i)
+        elif item or not run:
+            return out  # a long item, or prose first: the story has begun
+        else:  # the first paragraph after the list
+            for j in run:
+                out[j] = "summary point"
+            return out
+    return out
+
+
+MAX_POINT_WORDS = 30
 
 
 def _after_header(head: list[str], kinds: list[str | None]) -> int:

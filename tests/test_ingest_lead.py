@@ -83,6 +83,9 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
         ["On April 16, 2025 9:07 am In News by Ana Quispe"],
         ["Join our WhatsApp channel for breaking news 👉 Click here"],
         ["WATCH | Bolivia's environment minister on what the fund will pay for"],
+        # A newsletter writer's word about the issue itself.
+        ["Writing this on very little sleep from La Paz."],
+        ["A shorter issue than usual today: I am travelling."],
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("first", [LEAD, PROSE])
@@ -223,3 +226,35 @@ def test_a_standfirst_the_first_paragraph_tells_again_goes() -> None:
     assert lead_junk([said, "“Our thoughts are with the people of the typhoon.”"], [])[0] == 0
     first = "Peru and Bolivia agreed on Tuesday to clean up Lake Titicaca."
     assert lead_junk([first, "The fund will start with sewage plants in Puno."], [])[0] == 0
+
+
+HIGHLIGHTS = [
+    "A fund of $40 million for sewage plants and reed beds in its first year",
+    "Cleanup starts in Puno and El Alto, the largest towns on the shore",
+]
+
+
+def test_a_list_of_highlights_above_the_first_paragraph_goes() -> None:
+    # A press release's highlights (<ul> items), one of them short enough to read as a
+    # label on its own, the other not.
+    texts = [*HIGHLIGHTS, "Reed beds", PROSE, MORE]
+    listed = [True, True, True, False, False]
+    count, notes = lead_junk(texts, [TITLE], listed=listed)
+    assert count == 3 and "summary point" in notes[0] and "summary point" in notes[1]
+
+
+@pytest.mark.parametrize(
+    ("texts", "listed"),
+    [
+        # A list after the first paragraph is the story's own.
+        ([PROSE, *HIGHLIGHTS, MORE], [False, True, True, False]),
+        # An item a paragraph long: the story is a list.
+        ([PROSE, MORE], [True, False]),
+        # The same short lines, not marked up as a list, are not taken for one.
+        ([HIGHLIGHTS[0] + ".", PROSE, MORE], [False, False, False]),
+    ],
+)
+def test_a_list_within_the_story_or_a_story_that_is_a_list_stays(
+    texts: list[str], listed: list[bool]
+) -> None:
+    assert lead_junk(texts, [TITLE], listed=listed)[0] == 0

@@ -51,6 +51,15 @@ _BEFORE_CUE = re.compile(
     r" of\s+(?:the\s+)?)?$",
     re.I,
 )
+# Organs that go abroad: "Russian forces in Ukraine", "the embassy in Kyiv", "rescuers in
+# Turkey" are not the place's own.
+_ABROAD = re.compile(
+    r"\b(?:military|army|navy|naval|air force|armed forces|forces|troops|soldiers|warships?"
+    r"|frigates?|destroyers?|corvettes?|submarines?|fighter jets|bombers|embassy|embassies"
+    r"|ambassadors?|envoys?|diplomats?|delegations?|negotiators?|rescue teams?|rescuers"
+    r"|emergency services)\s+(?:in|at)\s+(?:the\s+)?$",
+    re.I,
+)
 # Verbs of a state acting, right after its name ("Peru agreed", "Sudan bans").
 _VERB = re.compile(
     r"^(?:['’]s\s+\w+\s+)?\s*(?:has|have|had|will|would|is|was|on \w+day)?\s*"
@@ -85,7 +94,11 @@ _VERB = re.compile(
     r"hand(?:s|ed)? (?:back|over)|deport(?:s|ed)?|extradit(?:e|es|ed)|reopen(?:s|ed)?|"
     r"mediat(?:e|es|ed)|broker(?:s|ed)?|normali[sz](?:e|es|ed)|upgrad(?:e|es|ed)|"
     r"downgrad(?:e|es|ed)|sever(?:s|ed)?|slam(?:s|med)?|criticis(?:e|es|ed)|"
-    r"criticiz(?:e|es|ed))\b",
+    r"criticiz(?:e|es|ed)|"
+    # Reactions: "Brazil and Mexico abstain", "after Slovakia drops veto", "France hailed".
+    r"abstain(?:s|ed)?|drop(?:s|ped)?|veto(?:es|ed)?|hail(?:s|ed)?|prais(?:e|es|ed)|"
+    r"denounc(?:e|es|ed)|congratulat(?:e|es|ed)|express(?:es|ed)|dispatch(?:es|ed)|"
+    r"donat(?:e|es|ed))\b",
     re.I,
 )
 # What is done to a state, right before its name ("visits Paraguay", "sanctions on Syria").
@@ -146,7 +159,10 @@ def parties(
         gain = 3 if strength else (_title_name(title, m) if political else 1)
         scores[m.code] = scores.get(m.code, 0) + gain
     for m, strength in _evidence(body, body_mentions, joint=political):
-        gain = _body_gain(m, strength, m.start < lead_end, political)
+        in_lead = m.start < lead_end
+        if strength and not in_lead and _dated(_sentence(body, m.start, m.end)):
+            strength = NONE  # "the 2020 war ended in a ceasefire brokered by Russia"
+        gain = _body_gain(m, strength, in_lead, political)
         scores[m.code] = scores.get(m.code, 0) + gain
     counts: dict[str, int] = {}
     for m in body_mentions:
@@ -257,6 +273,28 @@ def _title_name(title: str, m: Mention) -> int:
     return 2 if m.kind in ("names", "capitals") else 1
 
 
+# A sentence that dates itself by its year tells of the past (or of a plan), not of the
+# story's day: "in March 2023", "since 2024", "a six-week war in 2020".
+_DATED = re.compile(
+    r"\b(?:in|since|until|from|by|of)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:January|February|March"
+    r"|April|May|June|July|August|September|October|November|December)\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d\s+(?:war|conflict|election|vote|coup|deal|agreement|accord|talks)\b",
+    re.I,
+)
+
+
+def _dated(sentence: str) -> bool:
+    """Does the sentence date itself, outside its relative clauses ("Guyana, which brought
+    the case in 2018, asked the judges ..." tells of today)?"""
+    return bool(_DATED.search(_RELATIVE.sub(",", sentence)))
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left : min(stops, default=len(text))]
+
+
 def _lead_end(body: str, limit: int = LEAD_WORDS) -> int:
     for n, match in enumerate(re.finditer(r"\S+", body), 1):
         if n >= limit:
@@ -359,7 +397,13 @@ def _is_organ(text: str, m: Mention) -> bool:
     cue = _AFTER_CUE.match(after)
     if cue and _FORMER.search(cue.group(0) + " "):
         return False
-    return bool(cue or _BEFORE_CUE.search(before))
+    return bool(cue or _owned_before(before))
+
+
+def _owned_before(before: str) -> bool:
+    """An organ of the state named next, before its name ("the foreign minister of Peru"),
+    not one of another state stationed there ("Russian forces in Ukraine")."""
+    return bool(_BEFORE_CUE.search(before)) and not _ABROAD.search(before)
 
 
 # Two states joined by a dash before what passes between them: "the Niger–Benin roadmap",
@@ -386,6 +430,18 @@ def _paired(text: str, m: Mention) -> bool:
     )
 
 
+# A relative clause set off by commas between a state and its verb: "Lithuania, which also
+# borders Belarus, said ...", "Uruguay, whose border lies a few hours' drive away, sent ...".
+_RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b[^,.;:\n]{1,120},")
+
+
+def _past_clause(text: str, end: int) -> str:
+    """The 60 characters after a state's name, or after the relative clause that follows it."""
+    clause = _RELATIVE.match(text, end)
+    start = clause.end() if clause else end
+    return text[start : start + 60]
+
+
 def _is_acting(text: str, m: Mention) -> bool:
     if _FORMER.search(text[max(0, m.start - 40) : m.start]):
         return False  # "Cambodia's former leader": history, not the state at work
@@ -393,9 +449,9 @@ def _is_acting(text: str, m: Mention) -> bool:
         return True  # a leader, minister or institution is the state at work
     after = text[m.end : m.end + 60]
     before = text[max(0, m.start - 60) : m.start]
-    if _AFTER_CUE.match(after) or _BEFORE_CUE.search(before):
+    if _AFTER_CUE.match(after) or _owned_before(before):
         return True
-    if m.kind in ("names", "capitals") and _VERB.match(after):
+    if m.kind in ("names", "capitals") and _VERB.match(_past_clause(text, m.end)):
         return True
     if m.kind in ("names", "capitals", "demonyms") and _paired(text, m):
         return True

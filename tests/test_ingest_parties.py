@@ -332,3 +332,49 @@ def test_the_states_that_mediate_talks_are_parties() -> None:
         "first goal is a humanitarian ceasefire. The war has displaced 12 million people.",
     )
     assert parties == ("SA", "SD", "US")
+
+
+# A lead long enough that what follows it is the story's later paragraphs.
+_POLAND_LEAD = (
+    "Poland expelled two Belarusian diplomats on Tuesday and closed a border crossing after a "
+    "drone crashed near a military base in the east of the country, the foreign ministry in "
+    "Warsaw said, calling the incident a deliberate provocation by Minsk. Belarus denied any "
+    "role and said it would respond in kind. The drone, which did not explode, came down in "
+    "a field about two kilometres from the base late on Sunday night."
+)
+
+
+def test_a_state_acting_after_a_relative_clause_acts() -> None:
+    parties, _, _ = tags(
+        "Poland expels Belarusian diplomats after drone crash",
+        "Lithuania, which also borders Belarus, said on Tuesday it stood with Poland. "
+        "Vilnius, where the drone's flight path was also tracked, closed a crossing of its "
+        "own. " + _POLAND_LEAD,
+    )
+    assert "LT" in parties
+
+
+def test_another_states_forces_stationed_in_a_country_are_not_its_own() -> None:
+    body = f"{_POLAND_LEAD}\n\nThe drone was of a type widely used by Russian forces in Ukraine."
+    parties, mentions, _ = tags("Poland expels Belarusian diplomats after drone crash", body)
+    assert "UA" in mentions and "UA" not in parties
+    # The foreign minister of a state, or its forces, are its own.
+    body = f"{_POLAND_LEAD}\n\nThe foreign minister of Ukraine said Kyiv backed Warsaw's step."
+    assert "UA" in tags("Poland expels Belarusian diplomats after drone crash", body)[0]
+
+
+def test_a_state_acting_in_a_sentence_dated_years_ago_is_background() -> None:
+    title = "Armenia and Azerbaijan agree first stretch of border map"
+    lead = (
+        "Armenia and Azerbaijan agreed on Friday on the first stretch of a map of their shared "
+        "border, officials from both countries said after talks hosted by Kazakhstan in Almaty. "
+        "The agreement covers about 12 kilometres near the village of Kirants and was hailed by "
+        "both foreign ministers as a step toward a peace treaty that has eluded them for years, "
+        "and a commission will meet again next month."
+    )
+    past = "The two fought a six-week war in 2020 that ended in a ceasefire brokered by Russia."
+    parties, mentions, _ = tags(title, f"{lead}\n\n{past}")
+    assert "RU" in mentions and "RU" not in parties
+    # A relative clause that dates itself leaves the sentence's own act in the present.
+    now = "Russia, which brokered the ceasefire in 2020, said it welcomed the agreement."
+    assert "RU" in tags(title, f"{lead}\n\n{now}\n\n{now}")[0]

@@ -160,7 +160,7 @@ def parties(
         scores[m.code] = scores.get(m.code, 0) + gain
     for m, strength in _evidence(body, body_mentions, joint=political):
         in_lead = m.start < lead_end
-        if strength and not in_lead and _dated(_sentence(body, m.start, m.end)):
+        if strength and not in_lead and _background(body, m):
             strength = NONE  # "the 2020 war ended in a ceasefire brokered by Russia"
         gain = _body_gain(m, strength, in_lead, political)
         scores[m.code] = scores.get(m.code, 0) + gain
@@ -278,9 +278,25 @@ def _title_name(title: str, m: Mention) -> int:
 _DATED = re.compile(
     r"\b(?:in|since|until|from|by|of)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:January|February|March"
     r"|April|May|June|July|August|September|October|November|December)\s+)?(?:19|20)\d\d\b"
-    r"|\b(?:19|20)\d\d\s+(?:war|conflict|election|vote|coup|deal|agreement|accord|talks)\b",
+    r"|\b(?:19|20)\d\d\s+(?:war|conflict|election|vote|coup|deal|agreement|accord|talks)\b"
+    r"|\blast (?:year|spring|summer|autumn|fall|winter)\b|\b(?:\w+ )?(?:years|decades) ago\b",
     re.I,
 )
+
+
+def _background(body: str, m: Mention) -> bool:
+    """Is the mention in a sentence that dates itself, or in a relative clause that
+    describes another state ("Bahrain, which hosts the US Navy's Fifth Fleet, has ...")?"""
+    sentence, offset = _sentence_at(body, m.start, m.end)
+    start = m.start - offset
+    if any(c.start() < start < c.end() for c in _DESCRIBING.finditer(sentence)):
+        return True
+    return _dated(sentence)
+
+
+# A relative clause, to its comma or its sentence's end: "..., which hosts the US Navy's
+# Fifth Fleet,", "..., which US officials have used to press Mexico".
+_DESCRIBING = re.compile(r",\s+(?:which|whose|where|who)\b[^,;:\n]{1,160}(?:,|$)")
 
 
 def _dated(sentence: str) -> bool:
@@ -289,10 +305,11 @@ def _dated(sentence: str) -> bool:
     return bool(_DATED.search(_RELATIVE.sub(",", sentence)))
 
 
-def _sentence(text: str, start: int, end: int) -> str:
+def _sentence_at(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence around ``text[start:end]``, and where it starts in ``text``."""
     left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
     stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    return text[left : min(stops, default=len(text))]
+    return text[left : min(stops, default=len(text))], left
 
 
 def _lead_end(body: str, limit: int = LEAD_WORDS) -> int:

@@ -378,3 +378,26 @@ def test_a_state_acting_in_a_sentence_dated_years_ago_is_background() -> None:
     # A relative clause that dates itself leaves the sentence's own act in the present.
     now = "Russia, which brokered the ceasefire in 2020, said it welcomed the agreement."
     assert "RU" in tags(title, f"{lead}\n\n{now}\n\n{now}")[0]
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        # A relative clause describes; it does not tell what the state named in it did.
+        "Bahrain, which hosts the US Navy's Fifth Fleet, has long accused Iran of meddling.",
+        "Bahrain has long accused Iran, which the US government calls a sponsor of terror.",
+        # Dated without a year.
+        "Talks mediated by Oman collapsed in June last year, when the United States struck.",
+    ],
+)
+def test_a_state_in_a_describing_clause_or_last_years_events_is_background(late: str) -> None:
+    title = "Bahrain and Iran agree to restore diplomatic ties after decade-long rupture"
+    lead = (
+        "Bahrain and Iran agreed on Sunday to restore diplomatic relations and reopen their "
+        "embassies within two months, the two foreign ministries said in a joint statement "
+        "after talks in Muscat, nearly a decade after Manama cut ties with Tehran. The decision "
+        "was announced after a day of talks between the two foreign ministers, who agreed to "
+        "form a joint committee on consular matters and to resume direct flights."
+    )
+    parties, mentions, _ = tags(title, f"{lead}\n\n{late}")
+    assert set(parties) == {"BH", "IR"} and len(set(mentions) - {"BH", "IR"}) >= 1

@@ -187,7 +187,7 @@ _PROMPT_WORDS = (
     r"|\bwe'?d (?:love|like) to hear from you\b|^join the conversation\b"
     r"|^share (?:this|the) (?:story|article|post|piece)\b"
     r"|comments? (?:are|is) (?:open|welcome)\b"
-    r"|\b(?:subscribe|sign up|signup|newsletter|download (?:our|the) app|get the app"
+    r"|\b(?:download (?:our|the) app|get the app"
     r"|follow us|follow (?:him|her|them) on|have a (?:news )?tip|send us a tip|share your"
     r"|scan the qr code|follow [\w .'-]{1,40} on (?:wechat|weibo|x|twitter|facebook|instagram"
     r"|telegram|whatsapp|linkedin|youtube|tiktok|threads|bluesky|social media|social networks)\b"
@@ -196,7 +196,7 @@ _PROMPT_WORDS = (
     r"|thanks? (?:you )?for reading|stay (?:tuned|informed|updated)|check back (?:later|soon)"
     r"|\bwrite to (?:us|our|the) (?:newsroom|editors?|desk)\b"
     r"|\bdo you have a (?:story|tip)\b|\bcontact (?:us|our newsroom)\b"
-    r"|\b(?:got|have|has) (?:a|any) (?:news )?(?:tip|story)\b|\bsubscriptions?\b"
+    r"|\b(?:got|have|has) (?:a|any) (?:news )?(?:tip|story)\b"
     r"|\b(?:call|phone|whatsapp|text|sms)(?: us)?(?: on| at)? \+?\d[\d -]{5,}\d\b"
     r"|please consider (?:supporting|donating|a donation|subscribing|becoming)"
     r"|\bsupport (?:our|independent|quality) (?:work|journalism|reporting|research)\b"
@@ -238,6 +238,21 @@ _COMMENT_FORM_WORDS = (
 _COMMENT_FORM = Either(_COMMENT_FORM_WORDS, re.I)
 # One search finds both in most blocks, which are neither.
 _PROMPT = Either(_PROMPT_WORDS + "|" + _COMMENT_FORM_WORDS, re.I)
+# Subscribing and newsletters are a prompt's words when the page speaks to its reader
+# ("Sign up for our newsletter", "Subscribe to get ...", "... in your inbox"); a story tells
+# of them too: "The ministry's own newsletter to exporters made no mention of the rules",
+# "Residents can sign up for emergency alerts".
+_SUBSCRIBING = re.compile(
+    r"\b(?:subscri(?:be|bed|bers?|bing|ptions?)|sign(?:ed)? up|signup|newsletters?)\b", re.I
+)
+# The reader addressed, the page speaking of itself ("This newsletter is powered by ..."),
+# or told to act.
+_TO_READER = re.compile(
+    r"\b(?:you|your|yours|our|us)\b|\bthis (?:newsletter|issue|edition|e-?mail|site|page)\b"
+    r"|^(?:subscribe|sign up|get|join|don'?t miss|never miss)\b"
+    r"|\bsubscribers can (?:read|access|listen|watch|download|find|see|get)\b",
+    re.I,
+)
 # An e-mail address is a prompt too, but may start with any word character: searched apart,
 # only where there is an "@", so that _PROMPT's lookahead can stay narrow.
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b", re.I)
@@ -420,6 +435,23 @@ _HOUSE = re.compile(
     re.I,
 )
 HOUSE_WORDS = 80  # a longer block is prose, whoever speaks
+
+
+def _subscribing(unquoted: str) -> bool:
+    """Signing up spoken of to the reader, or as a label or a question set apart ("Newsletter
+    sign-up", "Already a subscriber?"), which no sentence of a story is."""
+    if not _SUBSCRIBING.search(unquoted):
+        return False
+    if size(unquoted) <= LABEL_WORDS and not ENDS_SENTENCE.search(unquoted):
+        return True
+    return bool(_TO_READER.search(unquoted)) or unquoted.rstrip().endswith("?")
+
+
+LABEL_WORDS = 8
+
+
+def _emailed(flat: str) -> bool:
+    return "@" in flat and bool(_EMAIL.search(flat))
 
 
 def _is_house_note(flat: str) -> bool:
@@ -1194,7 +1226,7 @@ def _kind(text: str, flat: str) -> str:
         return "pointer"
     if n <= HOUSE_WORDS and _is_house_note(flat):
         return "house note"
-    if note and n <= 40 and (_PROMPT.search(unquoted) or ("@" in flat and _EMAIL.search(flat))):
+    if note and n <= 40 and (_PROMPT.search(unquoted) or _subscribing(unquoted) or _emailed(flat)):
         return "comment" if _COMMENT_FORM.search(flat) else "prompt"
     if note and n <= 40 and _BROADCAST.match(unquoted):
         return "prompt"
@@ -1308,7 +1340,7 @@ _BOX = re.compile(
     r"(?:forward-looking statements?|contributor(?:'s|’s)? note|a note on me|about (?:me|the"
     r" authors?|us)|notes? to editors?|before you go|promoted|sponsored(?: content)?|partner"
     r" (?:content|material)|editor(?:'s|’s) note|disclaimer|advertorial|paid (?:content|post"
-    r"|partnership)|expert opinion)",
+    r"|partnership)|expert opinion|privacy (?:notice|policy|statement))",
     re.I,
 )
 

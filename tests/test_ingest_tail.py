@@ -421,7 +421,11 @@ def test_appended_material_goes(tail: list[str]) -> None:
         [*STORY, "We asked the ministry whether the fund would be audited.",
          "It said an independent auditor would report to both parliaments every year."],
         [*STORY, "The first plant is due to be inaugurated at 9 am on Monday."],
-
+        # Newsletters and signing up as the story's subject, told to nobody in particular.
+        [*STORY, "The ministry's own newsletter to exporters, sent on Tuesday, made no mention "
+         "of the new permit fees for the lake's fish farms."],
+        [*STORY, "Residents can sign up for flood alerts through the regional notification "
+         "system by texting their district's name to a five-digit number."],
     ],
 )  # fmt: skip
 def test_the_story_stays(texts: list[str]) -> None:
@@ -527,6 +531,10 @@ def test_a_removed_related_pointer_marks_the_headlines_it_leads() -> None:
         "Read our guide to the lake's fishing villages before your next trip to Puno.",
         "Read next: Chile and Peru extend their fisheries truce; Lima's port strike ends.",
         "Frequently asked: Who runs the fund? A board of both ministries, officials say.",
+        # The page speaking of itself, or to its subscribers, without "you".
+        "This newsletter is powered by a paid mailing platform.",
+        "Andes Plus subscribers can read the full text of the agreement in the Documents area.",
+        "Privacy Notice: Newsletters may contain info about charities and online ads.",
     ],
 )
 def test_an_aside_after_the_story_goes(aside: str) -> None:

@@ -25,7 +25,14 @@ from ingest.normalize import normalize
 
 ROOT = Path(__file__).resolve().parent / "fixtures" / "events"
 # Tuning halves may be read and tuned on; held-out halves are measured, never read.
-HALVES = {"a": "tuning", "c": "tuning", "b": "held out", "d": "held out"}
+HALVES = {
+    "a": "tuning",
+    "c": "tuning",
+    "e": "tuning",
+    "b": "held out",
+    "d": "held out",
+    "f": "held out",
+}
 NOW = datetime(2027, 1, 1, tzinfo=UTC)  # after every event: the figures do not age
 
 

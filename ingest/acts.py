@@ -28,6 +28,8 @@ from ingest.tags import Mention, default_tagger
 # "Ban" only as a verb: the noun is as often the other side's ("Manila raised the durian
 # ban in Xiamen").
 _SOON = r"(?=(?:\W+[\w'’-]+){{0,{n}}}?\W+(?:{what})\b)"
+# What a state closes to another: its mission there, or its border, crossings, airspace.
+_CLOSED = r"embass(?:y|ies)|consulates?|borders?|crossings?|border posts?|airspace|ports?"
 _ACT = re.compile(
     r"\b(?:(expels?|expelled|expelling|expulsions?|kick(?:s|ed)?(?=\W+out\b)"
     rf"|order(?:s|ed)?{_SOON.format(n=3, what='out|to leave')}"
@@ -37,7 +39,7 @@ _ACT = re.compile(
     r"|(tariffs?|duties|levies|counter-tariffs?)"
     r"|(bans|banned|banning|bars|barred|barring|embargoes)"
     rf"|(recall(?:s|ed|ing)?{_SOON.format(n=2, what='ambassadors?|envoys?|high commissioners?')})"
-    rf"|(clos(?:es|ed|ing)|shut(?:s|ting)?){_SOON.format(n=3, what='embass(?:y|ies)|consulates?')})"
+    rf"|(clos(?:es|ed|ing)|shut(?:s|ting)?){_SOON.format(n=3, what=_CLOSED)})"
     r"\b",
     re.I,
 )
@@ -142,15 +144,15 @@ def _on(actor: str, after: list[Mention]) -> tuple[str, str] | None:
 
 
 def answers(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Is one headline's act the other's answered in kind (the same kind of act, actor and
-    target swapped), with no act the two share? A round-up that names both acts shares
-    one of them with each report."""
+    """Is one headline's act the other's answered (actor and target swapped: an expulsion
+    for an expulsion, a ban on the goods of a state that closed its border), with no act
+    the two share? A round-up that names both acts shares one of them with each report."""
     if not a or not b or a & b:
         return False
-    return any(_mirror(act) in b for act in a)
+    theirs = {_pair(act) for act in b}
+    return any(_pair(act)[::-1] in theirs for act in a)
 
 
-def _mirror(act: str) -> str:
-    kind, _, pair = act.partition(":")
-    actor, _, target = pair.partition(">")
-    return f"{kind}:{target}>{actor}"
+def _pair(act: str) -> tuple[str, str]:
+    actor, _, target = act.partition(":")[2].partition(">")
+    return actor, target

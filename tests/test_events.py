@@ -2,8 +2,9 @@
 recall of the clusters each half's articles end in, after the real normalizer.
 
 Halves a to d were written in the twenty-first session by four authors who saw neither the
-rules nor each other's halves; e and f in the twenty-third, by two more. The held-out halves' floors are where they stood when first
-measured (never read while rules change); the tuning halves' are where the rules stand.
+rules nor each other's halves; e and f in the twenty-third, by two more. The held-out
+halves' floors are where they stood when first measured (never read while rules change);
+the tuning halves' are where the rules stand.
 Both only catch a change that makes things worse."""
 
 from __future__ import annotations

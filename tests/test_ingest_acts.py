@@ -79,8 +79,13 @@ def test_an_act_answered_in_kind_is_another_event() -> None:
     # The same act told twice, or a headline without one, answers nothing.
     assert not answers(first, directed_acts("Portugal expels Moroccan diplomats"))
     assert not answers(first, frozenset())
-    # Another kind of act is not an answer in kind (a summons, tariffs after an expulsion).
-    assert not answers(first, directed_acts("Morocco slaps tariffs on Portuguese wine"))
+    # A measure of another kind answers too (tariffs after an expulsion, a ban on the goods
+    # of a state that closed its border); a summons is no measure.
+    assert answers(first, directed_acts("Morocco slaps tariffs on Portuguese wine"))
+    closed = directed_acts("Thailand closes Cambodia border crossings after landmine blast")
+    assert closed == {"close:TH>KH"}
+    assert answers(closed, directed_acts("Cambodia bans Thai fuel and fruit imports"))
+    assert not answers(first, directed_acts("Morocco summons Portuguese ambassador"))
     # A round-up naming both acts shares one with each report.
     both = first | answer
     assert not answers(both, answer) and not answers(first, both)

@@ -23,11 +23,12 @@ from tests.events_support import HALVES, ROOT, articles, measure
 # d -> 0.835 / 0.777. Halves e (tuning; South, Southeast and East Asia and Oceania) and f
 # (held out; Latin America, Central Asia, the Caucasus, Eastern Europe) were written in the
 # twenty-third session by two more authors, and first measured at e 0.927 / 0.823 and
-# f 0.894 / 0.774.
+# f 0.894 / 0.774. Opposite measures of any kind as two events (``ingest.acts``): e ->
+# 0.947 / 0.828.
 FLOORS = {
     "a": (0.925, 0.629),
     "c": (0.974, 0.610),
-    "e": (0.927, 0.823),
+    "e": (0.947, 0.828),
     "b": (0.807, 0.670),
     "d": (0.835, 0.777),
     "f": (0.894, 0.774),

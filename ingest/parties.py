@@ -296,7 +296,8 @@ def _background(body: str, m: Mention) -> bool:
 
 # A relative clause, to its comma or its sentence's end: "..., which hosts the US Navy's
 # Fifth Fleet,", "..., which US officials have used to press Mexico".
-_DESCRIBING = re.compile(r",\s+(?:which|whose|where|who)\b[^,;:\n]{1,160}(?:,|$)")
+_RELATIVE_OPENS = r",\s+(?:which|whose|where|who)\b"
+_DESCRIBING = re.compile(_RELATIVE_OPENS + r"[^,;:\n]{1,160}(?:,|$)")
 
 
 def _dated(sentence: str) -> bool:
@@ -383,9 +384,8 @@ def _acts_together(text: str, group: Sequence[Mention]) -> bool:
 
 def _when(text: str, start: int, end: int) -> str:
     """Where a clause says when a list acted: before it in its sentence, or just after."""
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    return text[left : min([*stops, end + BACKGROUND_AFTER])]
+    sentence, left = _sentence_at(text, start, end)
+    return sentence[: end + BACKGROUND_AFTER - left]
 
 
 def _strength(text: str, m: Mention) -> int:
@@ -449,10 +449,10 @@ def _paired(text: str, m: Mention) -> bool:
 
 # A relative clause set off by commas between a state and its verb: "Lithuania, which also
 # borders Belarus, said ...", "Uruguay, whose border lies a few hours' drive away, sent ...".
-_RELATIVE = re.compile(r",\s+(?:which|whose|where|who)\b[^,.;:\n]{1,120},")
+_RELATIVE = re.compile(_RELATIVE_OPENS + r"[^,.;:\n]{1,120},")
 
 
-def _past_clause(text: str, end: int) -> str:
+def _after_clause(text: str, end: int) -> str:
     """The 60 characters after a state's name, or after the relative clause that follows it."""
     clause = _RELATIVE.match(text, end)
     start = clause.end() if clause else end
@@ -468,7 +468,7 @@ def _is_acting(text: str, m: Mention) -> bool:
     before = text[max(0, m.start - 60) : m.start]
     if _AFTER_CUE.match(after) or _owned_before(before):
         return True
-    if m.kind in ("names", "capitals") and _VERB.match(_past_clause(text, m.end)):
+    if m.kind in ("names", "capitals") and _VERB.match(_after_clause(text, m.end)):
         return True
     if m.kind in ("names", "capitals", "demonyms") and _paired(text, m):
         return True

@@ -60,7 +60,11 @@ def test_both_halves_are_split_by_outlet_family() -> None:
 # Floors on what is cut after a story, ceilings on story endings cut.
 BLOCK_FIGURES = {
     "a": (0.96, 0.02),
-    "b": (0.85, 0.06),
+    # b: 0.853 / 0.053 until the twenty-third session's subscription prompts had to speak to
+    # the reader ("The ministry's own newsletter to exporters ..." is a story's): 0.847 /
+    # 0.020, decided on the tuning halves (story endings cut a 0.013 -> 0.007, f 0.011 ->
+    # 0.000, nothing appended kept). The floor moved with it, the ceiling tightened.
+    "b": (0.84, 0.03),
     "c": (0.92, 0.03),
     "d": (0.84, 0.03),
     "e": (0.95, 0.02),  # 0.932 -> 0.916 when the tail model learned the sections battery; 0.963

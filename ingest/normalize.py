@@ -25,7 +25,7 @@ from ingest.model import Article, Ending, RawItem, SourceSpec, Story
 from ingest.parties import acting_in_headline
 from ingest.parties import parties as find_parties
 from ingest.sanitize import TITLE_CHARS, plain_field, sanitize_html, summarize, xml_safe
-from ingest.tags import Mention, Tagger, default_tagger
+from ingest.tags import BLOCS, Mention, Tagger, default_tagger
 from ingest.teaser import SUMMARY_ONLY_WORDS
 from ingest.urls import canonical_url, link_url, prefer_canonical
 from ingest.wordcount import size
@@ -267,7 +267,8 @@ def _tags(
     mentions = tuple(sorted({m.code for m in title_countries + body_countries} | named_parties))
     organizations = tuple(sorted({m.code for m in title_bodies + body_bodies}))
     others = (*mentions, *organizations)
-    diplomacy = tagger.diplomatic(hits, parties, others)
+    bloc_in_title = any(m.code in BLOCS for m in title_bodies)
+    diplomacy = tagger.diplomatic(hits, parties, others, bloc_in_title)
     # The model is asked only where it can count: the rules said no, and the story is
     # between states at all. Where the party rules found no state acting, the states named
     # stand in: the model reads the story's acts in words the party rules do not know either.

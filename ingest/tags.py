@@ -336,7 +336,11 @@ class Tagger:
         }
 
     def diplomatic(
-        self, hits: dict[str, int], parties: Sequence[str], others: Sequence[str]
+        self,
+        hits: dict[str, int],
+        parties: Sequence[str],
+        others: Sequence[str],
+        bloc_in_title: bool = False,
     ) -> bool:
         """Relations between states' governments: a diplomatic topic (talks, summits,
         agreements, trade measures, sanctions, alliances, ...) between a party and another
@@ -347,7 +351,7 @@ class Tagger:
         if not diplomatic or not parties:
             return False
         strong_hits = sum(hits[n] for n in strong)
-        if "election" in hits and len(parties) < 2:
+        if "election" in hits and len(parties) + bloc_in_title < 2:
             return False
         # An election told at length, with a word on alliances, is the election's story.
         if hits.get("election", 0) >= 2 * max(1, strong_hits):

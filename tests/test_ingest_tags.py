@@ -427,6 +427,22 @@ def test_an_election_told_at_length_is_not_diplomacy_for_a_word_on_alliances() -
     assert not tagger.diplomatic(hits, ["PL", "US"], ["PL", "US"])
 
 
+def test_a_bloc_acting_on_a_member_over_its_election_is_diplomacy() -> None:
+    # One state and its election are its own affairs, unless the headline's bloc deals
+    # with it ("African Union lifts Niger's suspension ... after coup").
+    tagger = default_tagger()
+    text = (
+        "The African Union lifted Niger's suspension on Tuesday, the Peace and Security "
+        "Council said, nearly three years after the coup. The council said Niger's election "
+        "timetable, with a presidential election in 2027, met its conditions for readmission "
+        "to the bloc's summit."
+    )
+    hits = tagger.topic_hits(text)
+    assert "election" in hits, hits
+    assert not tagger.diplomatic(hits, ["NE"], ["NE", "AU"])
+    assert tagger.diplomatic(hits, ["NE"], ["NE", "AU"], bloc_in_title=True)
+
+
 def test_an_embassys_word_to_its_own_citizens_is_not_relations_between_states() -> None:
     # Consular work is a state's own service: with no other topic, one state's story stays
     # its own, however many countries its citizens are in.

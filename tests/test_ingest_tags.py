@@ -465,3 +465,11 @@ def test_mediation_between_states_is_a_diplomatic_topic() -> None:
         "The exchange was brokered by the United Arab Emirates.",
     ):
         assert "diplomacy" in tagger.topic_hits(text), text
+
+
+def test_a_fighter_named_for_a_storm_is_no_weather() -> None:
+    # "Eurofighter Typhoon" jets in a defence deal do not make the story a weather report.
+    tagger = default_tagger()
+    assert "weather" not in tagger.topic_hits("The first Eurofighter Typhoon jets landed.")
+    assert "weather" not in tagger.topic_hits("Britain will deliver 20 Typhoon fighters.")
+    assert "weather" in tagger.topic_hits("Typhoon Nakri made landfall in Luzon on Sunday.")

@@ -473,3 +473,16 @@ def test_a_fighter_named_for_a_storm_is_no_weather() -> None:
     assert "weather" not in tagger.topic_hits("The first Eurofighter Typhoon jets landed.")
     assert "weather" not in tagger.topic_hits("Britain will deliver 20 Typhoon fighters.")
     assert "weather" in tagger.topic_hits("Typhoon Nakri made landfall in Luzon on Sunday.")
+
+
+def test_returning_looted_treasures_between_states_is_diplomacy() -> None:
+    tagger = default_tagger()
+    text = (
+        "France handed over 26 more royal treasures to Benin on Tuesday under a new "
+        "restitution law. Benin's president thanked France and called for more returns."
+    )
+    hits = tagger.topic_hits(text)
+    assert "diplomacy" in hits, hits
+    assert tagger.diplomatic(hits, ["BJ", "FR"], ["BJ", "FR"])
+    # A country's own land restitution is its own affair.
+    assert "diplomacy" not in tagger.topic_hits("The land restitution claims court sat.")

@@ -345,7 +345,8 @@ class Tagger:
         """Relations between states' governments: a diplomatic topic (talks, summits,
         agreements, trade measures, sanctions, alliances, ...) between a party and another
         state or bloc (``others``: countries named, organizations). One state's election or
-        disaster is domestic news, whatever else it names."""
+        disaster is domestic news, whatever else it names, unless a bloc in the headline
+        deals with it (``bloc_in_title``: "African Union lifts Niger's suspension")."""
         diplomatic = {n for n in hits if n in DIPLOMATIC_TOPICS}
         strong = diplomatic - WEAK_DIPLOMATIC_TOPICS
         if not diplomatic or not parties:

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/quality.py [--details] [--json OUT]
 
-For each half of ``tests/fixtures/outlets`` (tuning and the held-out halves: blind2, blind3,
-blind4): serves its outlets on 127.0.0.1, runs ``communique ingest`` on their
+For each half of ``tests/fixtures/outlets`` (tuning and the held-out halves: blind3, blind4,
+blind5): serves its outlets on 127.0.0.1, runs ``communique ingest`` on their
 ``source.toml`` blocks into a fresh SQLite store, and scores what was stored against the
 labels: body F1, appended junk fully removed, bodies that start clean, datelines found,
 publication time within 2 minutes, parties / mentions / organizations, the diplomacy
@@ -49,7 +49,8 @@ from tests.outlets_support import (  # noqa: E402
 )
 
 REAL = ROOT.parent / "shared" / "corpus" / "article-extraction"
-HALVES = ("tuning", "blind2", "blind3", "blind4")
+# A half being written (its directory not there yet) is left out, not an error.
+HALVES = tuple(h for h in ("tuning", "blind3", "blind4", "blind5") if (OUTLETS / h).is_dir())
 
 
 def _fmt(value: object) -> str:

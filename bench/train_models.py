@@ -2,7 +2,7 @@
 
     .venv/bin/pip install -e '.[train]' && .venv/bin/python bench/train_models.py [tail|diplomacy]
 
-Examples come from the tuning halves only; the held-out halves (blind2, blind3, blind4, the
+Examples come from the tuning halves only; the held-out halves (blind3, blind4, blind5, the
 endings battery's half_b) are never read.
 
 * ``tail`` (``ingest.tail_model``): blocks of ``tests/fixtures/outlets/tuning``, of

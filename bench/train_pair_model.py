@@ -9,8 +9,8 @@ tuning halves (``tests/fixtures/events`` a and c, through the real normalizer). 
 the model is for are those ``dedupe.score_pair`` would judge on the event evidence: not the
 same text or a copy, within ``window_hours``, sharing a named country when both name one,
 neither missing the other's principals, no act answered in kind, and some overlap at all.
-Each is labelled by whether the two articles tell one story. The held-out halves (blind2,
-blind3, blind4; events b and d) are never read.
+Each is labelled by whether the two articles tell one story. The held-out halves (blind3,
+blind4, blind5; events b, d and f) are never read.
 
 Cross-validation folds by story (every pair of one story in one fold), four folds, three
 shuffles; it prints the rule's pair precision and recall beside those of the run-time

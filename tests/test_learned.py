@@ -59,6 +59,7 @@ def test_each_model_was_trained_on_tuning_halves_only(name: str, sources: list[s
         "blind2",
         "blind3",
         "blind4",
+        "blind5",
         "half_b",
         "blocks_b",
         "blocks_d",

@@ -30,10 +30,12 @@ from ingest.tags import Mention, default_tagger
 _SOON = r"(?=(?:\W+[\w'’-]+){{0,{n}}}?\W+(?:{what})\b)"
 # What a state closes to another: its mission there, or its border, crossings, airspace.
 _CLOSED = r"embass(?:y|ies)|consulates?|borders?|crossings?|border posts?|airspace|ports?"
+# "gives Ivorian envoys 72 hours", "gives ... days to leave"
+_DEADLINE = r"to leave|\d+ (?:hours|days)"
 _ACT = re.compile(
     r"\b(?:(expels?|expelled|expelling|expulsions?|kick(?:s|ed)?(?=\W+out\b)"
-    rf"|order(?:s|ed)?{_SOON.format(n=3, what='out|to leave')}"
-    rf"|gives?{_SOON.format(n=5, what='to leave')}"
+    rf"|order(?:s|ed)?{_SOON.format(n=3, what='out|to leave|departure')}"
+    rf"|gives?{_SOON.format(n=5, what=_DEADLINE)}"
     rf"|declar(?:es|ed){_SOON.format(n=4, what='persona non grata')})"
     r"|(sanction(?:s|ed|ing)?|blacklist(?:s|ed|ing)?)"
     r"|(tariffs?|duties|levies|counter-tariffs?)"
@@ -61,10 +63,26 @@ _EASED = re.compile(r"\W+(?:relief|cuts?|lifted|eased|scrapped|removed|waived)\b
 _PAIRED = re.compile(r"\s*(?:[-–—/&]|and)\s*")  # "Colombia–Ecuador", "Kenya and Uganda"
 # "expelled by Ghana", "barred from Uganda": the state after the participle acts.
 _AGENT = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?")
-_TO_LEAVE = re.compile(r"(?:\W+[\w'’-]+){0,3}?\W+to leave\s+(?:the\s+)?", re.I)
-# "China hits Canada with tariffs": the state between "hits" and "with" is the target.
+_TO_LEAVE = re.compile(r"(?:\W+[\w'’-]+){0,3}?\W+(?:to leave|out of)\s+(?:the\s+)?", re.I)
+# Where the act's object ends: a reason ("sanctions on Iran over drones for Russia") or a
+# second clause names states that are not its target.
+_REASON = re.compile(
+    r"[;:]|\b(?:over|after|amid|following|despite|citing|in response to|in retaliation for)\b",
+    re.I,
+)
+# "EU adds Iranian officials to sanctions list": the state named between "adds" and "to"
+# is the target.
+_ADD_TO = re.compile(
+    r"\b(?:add(?:s|ed|ing)?|put(?:s|ting)?|plac(?:es|ed|ing))\s+(?P<target>.+?)"
+    r"\s+(?:to|on)\s+(?:its\s+|the\s+|a\s+)?(?:\S+\s+){0,2}$",
+    re.I,
+)
+# "China hits Canada with tariffs", "Iran answers EU listings with sanctions": the state
+# between the verb and "with" is the target.
 _HIT_WITH = re.compile(
-    r"\bhit(?:s|ting)?\s+(?:back\s+at\s+)?(?P<target>.+?)\s+with\s+(?:\S+\s+){0,3}$"
+    r"\b(?:hit(?:s|ting)?\s+(?:back\s+at\s+)?|answer(?:s|ed|ing)?\s+|retaliat\w*\s+against\s+)"
+    r"(?P<target>.+?)\s+with\s+(?:\S+\s+){0,3}$",
+    re.I,
 )
 
 
@@ -75,7 +93,11 @@ def directed_acts(title: str, body: str = "") -> frozenset[str]:
         return frozenset()  # most headlines: no need to look for states
     tagger = default_tagger()
     context = {m.code for m in tagger.mentions(body)} if body else set()
-    named = tagger.mentions(title, context)
+    # An ambiguous demonym ("Congolese") counts for a state the story names; the EU takes
+    # and answers measures as a state does.
+    named = tagger.mentions(title, context, named=context)
+    named += [m for m in tagger.bodies(title) if m.code == "EU"]
+    named.sort(key=lambda m: m.start)
     acts = set()
     for word in _ACT.finditer(title):
         if _EASING.search(title, max(0, word.start() - 30), word.start()) or _EASED.match(
@@ -91,7 +113,9 @@ def directed_acts(title: str, body: str = "") -> frozenset[str]:
 def _direction(title: str, word: re.Match[str], named: list[Mention]) -> tuple[str, str] | None:
     """(actor, target) of one act's word, from where the states stand around it."""
     before = [m for m in named if m.end <= word.start()]
-    after = [m for m in named if m.start >= word.end()]
+    reason = _REASON.search(title, word.end())
+    stop = reason.start() if reason else len(title)
+    after = [m for m in named if word.end() <= m.start < stop]
     agent = _AGENT.match(title, word.end())
     leave = _TO_LEAVE.match(title, word.end())
     if agent and after and after[0].start == agent.end():
@@ -104,6 +128,12 @@ def _direction(title: str, word: re.Match[str], named: list[Mention]) -> tuple[s
             return None  # "the Colombia–Ecuador tariff war": both sides, no direction
         actor = before[-1].code
         return _on(actor, after) or _acted_on(actor, before[:-1])
+    added = _ADD_TO.search(title, 0, word.start())
+    if added:
+        inside = [m for m in before if added.start("target") <= m.start < added.end("target")]
+        first = [m for m in before if m.end <= added.start()]
+        if inside and first and first[-1].code != inside[0].code:
+            return first[-1].code, inside[0].code  # "EU adds Iranian officials to its list"
     hit = _HIT_WITH.search(title, 0, word.start())
     if hit:
         inside = [m for m in before if hit.start("target") <= m.start < hit.end("target")]

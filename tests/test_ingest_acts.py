@@ -57,6 +57,18 @@ def test_directed_acts_read_from_the_headline(title: str, acts: set[str]) -> Non
         # A bare name before the measure is its object as often as its actor.
         ("Japan widens Russia sanctions to Chinese suppliers", {"sanction:JP>CN"}),
         ("Beijing's expulsion of Lithuanian envoy", {"expel:CN>LT"}),
+        # The EU takes and answers measures as a state does.
+        ("EU adds five Belarusian officials to its sanctions list", {"sanction:EU>BY"}),
+        ("Peru hits back at EU with tariffs on dairy", {"tariff:PE>EU"}),
+        ("Minsk answers EU listings with sanctions on European lawmakers", {"sanction:BY>EU"}),
+        # Passive with the place they must leave; deadlines; departures.
+        ("Two Chilean diplomats ordered out of Lima", {"expel:PE>CL"}),
+        ("Senegal gives Gambian envoy 72 hours", {"expel:SN>GM"}),
+        ("Mali orders departure of Algerian ambassador", {"expel:ML>DZ"}),
+        ("Togo orders out Burkina consul", {"expel:TG>BF"}),
+        # A state named in the measure's reason is not its target.
+        ("Norway sanctions shipping firms over oil sales to Russia", set()),
+        ("Canada sanctions Iranian officials over drones for Russia", {"sanction:CA>IR"}),
     ],
 )
 def test_the_ways_a_measure_is_told(title: str, acts: set[str]) -> None:

@@ -86,7 +86,10 @@ DATE_LINE = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
     rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th|er|º)?\.?"
     rf"\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)"
+    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    # "23/10/2026 - 11:25", "23.10.2026": which comes first, the day or the month, is the
+    # source's zone's convention (``_day_first``).
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
     rf"{_TIME}",
     re.I,
 )
@@ -263,12 +266,19 @@ def _iso_offset(match: re.Match[str]) -> str:
 
 
 def find_date_line(text: str) -> str | None:
-    """The first visible date ("Published: Nov. 16, 2024 10:30 a.m. EST") in ``text``."""
+    """The first visible date that gives a time ("Published: Nov. 16, 2024 10:30 a.m.
+    EST") in ``text``, else the first that gives the day: a site's bar with today's date
+    ("Friday 23 October 2026") often comes before the story's "Published on: 23/10/2026 -
+    11:25"."""
+    first = None
     for match in DATE_LINE.finditer(text[:5000]):
-        candidate = match.group(0).strip(" ,")
-        if parse_date(candidate) is not None:
+        candidate = match.group(0).strip(" ,-–")
+        if parse_date(candidate) is None:
+            continue
+        if has_time(candidate):
             return candidate
-    return None
+        first = first or candidate
+    return first
 
 
 def clamp_date(

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ingest import dates
-from ingest.dates import choose_published, has_time, parse_date
+from ingest.dates import choose_published, find_date_line, has_time, parse_date
 
 NOW = datetime(2025, 7, 1, tzinfo=UTC)
 
@@ -118,3 +118,12 @@ def test_other_zone_names_and_impossible_dates_are_left_to_dateutil() -> None:
     assert dates._rfc822("Wed, 04 Mar 2026 00:00:00 UT") is None
     assert dates.parse_date("Mon, 02 Mar 2026 09:15:00 EST") is not None
     assert dates._rfc822("Mon, 31 Feb 2026 09:15:00 +0000") is None
+
+
+def test_a_date_line_with_a_time_wins_over_an_earlier_day() -> None:
+    # A site's bar with today's date, then the story's own line, day first by its zone.
+    text = "Friday 23 October 2026 | English ... Published on: 23/10/2026 - 11:25 Text"
+    line = find_date_line(text)
+    assert line == "Published on: 23/10/2026 - 11:25"
+    assert parse_date(line, ZoneInfo("Africa/Bujumbura")) == utc(2026, 10, 23, 9, 25)
+    assert find_date_line("Friday 23 October 2026 | English") == "Friday 23 October 2026"

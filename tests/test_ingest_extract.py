@@ -216,3 +216,31 @@ def test_a_date_selector_that_finds_an_update_stamp_yields_to_the_declared_time(
     bare = html.replace('<meta property="article:published_time"', "<meta")
     got = extract_article(fetched(bare.encode()), rules).published_raw
     assert got == "2026-06-25T15:10:00-04:00"
+
+
+def test_a_standfirst_in_a_class_of_its_own_is_not_the_story() -> None:
+    # Written for this test: a Guardian-like "standfirst", an Arc-like "dek", a Drupal field.
+    for box in (
+        '<p class="standfirst">Both sides claim the upper hand after a night of talks.</p>',
+        '<h2 class="article__dek">Both sides claim the upper hand after a night of talks.</h2>',
+        '<div class="field--name-field-standfirst"><div class="field__item">Both sides claim'
+        " the upper hand after a night of talks.</div></div>",
+    ):
+        html = (
+            f"<html><body><article><h1>Talks end in Oslo</h1>{box}{STORY}</article></body></html>"
+        )
+        article = extract_article(fetched(html.encode()), None)
+        text = html_to_text(article.body_html)
+        assert "upper hand" not in text and text.startswith(html_to_text(STORY)[:40])
+        assert any("standfirst" in note and "upper hand" in note for note in article.removed)
+
+
+def test_a_visible_date_line_with_a_time_beats_the_site_bar_with_the_day() -> None:
+    html = (
+        '<html><body><div id="top-bar">Friday 23 October 2026</div>'
+        '<h1>Talks end in Oslo</h1><div class="submitted">Published on: 23/10/2026 - 11:25'
+        f"</div><div>{STORY}</div></body></html>"
+    )
+    assert extract_article(fetched(html.encode()), None).published_raw == (
+        "Published on: 23/10/2026 - 11:25"
+    )

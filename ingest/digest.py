@@ -17,9 +17,10 @@ from datetime import datetime
 from ingest.dedupe import DedupeParams, fingerprint
 from ingest.errors import CommuniqueError, ExtractError
 from ingest.extract import extract_article
+from ingest.html_tree import html_to_text
 from ingest.model import Article, Digest, DigestJob, Fetched, RawItem, SourceSpec, Story
 from ingest.normalize import normalize
-from ingest.teaser import feed_html_of
+from ingest.teaser import cut_off, feed_html_of
 
 
 def digest_batch(
@@ -82,7 +83,11 @@ def choose_article(item: RawItem, page: Fetched | None, spec: SourceSpec) -> Art
         if not feed_html.strip():
             raise
         return None
-    if spec.full_text == "auto" and _text_len(feed_html) > _text_len(article.body_html):
+    if (
+        spec.full_text == "auto"
+        and _text_len(feed_html) > _text_len(article.body_html)
+        and not cut_off(html_to_text(feed_html))
+    ):
         return dataclasses.replace(article, body_html=feed_html)
     return article
 

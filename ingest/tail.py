@@ -89,11 +89,16 @@ _CREDIT = Either(
     r"|^(?:additional )?reporting (?:was )?contributed by\b"
     r"|\binformation (?:for|in) this (?:report|story|article) (?:came|comes|was provided) from\b"
     r"|^[(\[]?\s*[\w .'’-]{2,30} with (?:afp|ap|reuters|dpa|efe|ansa|agencies|wires)\s*[)\]]?$"
+    r"|^the post .{3,300} appeared first on\b"  # WordPress's feed signature
     r"|^read the original (?:article|story|post|report)\b|\btranslation of an? (?:original )?"
     r"(?:article|story|report)\b|\bthe publisher may only be (?:held )?liable\b"
     # A wire's note on what its revision changed: "(Updates with minister's comment)".
     r"|^[(\[]\s*(?:updates?|adds?|recasts?|rewrites?|corrects?|changes?|refiles?|writes through)"
-    r"\b[^)\]]{0,200}[)\]]$",
+    r"\b[^)\]]{0,200}[)\]]$"
+    # ... or set as a line of its own: "Update, 3:05 pm: adds UN emergency funds, new toll."
+    r"|^(?:update[sd]?|this story has been updated)\b.{0,30}?:\s*(?:this (?:story|article) )?"
+    r"(?:adds?|added|updates?|updated|recasts?|rewrites?|corrects?|corrected|changes?|refiles?"
+    r"|writes through)\b.{0,150}$",
     re.I,
 )
 _DISCLAIMER = Either(
@@ -110,7 +115,8 @@ _DISCLAIMER = Either(
     r"(?:the (?:author|writer)s?'?s?|those of the (?:author|writer)s?|my|our) own\b"
     r"|\bdo(?:es)? not necessarily (?:reflect|represent)\b"
     r"|\b(?:has|have) not been edited by\b|\bauto-?generated from\b|\bfrom a syndicated feed\b"
-    r"|^(?:corrections?|clarifications?|editor'?s note|update|note)\b[^.:]{0,40}[:.–—-]\s*"
+    # "Correction, Oct. 28: An earlier version of this article misstated ..."
+    r"|^(?:corrections?|clarifications?|editor'?s note|update|note)\b[^:]{0,40}?[:.–—-]\s*"
     r"an earlier version of this (?:article|story|report|update|piece|post)\b"
     r"|^an earlier version of this (?:article|story)\b"
     r"|^this (?:article|story|report|piece) (?:was|has been) (?:amended|corrected|updated) on\b"
@@ -303,6 +309,7 @@ _SIDEBAR = re.compile(
     r"|l'essentiel|en bref|à retenir|lo esencial|en resumen|das wichtigste|auf einen blick)\b",
     re.I,
 )
+_HOW_TO_HELP = re.compile(r"^how (?:you can|to) (?:help|donate|give|contribute)\b", re.I)
 _BIO = re.compile(
     r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:(?:is|was)\b.{0,200}\b(?i:correspondent|"
     r"reporter|editor|writer|journalist|columnist|contributor|based in|has reported|fellow"
@@ -535,6 +542,9 @@ _FAREWELL_WORDS = (
     r"|see you (?:next|tomorrow|soon|then)|more (?:[\w-]+ ){0,3}(?:tomorrow|next week|soon)"
     r"|normal service\b.{0,40}\bresumes?)\b"
 )
+# A letter's close on a line of its own: a few words and a comma ("Best,", "Until next week,"),
+# or the writer's initials ("L.", "— J.M.").
+_VALEDICTION = re.compile(r"^(?:[\w'’]+ ){0,4}[\w'’]+,$|^(?:[—–-]\s?)?[A-Z]\.(?:\s?[A-Z]\.)?$")
 _POSTSCRIPT = re.compile(r"^(?:P\.?\s?S\.?|PPS)\s*[:—–-]?\s")
 _FAREWELL = Either(
     rf"^{_FAREWELL_WORDS}|[.!]\s+{_FAREWELL_WORDS}|^p\.?\s?s\.?\s",
@@ -1240,6 +1250,8 @@ def _kind(text: str, flat: str) -> str:
         return "appended interview"
     if n <= 12 and _FAQ.match(flat):
         return "appended FAQ block"
+    if n <= 6 and _HOW_TO_HELP.match(flat):
+        return "appeal"  # "How to help", then where to give: the paragraphs are the box's
     if n <= 12 and _SIDEBAR.match(flat):
         return "sidebar"
     if n <= 2 and _NOTE_MARK.match(flat):
@@ -1258,6 +1270,8 @@ def _kind(text: str, flat: str) -> str:
         n <= 20 and _FAREWELL.search(flat)
     ):
         return "sign-off"  # "Back on Friday with more. — Miriam"
+    if n <= 5 and _VALEDICTION.match(flat):
+        return "sign-off"  # "Best,", "More on Monday,", "L.": a letter's close
     if n <= 60 and _POSTSCRIPT.match(flat):
         return "sign-off"  # a newsletter's postscript: "PS — Several of you asked ..."
     if n <= 12 and _DURATION.search(flat):

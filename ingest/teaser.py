@@ -35,7 +35,18 @@ def needs_full_text(item: RawItem, source: SourceSpec) -> bool:
     if not given.strip():
         return True
     text = html_to_text(given)
-    return len(text.split()) < SUMMARY_ONLY_WORDS or bool(_TRUNCATED.search(text))
+    return len(text.split()) < SUMMARY_ONLY_WORDS or cut_off(text)
+
+
+# WordPress signs every feed item with "The post <title> appeared first on <site>.": the
+# item's text ends before it.
+_SIGNATURE = re.compile(r"\n*\s*the post .{1,400}? appeared first on .{1,200}$", re.I | re.S)
+
+
+def cut_off(text: str) -> bool:
+    """Does the feed's text stop short of the story: an ellipsis, "[…]" or "Read more" where
+    it ends (before a WordPress feed's signature line)?"""
+    return bool(_TRUNCATED.search(_SIGNATURE.sub("", text.rstrip())))
 
 
 def feed_html_of(item: RawItem) -> str:

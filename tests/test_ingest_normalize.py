@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ingest.errors import ParseError
+from ingest.html_tree import html_to_text
 from ingest.model import Article, RawItem, SourceSpec
 from ingest.normalize import clean_title, content_hash, normalize, summarize
-from ingest.teaser import needs_full_text
+from ingest.teaser import cut_off, needs_full_text
 
 NOW = datetime(2024, 11, 20, 12, 0, tzinfo=UTC)
 SOURCE = SourceSpec(name="wire", url="https://wire.example/feed")
@@ -205,6 +206,13 @@ def test_a_description_that_holds_the_whole_story_is_not_a_teaser() -> None:
     assert needs_full_text(item(content_html=None, summary_html=f"<p>{LONG}</p>"), source) is False
     teaser = item(content_html=None, summary_html="<p>Ministers met in Oslo. Read more</p>")
     assert needs_full_text(teaser, source) is True
+    # WordPress's feed: the excerpt's "[…]" comes before the signature line.
+    long_cut = (
+        f"<p>{LONG} The [&#8230;]</p><p>The post <a>Talks</a> appeared first on"
+        " <a>North Ledger</a>.</p>"
+    )
+    assert cut_off(html_to_text(long_cut)) and not cut_off(LONG)
+    assert needs_full_text(item(content_html=None, summary_html=long_cut), source) is True
 
 
 def test_two_states_acting_in_the_headline_are_diplomacy_in_any_words() -> None:
@@ -229,3 +237,27 @@ def test_two_states_acting_in_the_headline_are_diplomacy_in_any_words() -> None:
         )
     )
     assert "diplomacy" not in one_state.topics
+
+
+def test_a_cut_off_feed_text_longer_than_the_page_gives_way_to_the_page() -> None:
+    # A WordPress excerpt with its signature outweighs a short story's page; it is still
+    # a teaser, and the page is the story.
+    from ingest.digest import choose_article
+    from ingest.model import Fetched
+
+    story = (
+        "<p>Iran imposed sanctions on eleven officials of the bloc on Friday, three days"
+        " after the bloc listed Iranian officials over drone deliveries.</p><p>The foreign"
+        " ministry said those named would face entry bans and asset seizures.</p><p>The"
+        " bloc's diplomatic service said the step would not alter its policy.</p>"
+    )
+    page = f"<html><body><article><h1>Iran answers</h1>{story}</article></body></html>"
+    excerpt = (
+        f"<p>{LONG[:400]} The [&#8230;]</p><p>The post <a>Iran answers</a> appeared first"
+        " on <a>North Ledger</a>.</p>"
+    )
+    source = dataclasses.replace(SOURCE, full_text="auto")
+    fetched = Fetched(url="http://x/a", final_url="http://x/a", status=200, headers={},
+                      body=page.encode())  # fmt: skip
+    article = choose_article(item(content_html=None, summary_html=excerpt), fetched, source)
+    assert article is not None and "appeared first" not in article.body_html

@@ -293,6 +293,16 @@ STORY = [
         # The line that introduces an invented interview goes with it.
         ["We asked Dr. Pieter van Dijk, a trade economist, what the deal means.",
          "Q: Is this a good deal for Peru?", "A: Yes. The lake matters to both economies."],
+        # Written for these tests (twenty-fourth session): notes of a revision, a donation
+        # box, a letter's close, WordPress's feed signature.
+        ["Correction, Nov. 3: An earlier version of this article misstated the date of the "
+         "vote."],
+        ["Update, 4:10 pm: adds minister's comment, new figures."],
+        ["How you can help", "Several charities are collecting donations for families in the "
+         "valley. We do not endorse any of them."],
+        ["Best,", "Marta Kowalczyk", "Forwarded this email? Subscribe here for more."],
+        ["Until next week,", "M."],
+        ["The post Ministers meet in Oslo appeared first on North Ledger."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:

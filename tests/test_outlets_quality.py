@@ -22,8 +22,9 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     got = scores.summary()
     assert got["stored"] == got["articles"], scores.misses[:3]
     # Re-based when two held-out halves joined it (54 outlets, 1,237 articles, ninth
-    # session; fresh/ joined in the twenty-second: 60 outlets, 1,387 articles); each floor
-    # sits a little under what the rules score on it, so that only a step back fails.
+    # session; fresh/ joined in the twenty-second: 60 outlets, 1,387 articles; blind2 in
+    # the twenty-fourth: 68 outlets, 1,551); each floor sits a little under what the rules
+    # score on it, so that only a step back fails.
     floors = {
         "body F1": 0.98,  # 0.990
         "junk_tail removed": 0.99,  # 0.997
@@ -44,7 +45,8 @@ def test_the_tuning_half_stays_above_its_floor(tmp_path: Path) -> None:
     # pair model adding what the thresholds refuse, 0.887/0.905, fifteenth session; with
     # bridge_share 0.8 and a 120-hour window, 0.934/0.919, twentieth; headlines whose
     # subjects name different parties kept apart, 0.953/0.915, and fresh/ promoted into the
-    # half (1,387 articles), 0.956/0.895, twenty-second.)
+    # half (1,387 articles), 0.956/0.895, twenty-second; blind2 joined, 0.926/0.905, and
+    # answered acts read for the EU and more forms, 0.946/0.906, twenty-fourth.)
     precision, recall, _ = got["cluster pairs P/R/F1"]
     assert precision >= 0.94 and recall >= 0.88, got["cluster pairs P/R/F1"]  # 0.956, 0.895
 

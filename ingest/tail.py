@@ -1446,8 +1446,10 @@ def _unquoted(flat: str) -> str:
 # "Read our", "Sign up for", "Watch the"). A story's own paragraph rarely opens so (1 of
 # 9,000 in the tuning corpora, against 535 appended blocks); someone quoted does, and the
 # quotes are searched apart (``_unquoted``).
+# ("Watch for Kigali's response." is a writer's advice on the story, not a call to act.)
 _IMPERATIVE = re.compile(
-    r"^(?:start|join|tell|upgrade|sign|subscribe|follow|download|read|watch|listen|click|tap"
+    r"^(?!watch (?:out )?for\b)"
+    r"(?:start|join|tell|upgrade|sign|subscribe|follow|download|read|watch|listen|click|tap"
     r"|share|support|donate|get|try|add|send|visit|check|catch|explore|discover|learn|find"
     r"|register|book|grab|claim|unlock|enjoy|keep|stay|see|browse|shop|save|email|write"
     r"|contact|call|text|don't miss|never miss|be the first|become|give|help us|let us"

@@ -436,6 +436,8 @@ def test_appended_material_goes(tail: list[str]) -> None:
          "of the new permit fees for the lake's fish farms."],
         [*STORY, "Residents can sign up for flood alerts through the regional notification "
          "system by texting their district's name to a five-digit number."],
+        # A writer's advice on what comes next is the story's, not a call to act.
+        [*STORY, "Watch for Lima's answer. It usually comes within the week, and in kind."],
     ],
 )  # fmt: skip
 def test_the_story_stays(texts: list[str]) -> None:

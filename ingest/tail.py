@@ -540,7 +540,13 @@ _SIGNED = re.compile(r"(?:^|\s)[—–-]{1,2}\s?[A-Z][\w.'’]*(?:\s[A-Z][\w.'�
 _FAREWELL_WORDS = (
     r"(?:stay safe|take care|good ?night|good morning|cheers|until next time"
     r"|see you (?:next|tomorrow|soon|then)|more (?:[\w-]+ ){0,3}(?:tomorrow|next week|soon)"
-    r"|normal service\b.{0,40}\bresumes?)\b"
+    r"|normal service\b.{0,40}\bresumes?"
+    # A newsletter's close: "That's it for this week.", "Thanks for reading.", "Back on
+    # Friday with the usual roundup.", "Have a lovely weekend."
+    r"|that[’']?s (?:it|all)(?: for (?:this|today|now|the) ?\w*| from (?:me|us))"
+    r"|(?:thanks|thank you|\w+) for reading|back (?:on|next) (?:monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|week)|have a (?:lovely|great|good|nice|restful)"
+    r" (?:weekend|week|day|sunday))\b"
 )
 # A letter's close on a line of its own: a few words and a comma ("Best,", "Until next week,"),
 # or the writer's initials ("L.", "— J.M.").

@@ -303,6 +303,8 @@ STORY = [
         ["Best,", "Marta Kowalczyk", "Forwarded this email? Subscribe here for more."],
         ["Until next week,", "M."],
         ["The post Ministers meet in Oslo appeared first on North Ledger."],
+        ["That's it for this week. Have a lovely weekend."],
+        ["Thanks for reading. Back on Friday with the usual roundup."],
     ],
 )  # fmt: skip
 def test_appended_material_goes(tail: list[str]) -> None:

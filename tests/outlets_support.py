@@ -22,6 +22,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 from unittest import mock
+from urllib.parse import unquote
 
 import sqlalchemy as sa
 
@@ -72,7 +73,8 @@ class CorpusServer:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def answer(self, path: str) -> tuple[int, str, bytes]:
-        parts = path.split("?", 1)[0].lstrip("/").split("/", 1)
+        # As a web server does: "saudi%20arabia" is the folder "saudi arabia".
+        parts = unquote(path.split("?", 1)[0]).lstrip("/").split("/", 1)
         if len(parts) < 2 or not (self.half / parts[0] / "site").is_dir():
             return 404, "text/plain", b"not found"
         file = self.half / parts[0] / "site" / parts[1]

@@ -88,13 +88,16 @@ _NOTE = re.compile(
     r"|writes through)\b"
     r"|this (?:story|article|post|report|piece) (?:has been|was|is) (?:updated|corrected|amended)"
     r"|this is a (?:short |brief )?(?:update|follow-up)\b|part (?:one|two|three|\d+) of\b"
-    r"|(?:a )?(?:quick|short|brief) (?:follow-up|update|note|one)\b"
+    r"|(?:a )?(?:quick|short|brief)(?:,? [a-z]+)? (?:follow-up|update|note|one)\b(?!-)"
     r"|(?:editor'?s|programming|housekeeping|scheduling) note\b"
     # A newsletter writer's word about the issue itself: "Writing this on very little sleep
     # from Yerevan.", "A longer issue than usual today, for obvious reasons."
     r"|writing this\b"
     r"|(?:an? )?(?:longer|shorter|short|quick|brief) (?:issue|edition|letter|newsletter)"
-    r" (?:than usual|today|this week)\b)",
+    r" (?:than usual|today|this week)\b"
+    # "One story today, because it deserves the space.", "Just two things this week."
+    r"|(?:just |only )?(?:one|two|three|a single) (?:story|stories|item|items|thing|things"
+    r"|topic|topics) (?:today|this week|this time)\b)",
     re.I,
 )
 _NEWSLETTER = Either(

@@ -86,6 +86,8 @@ MORE = "The fund will start with sewage plants in Puno and El Alto, officials sa
         # A newsletter writer's word about the issue itself.
         ["Writing this on very little sleep from La Paz."],
         ["A shorter issue than usual today: I am travelling."],
+        ["One story today, because it deserves the space."],
+        ["A short, sad one this week."],
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("first", [LEAD, PROSE])
@@ -113,6 +115,9 @@ def test_the_dateline_marks_the_start_past_unknown_furniture() -> None:
         ["By most measures, the lake has had a terrible decade.", PROSE],
         ["Listen to any fisherman in Puno and you hear the same word: dying.", PROSE],
         ["Listen closely to the fishermen of Puno and one word comes back: dying.", PROSE],
+        # A story's own "one" is no note on the issue.
+        ["A brief, tense one-hour meeting in Puno ended without a date for the next.", PROSE],
+        ["One story dominated the talks: the lake's falling level.", PROSE],
     ],
 )
 def test_the_story_itself_stays(texts: list[str]) -> None:

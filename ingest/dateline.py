@@ -284,6 +284,11 @@ def known_places() -> frozenset[str]:
     return countries | towns
 
 
+def known_towns() -> frozenset[str]:
+    """Capitals and the cities often in datelines (``known_places`` without countries)."""
+    return _places()[1]
+
+
 @functools.cache
 def _places() -> tuple[frozenset[str], frozenset[str]]:
     """(country names, capitals and cities)."""

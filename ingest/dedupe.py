@@ -320,6 +320,7 @@ class Features:
     # (``ingest.headline``).
     named: frozenset[str] = frozenset()
     alluded: frozenset[str] = frozenset()
+    venues: frozenset[str] = frozenset()  # the towns the headline places its event in
 
 
 def features(title: str, body_text: str, body_words: Sequence[str] | None = None) -> Features:
@@ -341,6 +342,7 @@ def features(title: str, body_text: str, body_words: Sequence[str] | None = None
         acts=directed_acts(title, body_text),
         named=named,
         alluded=alluded,
+        venues=headline.venues(title),
     )
 
 
@@ -506,15 +508,15 @@ def fingerprint(title: str, body_text: str, params: DedupeParams) -> Fingerprint
 
 def pack_signatures(fp: Fingerprint) -> bytes:
     """The ``stories.minhash`` blob: a small header, both signatures (little-endian), then
-    the features as UTF-8 text: eight fields (names, lead names, title terms, content words,
-    principals, acts, the headline's states named outright and alluded to), each a sorted
-    list of strings. Blobs written before acts were kept have five fields, before the
-    headline's states six: read, they have none."""
+    the features as UTF-8 text: nine fields (names, lead names, title terms, content words,
+    principals, acts, the headline's states named outright and alluded to, its venues),
+    each a sorted list of strings. Blobs written before acts were kept have five fields,
+    before the headline's states six, before its venues eight: read, they have none."""
     head = _MAGIC + struct.pack("<HH", fp.text_sig.size, fp.event_sig.size)
     f = fp.features
     fields = (
         *(f.actors, f.lead_actors, f.terms - f.actors, f.content, f.principals, f.acts),
-        *(f.named, f.alluded),
+        *(f.named, f.alluded, f.venues),
     )
     text = _FIELD.join(_ITEM.join(sorted(field)) for field in fields)
     sigs = fp.text_sig.astype("<u4").tobytes() + fp.event_sig.astype("<u4").tobytes()
@@ -559,12 +561,12 @@ def _unpack_features(data: bytes) -> Features | None:
         fields = data.decode().split(_FIELD)
     except UnicodeDecodeError:
         return None
-    if len(fields) not in (5, 6, 8):
+    if len(fields) not in (5, 6, 8, 9):
         return None
     names, lead, title, content, heads, *rest = (
         frozenset(map(sys.intern, f.split(_ITEM))) if f else frozenset() for f in fields
     )
-    acts, named, alluded = (*rest, frozenset(), frozenset(), frozenset())[:3]
+    acts, named, alluded, venues = (*rest, *[frozenset[str]()] * 4)[:4]
     return Features(
         actors=names,
         lead_actors=lead,
@@ -574,6 +576,7 @@ def _unpack_features(data: bytes) -> Features | None:
         acts=acts,
         named=named,
         alluded=alluded,
+        venues=venues,
     )
 
 
@@ -595,6 +598,7 @@ class Profile:
     acts: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()  # the headline's states and bodies (``Features``)
     alluded: frozenset[str] = frozenset()
+    venues: frozenset[str] = frozenset()
 
 
 def interned(p: Profile) -> Profile:
@@ -643,6 +647,7 @@ def profile_of(
         acts=feats.acts,
         named=feats.named,
         alluded=feats.alluded,
+        venues=feats.venues,
     )
 
 
@@ -705,8 +710,11 @@ def conflict(a: Profile, b: Profile) -> bool:
 
 
 def headlines_apart(a: Profile, b: Profile) -> bool:
-    """Does each headline name a party the other's never names (``ingest.headline``)?"""
-    return headline.apart((a.named, a.alluded), (b.named, b.alluded))
+    """Does each headline name a party the other's never names, or place its event in
+    another town (``ingest.headline``)?"""
+    return headline.apart((a.named, a.alluded), (b.named, b.alluded)) or headline.elsewhere(
+        a.venues, b.venues
+    )
 
 
 def _mentions(p: Profile, name: Sequence[str]) -> bool:
@@ -899,10 +907,16 @@ def _headlines_check(a: Profile, b: Profile) -> Check:
     def shown(p: Profile) -> str:
         return ", ".join([*sorted(p.named), *(f"({c})" for c in sorted(p.alluded))]) or "-"
 
-    apart = headlines_apart(a, b)
+    parties = headline.apart((a.named, a.alluded), (b.named, b.alluded))
+    towns = headline.elsewhere(a.venues, b.venues)
     detail = f"{shown(a)} / {shown(b)}"
-    return Check("headlines", detail + (": each names a party the other's does not" if apart
-                                        else ""), not apart)  # fmt: skip
+    if a.venues or b.venues:
+        detail += (
+            f"; in {', '.join(sorted(a.venues)) or '-'} / {', '.join(sorted(b.venues)) or '-'}"
+        )
+    why = (": each names a party the other's does not" if parties else
+           ": each places its event in another town" if towns else "")  # fmt: skip
+    return Check("headlines", detail + why, not (parties or towns))
 
 
 def _event_check(a: Profile, b: Profile, params: DedupeParams) -> Check:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.dateline import known_towns
 from ingest.tags import default_tagger, title_case
 
 ALLUDING = frozenset(["capitals", "demonyms"])  # gazetteer kinds that may name a place
@@ -69,3 +70,41 @@ def apart(
     """Does each headline's subject name a party the other headline never names (``named``'s
     pairs)?"""
     return bool(a[0] - b[0] - b[1]) and bool(b[0] - a[0] - a[1])
+
+
+# Where a headline says its meeting is: "talks in Tokyo", "at Seoul summit", "At Rumichaca".
+# Not where one is to be ("talks to resume in Pretoria", "ahead of ... in Busan").
+_VENUE = re.compile(
+    r"\b(?:[Ii]n|[Aa]t)\s+(?P<the>the\s+)?(?P<place>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’-]+)?)"
+)
+_AHEAD = re.compile(
+    r"\b(?:to (?:resume|meet|be held|reconvene|continue|travel|host)|will|next|ahead of|before)"
+    r"\b[^,;:]*$",
+    re.I,
+)
+
+
+def venues(title: str) -> frozenset[str]:
+    """The towns a headline places its event in ("Lee, Takaichi ... talks in Tokyo"):
+    capitals and the cities datelines name, by their first word when two are taken."""
+    towns = known_towns()
+    found = set()
+    for match in _VENUE.finditer(title):
+        if _AHEAD.search(title, max(0, match.start() - 40), match.start()):
+            continue
+        place = match.group("place")
+        first = place.split()[0]
+        if match.group("the") and f"The {place}" in towns:
+            found.add(f"The {place}")
+        elif place in towns:
+            found.add(place)
+        elif first in towns:
+            found.add(first)
+    return frozenset(found)
+
+
+def elsewhere(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Do two headlines place their events in different towns? Reports of one meeting
+    name its town, if any, alike; the same leaders' next meeting is in another ("... at
+    Seoul summit" three days before "... in Tokyo")."""
+    return bool(a) and bool(b) and not a & b

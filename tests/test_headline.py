@@ -97,3 +97,27 @@ def test_one_template_filled_in_for_other_parties_is_not_a_copy() -> None:
     assert [c.name for c in checks] == ["copy", "headlines"] and level is None
     match = dedupe.score_pair(copy, one, params)
     assert match is not None and match.level == 4
+
+
+def test_the_town_a_headline_places_its_event_in() -> None:
+    # Written for this test: the venue, not a venue to come or a capital as a metonym.
+    assert headline.venues("Lee, Takaichi agree on export control talks in Tokyo") == {"Tokyo"}
+    assert headline.venues("At Seoul summit, Lee and Takaichi bet on pragmatism") == {"Seoul"}
+    assert headline.venues("Peace talks open in The Hague") == {"The Hague"}
+    assert headline.venues("Trade talks to resume in Pretoria in March") == frozenset()
+    assert headline.venues("Seoul and Tokyo pledge closer ties") == frozenset()
+    assert headline.elsewhere(frozenset({"Seoul"}), frozenset({"Tokyo"}))
+    assert not headline.elsewhere(frozenset({"Seoul"}), frozenset())
+
+
+def test_the_same_leaders_meeting_in_another_town_is_another_event() -> None:
+    params = DedupeParams()
+    body = BODY.format(a="Nigeria", b="Niger")
+    one = _profile(1, "Nigeria, Niger agree to reopen border crossing at Abuja talks", body)
+    other = _profile(2, "Nigeria, Niger agree to reopen border crossing in Niamey", body)
+    same = _profile(3, "Nigeria and Niger to reopen crossing, ministers say in Abuja", body)
+    assert dedupe.score_pair(other, one, params) is None
+    checks, level = dedupe.explain(other, one, params)
+    assert level is None and checks[-1].name == "headlines"
+    assert "in Niamey / Abuja" in checks[-1].detail and "another town" in checks[-1].detail
+    assert dedupe.score_pair(same, one, params) is not None

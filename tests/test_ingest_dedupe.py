@@ -331,18 +331,25 @@ def test_an_answer_does_not_join_through_a_report_without_an_act():
 
 def test_blobs_of_older_layouts_read_without_the_newer_fields():
     # Blobs written before acts were kept hold five feature fields; before the headline's
-    # states (``ingest.headline``), six.
-    fp = dedupe.fingerprint(EXPELS[0].replace("Lisbon", "Portugal"), EXPELS[1], PARAMS)
+    # states (``ingest.headline``), six; before its venues, eight.
+    title = EXPELS[0].replace("Lisbon", "Portugal") + " in Rabat"
+    fp = dedupe.fingerprint(title, EXPELS[1], PARAMS)
     blob = dedupe.pack_signatures(fp)
     assert dedupe.unpack(blob, PARAMS).features == fp.features
     assert fp.features.named == {"PT"} and fp.features.alluded == {"MA"} and fp.features.acts
-    six = blob.rsplit(b"\x1e", 2)[0]
+    assert fp.features.venues == {"Rabat"}
+    eight = blob.rsplit(b"\x1e", 1)[0]
+    before = dedupe.unpack(eight, PARAMS).features
+    assert before == dataclasses.replace(fp.features, venues=frozenset())
+    six = blob.rsplit(b"\x1e", 3)[0]
     older = dedupe.unpack(six, PARAMS).features
-    assert older == dataclasses.replace(fp.features, named=frozenset(), alluded=frozenset())
-    five = blob.rsplit(b"\x1e", 3)[0]
+    assert older == dataclasses.replace(
+        fp.features, named=frozenset(), alluded=frozenset(), venues=frozenset()
+    )
+    five = blob.rsplit(b"\x1e", 4)[0]
     old = dedupe.unpack(five, PARAMS).features
     assert old == dataclasses.replace(
-        fp.features, acts=frozenset(), named=frozenset(), alluded=frozenset()
+        fp.features, acts=frozenset(), named=frozenset(), alluded=frozenset(), venues=frozenset()
     )
 
 

@@ -802,7 +802,7 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
         return None  # a follow-up or a parallel event: another party in the headline
     if answers(new.acts, cand.acts):
         return None  # a measure answered in kind: two events, however alike
-    rule = _rule_scores(new, cand, params)
+    rule = _rule_scores(new, cand, params) or _named_scores(new, cand, params)
     if rule is not None:
         return Match(cand.story_id, cand.cluster_id, 5, sum(rule) / 2)
     if not params.event_model:
@@ -811,6 +811,33 @@ def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | Non
     if pair_model.probability(f) < params.event_probability:
         return None
     return Match(cand.story_id, cand.cluster_id, 5, (f["words"] + f["names"]) / 2)
+
+
+def headline_names(p: Profile) -> frozenset[str]:
+    """The names a headline gives that its story names too, but for those that recur across
+    events (``headline.common_names``: states, capitals, blocs): "Nakri" of "Typhoon Nakri
+    kills at least 11", "Chancay" of "... speed up Chancay customs"."""
+    common = headline.common_names()
+    return frozenset(
+        w for w in p.actors if "t:" + w in p.terms and not w[:1].isdigit() and w not in common
+    )
+
+
+def _named_scores(new: Profile, cand: Profile, params: DedupeParams) -> tuple[float, float] | None:
+    """Two headlines that give one name of their own (a storm's, a port's, a person's) make
+    an event of evidence at ``bridge_share`` of each threshold, as a third report does for
+    two (``corroborates``): an update ("Nakri death toll rises to 32") shares less with the
+    first report than a copy does."""
+    if not headline_names(new) & headline_names(cand):
+        return None
+    ev, share = event_evidence(new, cand), params.bridge_share
+    if (
+        ev.words >= share * params.event_similarity
+        and ev.names >= share * params.actor_similarity
+        and ev.cover >= share * params.actor_coverage
+    ):
+        return ev.words, ev.names
+    return None
 
 
 def _rule_scores(new: Profile, cand: Profile, params: DedupeParams) -> tuple[float, float] | None:
@@ -927,6 +954,12 @@ def _event_check(a: Profile, b: Profile, params: DedupeParams) -> Check:
         f"{ev.names:.2f} (from {params.actor_similarity:g}), lead actors named "
         f"{ev.cover:.2f} (from {params.actor_coverage:g})"
     )
+    shared = sorted(headline_names(a) & headline_names(b))
+    if not one and shared:
+        one = _named_scores(a, b, params) is not None
+        detail += (
+            f"; both headlines name {', '.join(shared)} (from {params.bridge_share:g} of each)"
+        )
     if one or not params.event_model:
         return Check("event", detail, one)
     p = event_probability(a, b)

@@ -31,9 +31,12 @@ Pure: the headline in, the codes out (``ingest.dedupe`` keeps them with a story'
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+from importlib import resources
 
-from ingest.dateline import known_towns
+from ingest.dateline import known_places, known_towns
 from ingest.tags import default_tagger, title_case
 
 ALLUDING = frozenset(["capitals", "demonyms"])  # gazetteer kinds that may name a place
@@ -108,3 +111,17 @@ def elsewhere(a: frozenset[str], b: frozenset[str]) -> bool:
     name its town, if any, alike; the same leaders' next meeting is in another ("... at
     Seoul summit" three days before "... in Tokyo")."""
     return bool(a) and bool(b) and not a & b
+
+
+@functools.cache
+def common_names() -> frozenset[str]:
+    """Words of the names that recur across events, casefolded: countries, their demonyms,
+    capitals and leaders, the cities datelines name, blocs and bodies ("NATO", "Union")."""
+    tagger = default_tagger()
+    words = {w.casefold() for place in known_places() for w in place.split()}
+    words |= {w.casefold() for alias in tagger.alias_country for w in alias.split()}
+    data = resources.files("ingest") / "data" / "organizations.json"
+    bodies = json.loads(data.read_text(encoding="utf-8"))["organizations"]
+    for code, entry in bodies.items():
+        words |= {w.casefold() for name in (code, *entry.get("names", ())) for w in name.split()}
+    return frozenset(words)

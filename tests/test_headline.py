@@ -121,3 +121,37 @@ def test_the_same_leaders_meeting_in_another_town_is_another_event() -> None:
     assert level is None and checks[-1].name == "headlines"
     assert "in Niamey / Abuja" in checks[-1].detail and "another town" in checks[-1].detail
     assert dedupe.score_pair(same, one, params) is not None
+
+
+FIRST_REPORT = (
+    "Typhoon Nakri slammed into the northern Philippines on Sunday, killing at least 11 people"
+    " and forcing thousands from their homes, the disaster agency said. The storm made"
+    " landfall in Cagayan province with winds of 185 km an hour before crossing Luzon. Power"
+    " was cut across three provinces and flights were cancelled in Manila. President"
+    " Ferdinand Marcos ordered the coast guard to deploy rescue boats."
+)
+UPDATE = (
+    "The number of people killed by Typhoon Nakri in the northern Philippines rose to 32 on"
+    " Monday, the disaster agency said, as rescuers reached mountain villages cut off by"
+    " landslides. Many of the dead were buried when hillsides collapsed after two days of"
+    " rain. Thousands remain out of their homes and power is cut across three provinces. Aid"
+    " groups appealed for clean water and tents."
+)
+
+
+def test_a_name_both_headlines_give_makes_a_near_miss_one_event() -> None:
+    # Written for this test: an update shares less with the first report than the event
+    # bar asks; both headlines name the storm.
+    params = DedupeParams()
+    first = _profile(1, "Typhoon Nakri kills at least 11 in northern Philippines", FIRST_REPORT)
+    update = _profile(20, "Nakri death toll rises to 32 as rescuers reach cut-off villages", UPDATE)
+    assert dedupe.headline_names(first) & dedupe.headline_names(update) == {"nakri"}
+    assert not dedupe.same_event(dedupe.event_evidence(update, first), params)
+    match = dedupe.score_pair(update, first, params)
+    assert match is not None and match.level == 5
+    checks, level = dedupe.explain(update, first, params)
+    assert level == 5 and "both headlines name nakri" in checks[-1].detail
+    # Names that recur across events (states, capitals, blocs) do not count.
+    assert {"nato", "union", "brussels", "philippines", "filipino"} <= headline.common_names()
+    unnamed = _profile(21, "Death toll rises to 32 as rescuers reach cut-off villages", UPDATE)
+    assert dedupe.score_pair(unnamed, first, params) is None

@@ -599,6 +599,7 @@ class Profile:
     named: frozenset[str] = frozenset()  # the headline's states and bodies (``Features``)
     alluded: frozenset[str] = frozenset()
     venues: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()  # ``headline_names``, read once per profile
 
 
 def interned(p: Profile) -> Profile:
@@ -648,6 +649,7 @@ def profile_of(
         named=feats.named,
         alluded=feats.alluded,
         venues=feats.venues,
+        names=_headline_names(feats.actors, feats.terms),
     )
 
 
@@ -817,9 +819,13 @@ def headline_names(p: Profile) -> frozenset[str]:
     """The names a headline gives that its story names too, but for those that recur across
     events (``headline.common_names``: states, capitals, blocs): "Nakri" of "Typhoon Nakri
     kills at least 11", "Chancay" of "... speed up Chancay customs"."""
+    return p.names
+
+
+def _headline_names(actors: frozenset[str], terms: frozenset[str]) -> frozenset[str]:
     common = headline.common_names()
     return frozenset(
-        w for w in p.actors if "t:" + w in p.terms and not w[:1].isdigit() and w not in common
+        w for w in actors if "t:" + w in terms and not w[:1].isdigit() and w not in common
     )
 
 
@@ -828,7 +834,7 @@ def _named_scores(new: Profile, cand: Profile, params: DedupeParams) -> tuple[fl
     an event of evidence at ``bridge_share`` of each threshold, as a third report does for
     two (``corroborates``): an update ("Nakri death toll rises to 32") shares less with the
     first report than a copy does."""
-    if not headline_names(new) & headline_names(cand):
+    if not new.names & cand.names:
         return None
     ev, share = event_evidence(new, cand), params.bridge_share
     if (

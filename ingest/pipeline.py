@@ -264,10 +264,20 @@ def _run(
     report.found = len(parsed.items) + len(parsed.dropped)
     _record_unread(report, source_log(spec.name, state.url), parsed)
     prepared = _prepare_all(ctx, spec, state, parsed.items, report, timer)
+    interrupted = report.outcome == "interrupted"
+
+    def succeeded(conn: sa.Connection) -> None:
+        values = _success_values(ctx, state, report, fetched, body_hash, parsed.title)
+        source_rows.record_fetch(conn, state.id, values)
+        if report.new or report.revised:
+            changes.trim(conn)
+
     with timer("store"):
-        _write(ctx, state.id, prepared, report)
+        # On SQLite the fetch's record commits with the stories, in one turn of the one
+        # writer (a second transaction per source had waited its turn again).
+        recorded = _write(ctx, state.id, prepared, report, None if interrupted else succeeded)
     slog = source_log(spec.name, state.url)
-    if report.outcome == "interrupted":
+    if interrupted:
         # What was prepared is stored; the schedule and caching info stay as they were,
         # so the next run fetches the source again and finishes it.
         slog.info("interrupted: %d new stored before stopping", report.new)
@@ -279,7 +289,8 @@ def _run(
         report.revised,
         report.seen,
     )
-    _succeed(ctx, state, report, fetched, body_hash, parsed.title)
+    if not recorded:
+        _succeed(ctx, state, report, fetched, body_hash, parsed.title)
 
 
 def _read(ctx: Context, spec: SourceSpec, fetched: Fetched) -> ParsedFeed:
@@ -510,8 +521,15 @@ def fetch_page(fetcher: Fetcher, spec: SourceSpec, item: RawItem) -> Fetched | N
         return None
 
 
-def _write(ctx: Context, source_id: int, prepared: list[Prepared], report: SourceReport) -> None:
-    """Store the stories, each with its cluster.
+def _write(
+    ctx: Context,
+    source_id: int,
+    prepared: list[Prepared],
+    report: SourceReport,
+    then: Callable[[sa.Connection], None] | None = None,
+) -> bool:
+    """Store the stories, each with its cluster; ``then`` (the fetch's record) in the same
+    transaction where there is one. Returns whether ``then`` ran.
 
     On PostgreSQL each story is a transaction of its own: the locks that keep two workers
     from clustering copies of one story apart (``ingest.store.locks``) last until commit,
@@ -522,13 +540,19 @@ def _write(ctx: Context, source_id: int, prepared: list[Prepared], report: Sourc
     if locks.one_writer(ctx.engine):
         with ctx.engine.begin() as conn:
             outcomes = [_write_one(ctx, conn, source_id, p) for p in prepared]
-    else:
-        outcomes = [
-            locks.retrying(
-                functools.partial(_write_alone, ctx, source_id, p), f"story {p.story.url}"
-            )
-            for p in prepared
-        ]
+            _tally(report, outcomes)
+            if then is not None:
+                then(conn)
+        return then is not None
+    outcomes = [
+        locks.retrying(functools.partial(_write_alone, ctx, source_id, p), f"story {p.story.url}")
+        for p in prepared
+    ]
+    _tally(report, outcomes)
+    return False
+
+
+def _tally(report: SourceReport, outcomes: list[tuple[str, bool]]) -> None:
     for result, joined in outcomes:
         if result == "new":
             report.new += 1

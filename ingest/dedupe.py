@@ -773,13 +773,18 @@ def corroborates(a: Profile, b: Profile, params: DedupeParams) -> bool:
         return False
     if a.countries and b.countries and not a.countries & b.countries:
         return False
-    ev, share = event_evidence(a, b), params.bridge_share
-    close = (
+    close = _near_event(event_evidence(a, b), params)
+    return close or (params.event_model and event_probability(a, b) >= params.event_probability)
+
+
+def _near_event(ev: Evidence, params: DedupeParams) -> bool:
+    """Does the evidence reach ``bridge_share`` of each of the event bar's thresholds?"""
+    share = params.bridge_share
+    return (
         ev.words >= share * params.event_similarity
         and ev.names >= share * params.actor_similarity
         and ev.cover >= share * params.actor_coverage
     )
-    return close or (params.event_model and event_probability(a, b) >= params.event_probability)
 
 
 def score_pair(new: Profile, cand: Profile, params: DedupeParams) -> Match | None:
@@ -836,14 +841,8 @@ def _named_scores(new: Profile, cand: Profile, params: DedupeParams) -> tuple[fl
     first report than a copy does."""
     if not new.names & cand.names:
         return None
-    ev, share = event_evidence(new, cand), params.bridge_share
-    if (
-        ev.words >= share * params.event_similarity
-        and ev.names >= share * params.actor_similarity
-        and ev.cover >= share * params.actor_coverage
-    ):
-        return ev.words, ev.names
-    return None
+    ev = event_evidence(new, cand)
+    return (ev.words, ev.names) if _near_event(ev, params) else None
 
 
 def _rule_scores(new: Profile, cand: Profile, params: DedupeParams) -> tuple[float, float] | None:

@@ -32,9 +32,7 @@ Pure: the headline in, the codes out (``ingest.dedupe`` keeps them with a story'
 from __future__ import annotations
 
 import functools
-import json
 import re
-from importlib import resources
 
 from ingest.dateline import known_places, known_towns
 from ingest.tags import default_tagger, title_case
@@ -120,8 +118,7 @@ def common_names() -> frozenset[str]:
     tagger = default_tagger()
     words = {w.casefold() for place in known_places() for w in place.split()}
     words |= {w.casefold() for alias in tagger.alias_country for w in alias.split()}
-    data = resources.files("ingest") / "data" / "organizations.json"
-    bodies = json.loads(data.read_text(encoding="utf-8"))["organizations"]
-    for code, entry in bodies.items():
-        words |= {w.casefold() for name in (code, *entry.get("names", ())) for w in name.split()}
+    for alias, (name, kind) in tagger.organizations.code_of.items():
+        if kind == "names":  # not the people who act for a body ("Rutte")
+            words |= {w.casefold() for w in (*alias.split(), *name.split())}
     return frozenset(words)

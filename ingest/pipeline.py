@@ -268,9 +268,7 @@ def _run(
 
     def succeeded(conn: sa.Connection) -> None:
         values = _success_values(ctx, state, report, fetched, body_hash, parsed.title)
-        source_rows.record_fetch(conn, state.id, values)
-        if report.new or report.revised:
-            changes.trim(conn)
+        _record_in(conn, state.id, report, values)
 
     with timer("store"):
         # On SQLite the fetch's record commits with the stories, in one turn of the one
@@ -616,9 +614,15 @@ def _record(
     ctx: Context, state: source_rows.SourceState, report: SourceReport, values: dict[str, object]
 ) -> None:
     with ctx.engine.begin() as conn:
-        source_rows.record_fetch(conn, state.id, values)
-        if report.new or report.revised:
-            changes.trim(conn)
+        _record_in(conn, state.id, report, values)
+
+
+def _record_in(
+    conn: sa.Connection, source_id: int, report: SourceReport, values: dict[str, object]
+) -> None:
+    source_rows.record_fetch(conn, source_id, values)
+    if report.new or report.revised:
+        changes.trim(conn)
 
 
 def _success_values(
